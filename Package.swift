@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "AttentionREPL",
+    products: [
+        .executable(name: "attention-repl", targets: ["AttentionREPL"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // GNU readline, found through a module map (no pkg-config: readline.pc adds flags
+        // SwiftPM refuses).
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
+        // Pure maths: Matrix, the attention stages, masks. No I/O, no printing.
+        .target(
+            name: "Attention",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+
+        // Reading and writing tensors as .npy, .json and .csv (and matrix literals).
+        .target(name: "TensorIO"),
+
+        // Explanations and rendering: turns a trace into text. Never computes attention.
+        .target(name: "Teaching", dependencies: ["Attention"]),
+
+        // The executable: line editing, command parsing, session state, dispatch.
+        .executableTarget(
+            name: "AttentionREPL",
+            dependencies: [
+                "Attention", "TensorIO", "Teaching", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "AttentionTests",
+            dependencies: ["Attention", "TensorIO"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

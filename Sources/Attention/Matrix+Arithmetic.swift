@@ -1,0 +1,75 @@
+extension Matrix {
+    /// The matrix product `A B`: (n x k)(k x m) -> (n x m), with
+    /// `(A B)[i][j] = sum over t of A[i][t] * B[t][j]`, the terms added in order t = 0, 1, ...
+    ///
+    /// Throws when `A.cols != B.rows`.
+    public func multiplied(by other: Matrix, operation: String = "matrix product") throws -> Matrix {
+        guard cols == other.rows else {
+            throw AttentionError.shapeMismatch(
+                operation: operation, left: shape, right: other.shape,
+                requirement: "the left matrix's \(cols) columns must equal the right matrix's \(other.rows) rows")
+        }
+        var result = Matrix(rows: rows, cols: other.cols)
+        values.withUnsafeBufferPointer { a in
+            other.values.withUnsafeBufferPointer { b in
+                result.withUnsafeMutableStorage { c in
+                    // i-t-j order walks both B and C along rows, so each element still sums
+                    // its terms in order t = 0, 1, ... as the formula says.
+                    for i in 0..<rows {
+                        let cRow = i * other.cols
+                        for t in 0..<cols {
+                            let a_it = a[i * cols + t]
+                            let bRow = t * other.cols
+                            for j in 0..<other.cols {
+                                c[cRow + j] += a_it * b[bRow + j]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The transpose `Aᵀ`: (n x m) -> (m x n), `Aᵀ[j][i] = A[i][j]`.
+    public var transposed: Matrix {
+        Matrix(rows: cols, cols: rows) { i, j in self[j, i] }
+    }
+
+    /// Every element multiplied by `factor`: `(c A)[i][j] = c * A[i][j]`, shape unchanged.
+    public func scaled(by factor: Double) -> Matrix {
+        var result = self
+        result.values = values.map { $0 * factor }
+        return result
+    }
+
+    /// `A + 1 bᵀ`: the row vector `b` (length m) added to every row of A (n x m), as a
+    /// bias is added to every token's projection. Throws when `b.count != A.cols`.
+    public func addingRowVector(_ b: [Double], operation: String = "adding a bias") throws -> Matrix {
+        guard b.count == cols else {
+            throw AttentionError.lengthMismatch(operation: operation, expected: cols, found: b.count)
+        }
+        var result = self
+        for i in 0..<rows {
+            for j in 0..<cols { result.values[i * cols + j] += b[j] }
+        }
+        return result
+    }
+
+    /// Element-wise sum `A + B` of two matrices of the same shape.
+    public func adding(_ other: Matrix, operation: String = "adding matrices") throws -> Matrix {
+        guard shape == other.shape else {
+            throw AttentionError.shapeMismatch(
+                operation: operation, left: shape, right: other.shape,
+                requirement: "both must have the same shape")
+        }
+        var result = self
+        for index in values.indices { result.values[index] += other.values[index] }
+        return result
+    }
+
+    /// Runs `body` on the mutable storage without copy-on-write checks in the loop.
+    mutating func withUnsafeMutableStorage<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) -> R) -> R {
+        values.withUnsafeMutableBufferPointer { body(&$0) }
+    }
+}

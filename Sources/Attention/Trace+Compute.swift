@@ -1,0 +1,114 @@
+extension Trace {
+    /// Computes every stage of the configured attention. A pure function: same
+    /// configuration, same trace.
+    ///
+    /// Throws `AttentionError` naming the tensor and the shapes when they do not fit.
+    public static func compute(_ configuration: AttentionConfiguration) throws -> Trace {
+        switch configuration {
+        case let .multiHead(config): return try multiHead(config)
+        case let .direct(config): return try direct(config)
+        }
+    }
+
+    /// Multi-head attention, in numbered steps as in the paper:
+    /// `MultiHead(X) = Concat(head_1, ..., head_h) W_O + b_O`, with
+    /// `head_i = softmax(mask(Q_i K_iᵀ / sqrt(d_k))) V_i`.
+    private static func multiHead(_ c: MultiHeadConfiguration) throws -> Trace {
+        let dims = try LayerDimensions(c)
+        let (h, dK, dV) = (c.heads, dims.dK, dims.dV)
+        let n = c.X.rows
+
+        // 1. Project every token once for all heads: (n x d_model)(d_model x h*d_k).
+        let Q = try project(c.X, c.W_Q, c.b_Q, name: "Q")       // n x h*d_k
+        let K = try project(c.X, c.W_K, c.b_K, name: "K")       // n x h*d_k
+        let V = try project(c.X, c.W_V, c.b_V, name: "V")       // n x h*d_v
+
+        // 2. The mask is the same for every head: queries x keys, here n x n.
+        let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: n, keys: n)
+
+        // 3. Each head attends in its own d_k-wide subspace, independently of the others.
+        let heads = try (0..<h).map { i in
+            try attend(
+                Q: Q.columns(i * dK..<(i + 1) * dK),             // n x d_k
+                K: K.columns(i * dK..<(i + 1) * dK),             // n x d_k
+                V: V.columns(i * dV..<(i + 1) * dV),             // n x d_v
+                dK: dK, blocked: blocked)
+        }
+
+        // 4. Concatenate the heads side by side (n x h*d_v) and mix them with W_O.
+        let concat = try Matrix.concatenatedHorizontally(heads.map(\.headOut))
+        var output = try concat.multiplied(by: c.W_O, operation: "concat W_O")   // n x d_out
+        if let b_O = c.b_O { output = try output.addingRowVector(b_O, operation: "adding b_O") }
+
+        return Trace(configuration: .multiHead(c), heads: heads, concat: concat, output: output,
+                     blocked: blocked, fullyBlockedRows: blocked.fullyBlockedRows, dK: dK, dV: dV)
+    }
+
+    /// Scaled dot-product attention of given Q (n x d_k), K (m x d_k), V (m x d_v).
+    private static func direct(_ c: DirectConfiguration) throws -> Trace {
+        guard c.K.cols == c.Q.cols else {
+            throw AttentionError.invalid(
+                "Q is \(c.Q.shape) and K is \(c.K.shape): queries and keys need the same width d_k "
+                + "(Q's \(c.Q.cols) columns must equal K's \(c.K.cols))")
+        }
+        guard c.V.rows == c.K.rows else {
+            throw AttentionError.invalid(
+                "K is \(c.K.shape) and V is \(c.V.shape): there must be one value row per key "
+                + "(V needs \(c.K.rows) rows, it has \(c.V.rows))")
+        }
+        let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: c.Q.rows, keys: c.K.rows)
+        let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, blocked: blocked)
+        return Trace(configuration: .direct(c), heads: [head], concat: nil, output: head.headOut,
+                     blocked: blocked, fullyBlockedRows: blocked.fullyBlockedRows,
+                     dK: c.Q.cols, dV: c.V.cols)
+    }
+
+    /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V`.
+    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, blocked: Mask) throws -> HeadTrace {
+        let scores = try Q.multiplied(by: K.transposed, operation: "Q Kᵀ")   // n x m
+        // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so
+        // dividing by sqrt(d_k) keeps the scores near unit size and the softmax out of saturation.
+        let scaled = scores.scaled(by: 1 / Double(dK).squareRoot())       // n x m
+        let masked = try scaled.maskedFill(blocked, with: -.infinity)          // n x m
+        let weights = masked.softmaxRows                                       // n x m
+        let headOut = try weights.multiplied(by: V, operation: "weights V")    // n x d_v
+        return HeadTrace(Q: Q, K: K, V: V, scores: scores, scaled: scaled, masked: masked,
+                         weights: weights, headOut: headOut)
+    }
+
+    /// `X W + b`, with an error that names the projection.
+    private static func project(_ X: Matrix, _ W: Matrix, _ b: [Double]?, name: String) throws -> Matrix {
+        let product = try X.multiplied(by: W, operation: "\(name) = X W_\(name)")
+        guard let b else { return product }
+        return try product.addingRowVector(b, operation: "adding b_\(name) to \(name)")
+    }
+
+    /// The attention mask and the key padding as one queries x keys grid.
+    static func combinedMask(_ setting: MaskSetting, keyPadding: Set<Int>, queries: Int, keys: Int) throws -> Mask {
+        let mask: Mask
+        switch setting {
+        case .none:
+            mask = .open(rows: queries, cols: keys)
+        case .causal:
+            guard queries == keys else {
+                throw AttentionError.invalid(
+                    "a causal mask needs as many queries as keys (here \(queries) queries, \(keys) keys); "
+                    + "use `mask none` or give a queries x keys mask")
+            }
+            mask = .causal(queries)
+        case let .custom(custom):
+            guard custom.shape == Shape(queries, keys) else {
+                throw AttentionError.invalid(
+                    "the mask is \(custom.shape) but the scores are \(queries) x \(keys) (queries x keys): "
+                    + "give a \(queries) x \(keys) mask or `mask none`")
+            }
+            mask = custom
+        }
+        if let bad = keyPadding.filter({ $0 < 0 || $0 >= keys }).min() {
+            throw AttentionError.invalid(
+                "padding blocks key \(bad) but there are only \(keys) keys (0 to \(keys - 1)); "
+                + "use `pad none` to clear it")
+        }
+        return try mask.union(.keyPadding(keyPadding, rows: queries, cols: keys))
+    }
+}

@@ -1,0 +1,1 @@
+print("attention-repl: the interactive REPL is coming; see README.md")

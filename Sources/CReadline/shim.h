@@ -1,0 +1,8 @@
+#ifndef ATTENTION_REPL_CREADLINE_SHIM_H
+#define ATTENTION_REPL_CREADLINE_SHIM_H
+
+#include <stdio.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+
+#endif

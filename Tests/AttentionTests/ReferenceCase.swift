@@ -1,0 +1,70 @@
+import Attention
+import Foundation
+
+/// One case of `Fixtures/reference` (computed by NumPy and checked against PyTorch; see its
+/// README). Loaded with Foundation's JSON parser, independently of the project's own readers.
+/// `null` in the expected tensors becomes NaN here; callers decide what it means per stage.
+struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // immutable after loading
+    let name: String
+    let json: [String: Any]
+
+    var description: String { name }
+    var mode: String { json["mode"] as! String }
+    var input: [String: Any] { json["case"] as! [String: Any] }
+    var expected: [String: Any] { json["expected"] as! [String: Any] }
+
+    static let directory: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+        .appendingPathComponent("reference")
+
+    static func all() throws -> [ReferenceCase] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("case_") && $0.hasSuffix(".json") }
+            .sorted()
+        return try names.map { name in
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            return ReferenceCase(name: name, json: try JSONSerialization.jsonObject(with: data) as! [String: Any])
+        }
+    }
+
+    /// The case as the project's configuration, in its own terms (mask, padding, biases).
+    func configuration() throws -> AttentionConfiguration {
+        let c = input
+        let keyCount = mode == "mha" ? (c["X"] as! [Any]).count : (c["K"] as! [Any]).count
+        let queryCount = mode == "mha" ? keyCount : (c["Q"] as! [Any]).count
+        var mask = MaskSetting.none
+        if let text = c["mask"] as? String {
+            precondition(text == "causal")
+            mask = .causal
+        } else if let grid = c["mask"] as? [[Bool]] {
+            mask = .custom(try Mask(rows: queryCount, cols: keyCount, blocked: grid.flatMap { $0 }))
+        }
+        var padding = Set<Int>()
+        if let flags = c["key_padding"] as? [Bool] {
+            padding = Set(flags.indices.filter { flags[$0] })
+        }
+        if mode == "single" {
+            return .direct(DirectConfiguration(
+                Q: try Self.matrix(c["Q"]), K: try Self.matrix(c["K"]), V: try Self.matrix(c["V"]),
+                mask: mask, keyPadding: padding))
+        }
+        return .multiHead(MultiHeadConfiguration(
+            X: try Self.matrix(c["X"]), heads: c["heads"] as! Int,
+            W_Q: try Self.matrix(c["W_Q"]), W_K: try Self.matrix(c["W_K"]),
+            W_V: try Self.matrix(c["W_V"]), W_O: try Self.matrix(c["W_O"]),
+            b_Q: Self.vector(c["b_Q"]), b_K: Self.vector(c["b_K"]),
+            b_V: Self.vector(c["b_V"]), b_O: Self.vector(c["b_O"]),
+            mask: mask, keyPadding: padding))
+    }
+
+    static func number(_ any: Any) -> Double {
+        any is NSNull ? .nan : (any as! NSNumber).doubleValue
+    }
+
+    static func vector(_ any: Any?) -> [Double]? {
+        (any as? [Any])?.map(number)
+    }
+
+    static func matrix(_ any: Any?) throws -> Matrix {
+        try Matrix((any as! [[Any]]).map { $0.map(number) })
+    }
+}
