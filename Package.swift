@@ -37,6 +37,11 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "TensorIOTests",
+            dependencies: ["TensorIO"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "AttentionTests",
             dependencies: ["Attention", "TensorIO"],
             resources: [.copy("Fixtures")]
