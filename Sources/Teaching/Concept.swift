@@ -1,0 +1,101 @@
+/// The ideas behind each part of attention, for `explain`: what it is, why it is there, and
+/// the common pitfall where there is one. `Presenter.explain` adds the learner's own numbers.
+public enum Concept: String, CaseIterable, Sendable {
+    case input, projection, scores, scaled, masked, weights, head_out, concat, output, heads
+
+    /// Topic names a learner may type, mapped to concepts (stage names, step names, aliases).
+    public static func named(_ name: String) -> Concept? {
+        if let concept = Concept(rawValue: name) { return concept }
+        switch name.lowercased() {
+        case "x", "tokens": return .input
+        case "q", "k", "v", "w_q", "w_k", "w_v", "b_q", "b_k", "b_v", "dk", "d_k", "subspaces": return .projection
+        case "scaling", "scale", "sqrt": return .scaled
+        case "mask", "masking", "padding", "pad", "causal": return .masked
+        case "softmax": return .weights
+        case "head", "multihead", "multi-head": return .heads
+        case "w_o", "b_o", "wo": return .output
+        default: return nil
+        }
+    }
+
+    /// The step a concept belongs to, whose explanation carries the learner's numbers.
+    public var step: Step? { Step(rawValue: rawValue) }
+
+    public var idea: String {
+        switch self {
+        case .input:
+            return "Attention works on a sequence of token vectors, the rows of X (n x d_model). Each row will be replaced by a mixture of information gathered from the other rows."
+        case .projection:
+            return "Every head projects each token three ways: a query (what this token is looking for), a key (what it offers to be found by) and a value (what it passes on when found). Head i uses its own column block of W_Q, W_K and W_V, so it works in its own d_k-dimensional subspace."
+        case .scores:
+            return "A score is the dot product of one query with one key: large when they point the same way. Row q of the scores says how well query q matches every key."
+        case .scaled:
+            return "The scores are divided by sqrt(d_k). A dot product sums d_k products; with entries of variance 1 the sum has variance d_k, so its typical size grows like sqrt(d_k). Dividing by sqrt(d_k) brings it back to about 1 whatever the width of the head."
+        case .masked:
+            return "A mask blocks query-key pairs by setting their score to -inf, so their softmax weight is exactly 0. A causal mask stops a token from seeing later tokens (needed when generating text left to right); key padding hides the padding positions of a shorter sequence in a batch."
+        case .weights:
+            return "The softmax turns each row of scores into weights: exp(s) / Σ exp(s) is positive and the row sums to 1. Bigger scores get exponentially more weight. It is computed in the stable form, subtracting the row maximum first."
+        case .head_out:
+            return "Each query's head output is the average of the value rows weighted by its attention weights: it collects what the tokens it attends to carry. Heads do this independently, so they can run in parallel."
+        case .concat:
+            return "The h head outputs (n x d_v each) are put side by side into one n x (h·d_v) matrix. This only places them next to each other; nothing is mixed."
+        case .output:
+            return "The output projection W_O multiplies the concatenation: every output feature is a weighted sum over the columns of all heads, so this is the step where what the heads found is combined."
+        case .heads:
+            return "One head computes one set of weights per query, so it must blend every relationship it cares about (say, the previous word and the subject of the sentence) into a single average. Several heads, each with its own projections, can attend to different tokens for different reasons at the same time. With d_k = d_model / h, h heads cost about as much as one full-width head."
+        }
+    }
+
+    public var why: String {
+        switch self {
+        case .input: return "The input is what the layer refines; attention is how tokens share information."
+        case .projection: return "Separate projections let a token ask for one thing while offering another, and let each head specialise in its own relationship."
+        case .scores: return "Matching queries with keys is how a token decides where to look."
+        case .scaled: return "Without scaling, wide heads give huge scores, the softmax saturates (one weight near 1, the rest near 0) and its gradients vanish, so learning stalls."
+        case .masked: return "Some pairs must not exchange information: the future during generation, or padding that is not real text."
+        case .weights: return "Weights that are positive and sum to 1 make the head output an average of the values, on a stable scale."
+        case .head_out: return "This is where information actually moves between tokens."
+        case .concat: return "It assembles the heads' results into one vector per token, ready for W_O."
+        case .output: return "Without mixing, the heads' findings would sit in separate columns and never be combined; W_O also maps the result back to d_model for the next layer."
+        case .heads: return "Different relationships need different weights; many heads get many patterns for the price of one wide head."
+        }
+    }
+
+    public var pitfall: String? {
+        switch self {
+        case .projection: return "Slicing the wrong way: a head's block of W_Q is a block of columns (Q = X W_Q), and its block of W_O is a block of rows."
+        case .scaled: return "Dividing by d_k instead of sqrt(d_k), or forgetting to scale: both change the weights silently."
+        case .masked: return "Masking after the softmax (the weights then no longer sum to 1), or blocking every key of a row (its weights become NaN)."
+        case .weights: return "Taking the softmax over the wrong axis: each query's row must sum to 1, not each key's column."
+        case .output: return "Leaving W_O out, so the heads are never mixed."
+        case .heads: return "Reading too much into one head's pattern: real trained heads are rarely as clean as hand-built ones."
+        case .input, .scores, .head_out, .concat: return nil
+        }
+    }
+}
+
+extension Presenter {
+    /// `explain TOPIC`: the idea, why it is there, the pitfall, and the step's explanation in
+    /// the learner's numbers.
+    public func explain(_ concept: Concept, head: Int = 0) -> String {
+        var parts = [style.title(concept.rawValue), concept.idea, style.strong("Why: ") + concept.why]
+        if let pitfall = concept.pitfall { parts.append(style.strong("Pitfall: ") + pitfall) }
+        if let step = concept.step, Step.all(direct: direct).contains(step) {
+            parts.append(style.strong("In your numbers: ") + explanation(step, head: head))
+        } else if concept == .heads {
+            parts.append(style.strong("In your numbers: ") + headsInNumbers())
+        }
+        return parts.joined(separator: "\n\n")
+    }
+
+    private func headsInNumbers() -> String {
+        guard !direct else { return "direct mode has one head; define X and the weights to use several." }
+        let q = exampleRow
+        let favourites = (0..<headCount).prefix(6).map { i -> String in
+            let w = trace.heads[i].weights.row(q)
+            let best = argmax(w)
+            return "head \(i + 1) -> \(labels.key(best)) (\(format.string(w[best])))"
+        }
+        return "\(headCount) heads of d_k = \(trace.dK). \(labels.query(q)) attends most to: " + favourites.joined(separator: ", ") + "."
+    }
+}

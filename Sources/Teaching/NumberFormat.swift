@@ -1,0 +1,26 @@
+import Foundation
+
+/// How numbers are written for the learner: a fixed number of decimals, `-inf` for a blocked
+/// score, `NaN` for the weights of a row with no visible key, and never a `-0.000`.
+public struct NumberFormat: Sendable {
+    public var decimals: Int
+
+    public init(decimals: Int = 3) { self.decimals = decimals }
+
+    public func string(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value == .infinity { return "inf" }
+        if value == -.infinity { return "-inf" }
+        let text = String(format: "%.\(decimals)f", value)
+        // Rounding a tiny negative number gives "-0.000": the sign would only confuse.
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
+            return String(text.dropFirst())
+        }
+        return text
+    }
+
+    /// A list of numbers, `[0.1, 0.2]`.
+    public func list(_ values: [Double]) -> String {
+        "[" + values.map(string).joined(separator: ", ") + "]"
+    }
+}

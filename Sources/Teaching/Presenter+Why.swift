@@ -1,0 +1,135 @@
+import Attention
+import Foundation
+
+extension Presenter {
+    /// Why does cell [row][col] of `stage` (in `head`, 0-based) hold its value? The same
+    /// arithmetic the trace did, written out with the actual numbers. Indices must be in range
+    /// (the caller checks them against the stage's shape).
+    public func why(_ stage: Stage, row: Int, col: Int, head: Int = 0) -> CellArithmetic {
+        let f = format
+        let where_ = direct || !stage.isPerHead ? "" : " (head \(head + 1))"
+        let cellName = "\(stage.rawValue)[\(rowLabel(stage, row))][\(columnLabel(stage, col))]\(where_)"
+        let value = trace.tensor(stage, head: head)![row, col]
+        switch stage {
+        case .X:
+            return given(cellName, value, "an input you defined (or the example's)")
+        case .Q, .K, .V:
+            guard case let .multiHead(c) = trace.configuration else {
+                return given(cellName, value, "given directly in direct mode")
+            }
+            let width = stage == .V ? trace.dV : trace.dK
+            let column = head * width + col
+            let (W, b, name): (Matrix, [Double]?, String) = switch stage {
+            case .Q: (c.W_Q, c.b_Q, "Q")
+            case .K: (c.W_K, c.b_K, "K")
+            default: (c.W_V, c.b_V, "V")
+            }
+            let products = zip(c.X.row(row), W.column(column)).map { ($0, $1) }
+            let bias = b.map { ("b_\(name)[\(column)]", $0[column]) }
+            return sum(cellName, value,
+                       formula: "X row \(labels.query(row)) · W_\(name) column \(column)" + (bias.map { " + \($0.0)" } ?? ""),
+                       products: products, bias: bias?.1)
+        case .scores:
+            let h = trace.heads[head]
+            let products = zip(h.Q.row(row), h.K.row(col)).map { ($0, $1) }
+            return sum(cellName, value, formula: "q_\(labels.queries[row]) · k_\(labels.keys[col])", products: products, bias: nil)
+        case .scaled:
+            let score = trace.heads[head].scores[row, col]
+            let root = Double(trace.dK).squareRoot()
+            return CellArithmetic(value: value, terms: [value], text: """
+                \(cellName) = scores / sqrt(d_k)
+                  = \(f.string(score)) / sqrt(\(trace.dK))
+                  = \(f.string(score)) / \(f.string(root))
+                  = \(f.string(value))
+                """)
+        case .masked:
+            let reason = trace.blocked[row, col]
+                ? "-inf: the mask or key padding blocks query \(labels.query(row)) from key \(labels.key(col)), so its weight will be 0"
+                : "the scaled score \(f.string(value)), unchanged: this pair is not blocked"
+            return CellArithmetic(value: value, terms: [value], text: "\(cellName) = \(reason)")
+        case .weights:
+            return softmaxCell(cellName, row: row, col: col, head: head)
+        case .head_out:
+            let h = trace.heads[head]
+            let products = h.weights.row(row).indices.map { (h.weights[row, $0], h.V[$0, col]) }
+            return sum(cellName, value,
+                       formula: "Σ over keys j of weights[\(labels.queries[row])][j] · V[j][\(col)]",
+                       products: products, bias: nil)
+        case .concat:
+            let source = col / trace.dV, inner = col % trace.dV
+            return CellArithmetic(value: value, terms: [value], text: """
+                \(cellName) = head_out[\(labels.queries[row])][\(inner)] of head \(source + 1)
+                  = \(f.string(value))    (columns \(source * trace.dV)-\((source + 1) * trace.dV - 1) hold head \(source + 1))
+                """)
+        case .output:
+            guard case let .multiHead(c) = trace.configuration, let concat = trace.concat else {
+                return given(cellName, value, "in direct mode the output is head_out")
+            }
+            let products = zip(concat.row(row), c.W_O.column(col)).map { ($0, $1) }
+            let bias = c.b_O.map { $0[col] }
+            return sum(cellName, value,
+                       formula: "concat row \(labels.query(row)) · W_O column \(col)" + (bias == nil ? "" : " + b_O[\(col)]"),
+                       products: products, bias: bias)
+        }
+    }
+
+    private func rowLabel(_ stage: Stage, _ row: Int) -> String {
+        stage == .K || stage == .V ? labels.keys[row] : labels.queries[row]
+    }
+
+    private func columnLabel(_ stage: Stage, _ col: Int) -> String {
+        [.scores, .scaled, .masked, .weights].contains(stage) ? labels.keys[col] : String(col)
+    }
+
+    private func given(_ cellName: String, _ value: Double, _ why: String) -> CellArithmetic {
+        CellArithmetic(value: value, terms: [value], text: "\(cellName) = \(format.string(value)): \(why).")
+    }
+
+    /// A sum of products (plus an optional bias), shown as the formula, the products, their
+    /// values and the total.
+    private func sum(_ cellName: String, _ value: Double, formula: String,
+                     products: [(Double, Double)], bias: Double?) -> CellArithmetic {
+        let f = format
+        var terms = products.map { $0.0 * $0.1 }
+        var factors = products.map { "(\(f.string($0.0)))(\(f.string($0.1)))" }
+        var addends = terms.map(f.string)
+        if let bias {
+            terms.append(bias)
+            factors.append(f.string(bias))
+            addends.append(f.string(bias))
+        }
+        let text = """
+            \(cellName) = \(formula)
+              = \(factors.joined(separator: " + "))
+              = \(addends.joined(separator: " + "))
+              = \(f.string(value))
+            """
+        return CellArithmetic(value: value, terms: terms, text: text)
+    }
+
+    /// A softmax weight: exp of the cell's masked score (minus the row maximum, for stability)
+    /// over the sum of the row's exponentials.
+    private func softmaxCell(_ cellName: String, row: Int, col: Int, head: Int) -> CellArithmetic {
+        let f = format
+        let scores = trace.heads[head].masked.row(row)
+        let value = trace.heads[head].weights[row, col]
+        guard let top = scores.max(), top > -.infinity else {
+            return CellArithmetic(value: value, terms: scores.map { _ in 0 }, text: """
+                \(cellName) = NaN: every key is blocked for \(labels.query(row)), so the softmax is 0 / 0 (PyTorch gives NaN too).
+                """)
+        }
+        let exps = scores.map { exp($0 - top) }
+        let shown = scores.indices.map { j in
+            scores[j] == -.infinity ? "0 (blocked)" : "exp(\(f.string(scores[j])) - \(f.string(top)))"
+        }
+        let text = """
+            \(cellName) = exp(s - max) / Σ_j exp(s_j - max), with s = masked row \(labels.query(row)), max = \(f.string(top))
+              numerator   = exp(\(f.string(scores[col])) - \(f.string(top))) = \(f.string(exps[col]))
+              denominator = \(shown.joined(separator: " + "))
+                          = \(exps.map(f.string).joined(separator: " + ")) = \(f.string(exps.reduce(0, +)))
+              weight      = \(f.string(exps[col])) / \(f.string(exps.reduce(0, +))) = \(f.string(value))
+            Subtracting the row maximum changes nothing (it cancels) but keeps exp from overflowing.
+            """
+        return CellArithmetic(value: value, terms: exps, text: text)
+    }
+}

@@ -1,0 +1,83 @@
+import Attention
+
+/// Turns a trace into text for the learner: tables, step reports, cell arithmetic, shapes.
+/// It reads the trace and never computes attention itself. Every method returns a `String`;
+/// printing is the caller's job.
+public struct Presenter: Sendable {
+    public let trace: Trace
+    public let labels: Labels
+    public var format: NumberFormat
+    public var style: Style
+    /// Terminal width available for a table.
+    public var width: Int
+
+    public init(trace: Trace, tokens: [String], format: NumberFormat = NumberFormat(),
+                style: Style = .plain, width: Int = 100) {
+        self.trace = trace
+        self.labels = Labels.make(tokens: tokens, queries: trace.n, keys: trace.m)
+        self.format = format
+        self.style = style
+        self.width = width
+    }
+
+    var direct: Bool { trace.isDirect }
+    var headCount: Int { trace.heads.count }
+
+    /// "head 2" for 0-based head 1, or nothing in direct mode (there is only one head).
+    func headName(_ head: Int) -> String { direct ? "" : "head \(head + 1)" }
+
+    /// The table of one stage for one head (0-based).
+    public func table(_ stage: Stage, head: Int = 0) -> String {
+        guard let matrix = trace.tensor(stage, head: head) else { return "" }
+        var title = stage.rawValue
+        if stage.isPerHead && !direct { title += " · head \(head + 1)" }
+        let features = Labels.features(matrix.cols)
+        let (rows, columns, axes): ([String], [String], String) = switch stage {
+        case .X: (labels.queries, features, "tokens x d_model")
+        case .Q: (labels.queries, features, "queries x d_k")
+        case .K: (labels.keys, features, "keys x d_k")
+        case .V: (labels.keys, features, "keys x d_v")
+        case .scores, .scaled, .masked, .weights: (labels.queries, labels.keys, "queries x keys")
+        case .head_out: (labels.queries, features, "queries x d_v")
+        case .concat: (labels.queries, features, "queries x h·d_v")
+        case .output: (labels.queries, features, direct ? "queries x d_v" : "queries x d_model")
+        }
+        return TensorTable(title: title, matrix: matrix, rowLabels: rows, columnLabels: columns, axes: axes)
+            .render(format: format, style: style, width: width)
+    }
+
+    /// The tables of `stage` for the given heads (every head when `heads` is nil), one after
+    /// another with a blank line between.
+    public func tables(_ stage: Stage, head: Int? = nil) -> String {
+        guard stage.isPerHead else { return table(stage) }
+        let heads = head.map { [$0] } ?? Array(0..<headCount)
+        return heads.map { table(stage, head: $0) }.joined(separator: "\n\n")
+    }
+
+    /// A parameter or any other named matrix, with feature indices on both axes.
+    public func matrixTable(_ name: String, _ matrix: Matrix, rowOffset: Int = 0, columnOffset: Int = 0) -> String {
+        TensorTable(title: name, matrix: matrix,
+                    rowLabels: Labels.features(matrix.rows, offset: rowOffset),
+                    columnLabels: Labels.features(matrix.cols, offset: columnOffset))
+            .render(format: format, style: style, width: width)
+    }
+
+    /// A bias or other vector as a single row.
+    public func vectorTable(_ name: String, _ vector: [Double]) -> String {
+        TensorTable(title: name, vector: vector).render(format: format, style: style, width: width)
+    }
+
+    /// The mask as the learner sees it: `x` where a query may not look at a key.
+    public func maskTable() -> String {
+        let keyWidth = max(labels.keys.map(\.count).max() ?? 1, 1)
+        let queryWidth = labels.queries.map(\.count).max() ?? 1
+        var lines = [style.strong("mask") + style.dim("  \(trace.n) x \(trace.m) (queries x keys; x = blocked)")]
+        lines.append(style.dim("  " + "".padded(to: queryWidth)
+                               + labels.keys.map { "  " + $0.leftPadded(to: keyWidth) }.joined()))
+        for i in 0..<trace.n {
+            let cells = (0..<trace.m).map { j in "  " + (trace.blocked[i, j] ? "x" : ".").leftPadded(to: keyWidth) }
+            lines.append("  " + labels.queries[i].padded(to: queryWidth) + cells.joined())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
