@@ -27,11 +27,15 @@ let package = Package(
         // Explanations and rendering: turns a trace into text. Never computes attention.
         .target(name: "Teaching", dependencies: ["Attention"]),
 
-        // The executable: line editing, command parsing, session state, dispatch.
+        // Commands: parsing a line, the session it acts on, evaluation, help, completion.
+        // Shared by the REPL, scripts and lessons; knows nothing of terminals.
+        .target(name: "Interpreter", dependencies: ["Attention", "TensorIO", "Teaching"]),
+
+        // The executable: line editing, command-line flags, the read-evaluate-print loop.
         .executableTarget(
             name: "AttentionREPL",
             dependencies: [
-                "Attention", "TensorIO", "Teaching", "CReadline",
+                "Interpreter", "Teaching", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -223,3 +223,19 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
         count == 1 ? noun : noun + "s"
     }
 }
+
+extension TensorFileError {
+    /// Where in a text input the problem is, when the error has a place (JSON and CSV
+    /// syntax); used to draw a caret under the column of a typed literal.
+    public var position: TextPosition? {
+        switch self {
+        case let .emptyArray(at): return at
+        case let .syntax(_, _, at), let .notANumber(_, at), let .nonFiniteValue(_, at),
+             let .numberOutOfRange(_, at), let .trailingText(_, at):
+            return at
+        case let .bareNumber(at), let .nestingTooDeep(_, at): return at
+        case let .raggedRows(_, _, _, _, at), let .raggedMatrices(_, _, _, at): return at
+        default: return nil
+        }
+    }
+}

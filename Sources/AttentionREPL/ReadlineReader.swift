@@ -1,0 +1,70 @@
+import CReadline
+import Foundation
+import Interpreter
+
+/// GNU readline at a terminal: line editing, history kept in a file across runs, Tab
+/// completion from `Completion`, and Ctrl-C that clears the line instead of quitting.
+final class ReadlineReader: LineReader {
+    private let historyPath: String
+    private var addedLines: Int32 = 0
+
+    init(historyPath: String, promptToStandardError: Bool) {
+        self.historyPath = historyPath
+        attention_rl_setup(completeAttentionCommand, promptToStandardError ? 1 : 0)
+        using_history()
+        _ = read_history(historyPath)   // ENOENT on the first run is fine
+        signal(SIGINT) { _ in attention_rl_interrupted() }
+    }
+
+    func readLine(prompt: String) -> String? {
+        guard let raw = readline(prompt) else { return nil }
+        defer { free(raw) }
+        let line = String(cString: raw)
+        if !line.allSatisfy(\.isWhitespace) {
+            add_history(raw)
+            addedLines += 1
+        }
+        return line
+    }
+
+    /// Appends this session's lines to the history file (creating it on the first run), so
+    /// two REPLs open at once both keep their lines, then trims the file to 1000 lines.
+    func saveHistory() {
+        guard addedLines > 0 else { return }
+        if !FileManager.default.fileExists(atPath: historyPath) {
+            _ = write_history(historyPath)
+        } else {
+            _ = append_history(addedLines, historyPath)
+        }
+        _ = history_truncate_file(historyPath, 1000)
+        addedLines = 0
+    }
+}
+
+/// Candidates for the completion in progress, read by `nextCandidate` (readline calls it
+/// from C, one candidate at a time).
+nonisolated(unsafe) private var pendingCandidates: [String] = []
+
+/// readline's completion hook: words from `Completion`, or nil to let readline complete a
+/// file name where a path is expected.
+private func completeAttentionCommand(
+    _ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32
+) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    let line = String(cString: attention_rl_line())
+    let before = String(line.utf8.prefix(Int(start))) ?? ""
+    let previous = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    let prefix = text.map { String(cString: $0) } ?? ""
+    guard let candidates = Completion.candidates(previous: previous, prefix: prefix) else {
+        attention_rl_completion_over(0)
+        return nil
+    }
+    attention_rl_completion_over(1)
+    pendingCandidates = candidates
+    return rl_completion_matches(text, nextCandidate)
+}
+
+private func nextCandidate(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    let index = Int(state)
+    guard index < pendingCandidates.count else { return nil }
+    return strdup(pendingCandidates[index])
+}

@@ -1,1 +1,0 @@
-print("attention-repl: the interactive REPL is coming; see README.md")

@@ -1,0 +1,65 @@
+import TensorIO
+
+/// One parsed command line. Parsing never touches the session; `Interpreter` evaluates.
+public enum Command: Equatable, Sendable {
+    /// `NAME = VALUE` or `NAME head N = VALUE` (a head's block of a projection weight).
+    case define(name: String, head: Int?, value: ValueSource)
+    /// `tokens the cat sat`; without words, show the tokens.
+    case tokens([String]?)
+    /// `heads N`; without a number, show it.
+    case heads(Int?)
+    /// `dk N` or `dk auto`; without an argument, show it.
+    case dk(DKSetting?)
+    /// `mask causal|none|[[...]]`; without an argument, show the mask.
+    case mask(MaskChoice?)
+    /// `pad I J ...` or `pad none`; without an argument, show the padding.
+    case pad(Set<Int>?)
+    case importTensor(name: String, path: String)
+    case export(name: String, path: String, head: Int?)
+    case step(head: Int?)
+    case back(head: Int?)
+    case run(head: Int?)
+    case goto(name: String, head: Int?)
+    case whereAmI
+    case show(name: String, head: Int?)
+    case shapes
+    case why(stage: String, row: CellIndex, col: CellIndex, head: Int?)
+    case explain(String?)
+    case setPrecision(Int)
+    case help(String?)
+    case reset
+    case example
+    case quit
+}
+
+/// How a tensor's values are given.
+public enum ValueSource: Equatable, Sendable {
+    case literal(NDArray)
+    /// Seeded random values: `cols` nil for a vector of length `rows`.
+    case random(rows: Int, cols: Int?, seed: UInt64, distribution: Distribution, scale: Double)
+    case identity(Int)
+    case zeros(rows: Int, cols: Int?)
+}
+
+public enum Distribution: String, Equatable, Sendable {
+    /// Mean 0, standard deviation `scale`.
+    case normal
+    /// Uniform on [-scale, scale].
+    case uniform
+}
+
+public enum DKSetting: Equatable, Sendable {
+    case auto
+    case value(Int)
+}
+
+public enum MaskChoice: Equatable, Sendable {
+    case none, causal
+    case literal(NDArray)
+}
+
+/// A row or column given as a number or as a token label (`why weights cat sat`).
+public enum CellIndex: Equatable, Sendable {
+    case number(Int)
+    case label(String)
+}

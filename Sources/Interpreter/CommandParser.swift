@@ -1,0 +1,268 @@
+import Attention
+import TensorIO
+
+/// Turns one line into a `Command`, or throws a `UserError` that points at the column of the
+/// problem. Blank lines and `# comments` give nil.
+public enum CommandParser {
+    /// Names that `NAME = ...` may define.
+    public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V"]
+    /// Everything `show` and `export` accept.
+    public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens"]
+
+    public static func parse(_ line: String) throws -> Command? {
+        var words = Cursor(try Lexer.words(line), lineLength: line.count)
+        guard let first = words.next() else { return nil }
+        if words.peek?.text == "=" || words.peek?.text == "head" && definable.contains(first.text) {
+            return try definition(first, &words)
+        }
+        let command = try verb(first, &words)
+        try words.expectEnd()
+        return command
+    }
+
+    private static func verb(_ first: Word, _ words: inout Cursor) throws -> Command {
+        switch first.text {
+        case "tokens":
+            let labels = words.rest().map(\.text)
+            return .tokens(labels.isEmpty ? nil : labels)
+        case "heads":
+            return .heads(try words.optionalInteger(name: "the number of heads", minimum: 1))
+        case "dk", "d_k":
+            guard let word = words.next() else { return .dk(nil) }
+            if word.text == "auto" { return .dk(.auto) }
+            return .dk(.value(try integer(word, name: "d_k", minimum: 1)))
+        case "mask":
+            guard let word = words.next() else { return .mask(nil) }
+            switch word.text {
+            case "none", "off": return .mask(MaskChoice.none)
+            case "causal": return .mask(.causal)
+            default:
+                guard word.isLiteral else {
+                    throw UserError("unknown mask '\(word.text)'", column: word.column,
+                                    hint: "use mask causal, mask none, or a literal like mask [[0, 1], [0, 0]]")
+                }
+                return .mask(.literal(try literal(word)))
+            }
+        case "pad":
+            let rest = words.rest()
+            if rest.isEmpty { return .pad(nil) }
+            if rest.count == 1, rest[0].text == "none" { return .pad([]) }
+            return .pad(Set(try rest.map { try integer($0, name: "a key position", minimum: 0) }))
+        case "import":
+            let name = try words.require("a name to import into, e.g. import X data.npy")
+            let path = try words.require("a file to read, e.g. import \(name.text) data.npy")
+            guard definable.contains(name.text) || name.text == "mask" else {
+                throw unknownName(name, among: definable + ["mask"], what: "import into")
+            }
+            return .importTensor(name: name.text, path: path.text)
+        case "export":
+            let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
+            let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
+            guard showable.contains(name.text), name.text != "tokens" else {
+                throw unknownName(name, among: showable.filter { $0 != "tokens" }, what: "export")
+            }
+            return .export(name: name.text, path: path.text, head: try words.optionalHead())
+        case "step": return .step(head: try words.optionalHead())
+        case "back": return .back(head: try words.optionalHead())
+        case "run": return .run(head: try words.optionalHead())
+        case "goto":
+            let name = try words.require("a stage, e.g. goto weights")
+            return .goto(name: name.text, head: try words.optionalHead())
+        case "where": return .whereAmI
+        case "show":
+            let name = try words.require("something to show, e.g. show weights")
+            guard showable.contains(name.text) else { throw unknownName(name, among: showable, what: "show") }
+            return .show(name: name.text, head: try words.optionalHead())
+        case "shapes": return .shapes
+        case "why":
+            let stage = try words.require("a stage, a row and a column, e.g. why weights 0 1")
+            guard Stage(rawValue: stage.text) != nil else {
+                throw unknownName(stage, among: Stage.allCases.map(\.rawValue), what: "explain a cell of")
+            }
+            let row = try words.require("a row (a number from 0 or a token), e.g. why \(stage.text) 0 1")
+            let col = try words.require("a column (a number from 0 or a token), e.g. why \(stage.text) \(row.text) 1")
+            return .why(stage: stage.text, row: cellIndex(row), col: cellIndex(col), head: try words.optionalHead())
+        case "explain":
+            return .explain(words.next()?.text)
+        case "set":
+            let setting = try words.require("a setting, e.g. set precision 4")
+            guard setting.text == "precision" else {
+                throw UserError("unknown setting '\(setting.text)'", column: setting.column, hint: "the setting is: set precision N")
+            }
+            let value = try words.require("a number of decimals, e.g. set precision 4")
+            let decimals = try integer(value, name: "the precision", minimum: 0)
+            guard decimals <= 12 else {
+                throw UserError("precision \(decimals) is too many decimals", column: value.column, hint: "choose 0 to 12")
+            }
+            return .setPrecision(decimals)
+        case "help": return .help(words.next()?.text)
+        case "reset": return .reset
+        case "example": return .example
+        case "quit", "exit": return .quit
+        default:
+            if definable.contains(first.text) {
+                throw UserError("'\(first.text)' needs '=' and a value", column: first.column + first.text.count,
+                                hint: "e.g. \(first.text) = random 3x4 seed 1 (or `show \(first.text)` to see it)")
+            }
+            var message = "unknown command '\(first.text)'"
+            if let suggestion = Suggestion.didYouMean(first.text, among: Verb.names + definable) {
+                message += ": \(suggestion)"
+            }
+            throw UserError(message, column: first.column, hint: "type `help` for the list of commands")
+        }
+    }
+
+    /// `NAME [head N] = VALUE`.
+    private static func definition(_ name: Word, _ words: inout Cursor) throws -> Command {
+        guard definable.contains(name.text) else {
+            throw unknownName(name, among: definable, what: "define")
+        }
+        var head: Int? = nil
+        if words.peek?.text == "head" {
+            head = try words.optionalHead()
+            guard ["W_Q", "W_K", "W_V", "W_O"].contains(name.text) else {
+                throw UserError("only the projection weights W_Q, W_K, W_V, W_O have per-head blocks", column: name.column)
+            }
+        }
+        let equals = try words.require("'=' and a value")
+        guard equals.text == "=" else {
+            throw UserError("expected '=' after \(name.text)", column: equals.column)
+        }
+        let value = try valueSource(&words)
+        try words.expectEnd()
+        return .define(name: name.text, head: head, value: value)
+    }
+
+    private static func valueSource(_ words: inout Cursor) throws -> ValueSource {
+        let first = try words.require("a value: a literal like [[1, 0], [0, 1]], random RxC, identity N or zeros RxC")
+        if first.isLiteral { return .literal(try literal(first)) }
+        switch first.text {
+        case "random":
+            let size = try words.require("a size, e.g. random 3x4 seed 1")
+            let (rows, cols) = try dimensions(size)
+            var seed: UInt64 = 0, distribution = Distribution.normal, scale = 1.0
+            while let option = words.next() {
+                switch option.text {
+                case "seed":
+                    let value = try words.require("a seed number, e.g. seed 7")
+                    guard let parsed = UInt64(value.text) else {
+                        throw UserError("the seed must be a whole number from 0, not '\(value.text)'", column: value.column)
+                    }
+                    seed = parsed
+                case "normal": distribution = .normal
+                case "uniform": distribution = .uniform
+                case "scale":
+                    let value = try words.require("a scale, e.g. scale 0.5")
+                    guard let parsed = Double(value.text), parsed.isFinite, parsed > 0 else {
+                        throw UserError("the scale must be a positive number, not '\(value.text)'", column: value.column)
+                    }
+                    scale = parsed
+                default:
+                    throw UserError("unknown option '\(option.text)' for random", column: option.column,
+                                    hint: "random RxC [seed S] [normal|uniform] [scale A]")
+                }
+            }
+            return .random(rows: rows, cols: cols, seed: seed, distribution: distribution, scale: scale)
+        case "identity":
+            let size = try words.require("a size, e.g. identity 4")
+            return .identity(try integer(size, name: "the size", minimum: 1))
+        case "zeros":
+            let size = try words.require("a size, e.g. zeros 3x4 (or zeros 4 for a bias)")
+            let (rows, cols) = try dimensions(size)
+            return .zeros(rows: rows, cols: cols)
+        default:
+            var message = "expected a value, found '\(first.text)'"
+            if let suggestion = Suggestion.didYouMean(first.text, among: ["random", "identity", "zeros"]) {
+                message += ": \(suggestion)"
+            }
+            throw UserError(message, column: first.column,
+                            hint: "a value is a literal like [[1, 0], [0, 1]], random RxC [seed S], identity N or zeros RxC")
+        }
+    }
+
+    /// `3x4` (rows x cols) or `4` (a vector).
+    private static func dimensions(_ word: Word) throws -> (Int, Int?) {
+        let parts = word.text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let rows = Int(parts[0]), rows >= 1,
+              parts.count == 1 || Int(parts[1]).map({ $0 >= 1 }) == true else {
+            throw UserError("'\(word.text)' is not a size", column: word.column,
+                            hint: "write rows x columns without spaces, e.g. 3x4, or one number for a vector")
+        }
+        return (rows, parts.count == 2 ? Int(parts[1])! : nil)
+    }
+
+    static func literal(_ word: Word) throws -> NDArray {
+        do {
+            return try JSONArrayText.parse(word.text, columnOffset: word.column - 1)
+        } catch let error as TensorFileError {
+            throw UserError(String(describing: error), column: error.position?.column ?? word.column)
+        }
+    }
+
+    static func integer(_ word: Word, name: String, minimum: Int) throws -> Int {
+        guard let value = Int(word.text), value >= minimum else {
+            throw UserError("\(name) must be a whole number from \(minimum), not '\(word.text)'", column: word.column)
+        }
+        return value
+    }
+
+    private static func cellIndex(_ word: Word) -> CellIndex {
+        Int(word.text).map(CellIndex.number) ?? .label(word.text)
+    }
+
+    static func unknownName(_ word: Word, among names: [String], what: String) -> UserError {
+        var message = "cannot \(what) '\(word.text)'"
+        if let suggestion = Suggestion.didYouMean(word.text, among: names) { message += ": \(suggestion)" }
+        return UserError(message, column: word.column, hint: "names: " + names.joined(separator: " "))
+    }
+}
+
+/// Reads the words of one line in order, with errors that point past the end when
+/// something is missing.
+struct Cursor {
+    private var words: [Word]
+    private var index = 0
+    private let lineLength: Int
+
+    init(_ words: [Word], lineLength: Int) {
+        self.words = words
+        self.lineLength = lineLength
+    }
+
+    var peek: Word? { index < words.count ? words[index] : nil }
+
+    mutating func next() -> Word? {
+        defer { index += 1 }
+        return peek
+    }
+
+    mutating func rest() -> [Word] {
+        defer { index = words.count }
+        return index < words.count ? Array(words[index...]) : []
+    }
+
+    mutating func require(_ what: String) throws -> Word {
+        guard let word = next() else { throw UserError("missing \(what)", column: lineLength + 1) }
+        return word
+    }
+
+    /// A number that may be left out.
+    mutating func optionalInteger(name: String, minimum: Int) throws -> Int? {
+        guard let word = next() else { return nil }
+        return try CommandParser.integer(word, name: name, minimum: minimum)
+    }
+
+    /// `head N` (1-based), or nothing.
+    mutating func optionalHead() throws -> Int? {
+        guard let word = peek, word.text == "head" else { return nil }
+        index += 1
+        let number = try require("a head number after 'head', e.g. head 1")
+        return try CommandParser.integer(number, name: "the head number", minimum: 1)
+    }
+
+    func expectEnd() throws {
+        if let extra = peek {
+            throw UserError("unexpected '\(extra.text)'", column: extra.column, hint: "type `help` for the form of each command")
+        }
+    }
+}

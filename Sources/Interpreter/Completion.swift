@@ -1,0 +1,64 @@
+import Attention
+import Teaching
+
+/// What Tab may complete at a point in a line. Pure: the REPL asks, readline displays.
+public enum Completion {
+    /// The kind of word expected where the cursor is.
+    public enum Slot: Equatable, Sendable {
+        /// Candidate words (verbs, stage names, ...).
+        case words([String])
+        /// A file path: let the line editor complete file names.
+        case path
+    }
+
+    /// What fits as the next word, given the words of the line before it.
+    public static func slot(before previous: [String]) -> Slot {
+        guard let verb = previous.first else {
+            return .words(Verb.names + CommandParser.definable)
+        }
+        let stages = Stage.allCases.map(\.rawValue)
+        let position = previous.count
+        switch verb {
+        case "show":
+            return position == 1 ? .words(CommandParser.showable) : .words(["head"])
+        case "export":
+            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" }) : position == 2 ? .path : .words(["head"])
+        case "import":
+            return position == 1 ? .words(CommandParser.definable + ["mask"]) : .path
+        case "goto":
+            return position == 1 ? .words(Step.allCases.map(\.rawValue) + stages) : .words(["head"])
+        case "why":
+            return position == 1 ? .words(stages) : .words(position >= 4 ? ["head"] : [])
+        case "explain":
+            return .words(Concept.allCases.map(\.rawValue) + ["softmax", "mask", "W_O", "dk"])
+        case "help":
+            return .words(Verb.names)
+        case "mask":
+            return .words(["causal", "none"])
+        case "pad":
+            return .words(["none"])
+        case "dk":
+            return .words(["auto"])
+        case "set":
+            return .words(["precision"])
+        case "step", "back", "run":
+            return .words(["head"])
+        default:
+            if CommandParser.definable.contains(verb) {
+                if previous.last == "=" { return .words(["random", "identity", "zeros"]) }
+                if previous.contains("random") { return .words(["seed", "normal", "uniform", "scale"]) }
+                return .words(position == 1 ? ["=", "head"] : [])
+            }
+            return .words([])
+        }
+    }
+
+    /// The candidates that start with `prefix`, given the earlier words of the line.
+    public static func candidates(previous: [String], prefix: String) -> [String]? {
+        switch slot(before: previous) {
+        case .path: return nil
+        case let .words(words):
+            return Array(Set(words.filter { $0.hasPrefix(prefix) })).sorted()
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Attention
+import Teaching
+import TensorIO
+
+/// The largest tensor a command may create: 4096 x 4096 values.
+let maximumElementCount = 4096 * 4096
+
+extension Interpreter {
+    /// `NAME [head N] = VALUE`.
+    func define(_ name: String, head: Int?, value: ValueSource, in session: inout Session) throws -> String {
+        let array = try makeArray(value)
+        var notes: [String] = []
+        if let head {
+            try defineBlock(name, head: head, array: array, in: &session)
+        } else if Parameter(rawValue: name)?.isBias == true {
+            session.biases[name] = try vector(array, name: name)
+        } else {
+            session.matrices[name] = try matrix(array, name: name)
+        }
+        let wantsDirect = Session.directInputs.contains(name)
+        if wantsDirect != session.direct {
+            session.direct = wantsDirect
+            session.cursor = nil
+            notes.append(wantsDirect
+                ? "Direct mode: plain scaled dot-product attention of Q, K and V (no projections, one head, output = head_out)."
+                : "Layer mode: multi-head attention from X through W_Q, W_K, W_V and W_O.")
+        }
+        let shown = session.matrices[name].map { table(name, $0, session) }
+            ?? TensorTable(title: name, vector: session.biases[name] ?? [])
+                .render(format: NumberFormat(decimals: session.precision), style: style, width: width)
+        return ([shown] + notes + computeNote(session)).joined(separator: "\n")
+    }
+
+    /// A table of a defined input, with token labels on the rows of X, Q, K and V.
+    func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
+        let tokenRows = ["X", "Q", "K", "V"].contains(name) && session.tokens.count == matrix.rows
+        return TensorTable(title: name, matrix: matrix,
+                           rowLabels: tokenRows ? session.tokens : Labels.features(matrix.rows),
+                           columnLabels: Labels.features(matrix.cols))
+            .render(format: NumberFormat(decimals: session.precision), style: style, width: width)
+    }
+
+    /// After a change: a note when the trace cannot be computed yet, saying why.
+    func computeNote(_ session: Session) -> [String] {
+        do {
+            _ = try trace(session)
+            return []
+        } catch let error as UserError {
+            return [style.dim("note: " + error.message.replacingOccurrences(of: "cannot compute attention: ", with: "not computable yet: "))]
+        } catch {
+            return []
+        }
+    }
+
+    /// Sets head `head`'s block of a projection weight: columns of W_Q, W_K, W_V, rows of W_O.
+    private func defineBlock(_ name: String, head: Int, array: NDArray, in session: inout Session) throws {
+        let block = try matrix(array, name: "\(name) head \(head)")
+        guard head <= session.heads else {
+            throw UserError("there are \(session.heads) heads, so head \(head) does not exist", hint: "set `heads \(head)` first")
+        }
+        guard let X = session.matrices["X"] else {
+            throw UserError("define X first: the block's size depends on d_model")
+        }
+        let dModel = X.cols, h = session.heads
+        let dK = session.dK ?? (dModel % h == 0 ? dModel / h : 0)
+        guard dK > 0 else { throw UserError("d_model = \(dModel) does not divide into \(h) heads", hint: "set `dk N`") }
+        let isOutput = name == "W_O"
+        let expected = isOutput ? Shape(dK, dModel) : Shape(dModel, dK)
+        guard block.shape == expected else {
+            throw UserError("head \(head)'s block of \(name) must be \(expected) (\(isOutput ? "d_v x d_model" : "d_model x d_k")), not \(block.shape)")
+        }
+        let full = isOutput ? Shape(h * dK, dModel) : Shape(dModel, h * dK)
+        var whole = session.matrices[name].flatMap { $0.shape == full ? $0 : nil } ?? Matrix(rows: full.rows, cols: full.cols)
+        let offset = (head - 1) * dK
+        for i in 0..<block.rows {
+            for j in 0..<block.cols {
+                if isOutput { whole[offset + i, j] = block[i, j] } else { whole[i, offset + j] = block[i, j] }
+            }
+        }
+        session.matrices[name] = whole
+    }
+
+    func makeArray(_ value: ValueSource) throws -> NDArray {
+        func checkSize(_ rows: Int, _ cols: Int?) throws {
+            let (count, overflow) = rows.multipliedReportingOverflow(by: cols ?? 1)
+            guard !overflow, count <= maximumElementCount else {
+                throw UserError("\(rows)x\(cols.map(String.init) ?? "1") is too large: at most \(maximumElementCount) values (4096 x 4096)")
+            }
+        }
+        switch value {
+        case let .literal(array):
+            return array
+        case let .random(rows, cols, seed, distribution, scale):
+            try checkSize(rows, cols)
+            var generator = SeededRandom(seed: seed)
+            let values = (0..<(rows * (cols ?? 1))).map { _ in
+                distribution == .normal ? scale * generator.normal() : scale * (2 * generator.unit() - 1)
+            }
+            return try NDArray(shape: cols.map { [rows, $0] } ?? [rows], values: values)
+        case let .identity(n):
+            try checkSize(n, n)
+            return try NDArray(shape: [n, n], values: (0..<(n * n)).map { $0 / n == $0 % n ? 1 : 0 })
+        case let .zeros(rows, cols):
+            try checkSize(rows, cols)
+            return try NDArray(shape: cols.map { [rows, $0] } ?? [rows], values: Array(repeating: 0, count: rows * (cols ?? 1)))
+        }
+    }
+
+    /// A 2-D array as a matrix; other ranks are refused with the shape found.
+    func matrix(_ array: NDArray, name: String) throws -> Matrix {
+        guard array.rank == 2 else {
+            throw UserError("\(name) needs a matrix (2-D), but this is \(describe(array))",
+                            hint: array.rank == 1 ? "wrap a single row in brackets: [[...]]" : nil)
+        }
+        return try Matrix(rows: array.shape[0], cols: array.shape[1], values: array.values)
+    }
+
+    /// A 1-D array (or a single row or column) as a vector.
+    func vector(_ array: NDArray, name: String) throws -> [Double] {
+        if array.rank == 1 || (array.rank == 2 && (array.shape[0] == 1 || array.shape[1] == 1)) {
+            return array.values
+        }
+        throw UserError("\(name) is a bias and needs a vector (1-D), but this is \(describe(array))",
+                        hint: "write it as a flat list, e.g. \(name) = [0.1, 0, 0.2]")
+    }
+
+    func describe(_ array: NDArray) -> String {
+        "a \(array.rank)-D array of shape (" + array.shape.map(String.init).joined(separator: ", ") + ")"
+    }
+
+    func setTokens(_ words: [String]?, in session: inout Session) throws -> String {
+        guard let words else { return describeTokens(session) }
+        session.tokens = words
+        var text = "tokens: " + words.joined(separator: " ")
+        let rows = (session.direct ? session.matrices["Q"] : session.matrices["X"])?.rows
+        if let rows, rows != words.count {
+            text += "\n" + style.dim("note: \(words.count) tokens but \(session.direct ? "Q" : "X") has \(rows) rows; tables use t0, t1, ... until they match")
+        }
+        return text
+    }
+
+    func describeTokens(_ session: Session) -> String {
+        session.tokens.isEmpty ? "no tokens: rows are labelled t0, t1, ..." : "tokens: " + session.tokens.joined(separator: " ")
+    }
+
+    func setHeads(_ count: Int?, in session: inout Session) throws -> String {
+        guard let count else { return "heads = \(session.heads)" }
+        guard count <= 1024 else { throw UserError("\(count) heads is more than the 1024 allowed") }
+        guard !session.direct else {
+            throw UserError("direct mode has one head", hint: "define X and the weights to use several heads")
+        }
+        session.heads = count
+        var text = "heads = \(count)"
+        if let X = session.matrices["X"], session.dK == nil, X.cols % count == 0 {
+            text += ", so d_k = d_model / h = \(X.cols) / \(count) = \(X.cols / count)"
+        }
+        return ([text] + computeNote(session)).joined(separator: "\n")
+    }
+
+    func setDK(_ setting: DKSetting?, in session: inout Session) throws -> String {
+        switch setting {
+        case nil:
+            return session.dK.map { "d_k = \($0) (set explicitly)" } ?? "d_k = d_model / h (automatic)"
+        case .auto:
+            session.dK = nil
+            return (["d_k = d_model / h (automatic)"] + computeNote(session)).joined(separator: "\n")
+        case let .value(value):
+            guard value <= 4096 else { throw UserError("d_k = \(value) is larger than the 4096 allowed") }
+            session.dK = value
+            return (["d_k = \(value)"] + computeNote(session)).joined(separator: "\n")
+        }
+    }
+
+    func setMask(_ choice: MaskChoice?, in session: inout Session) throws -> String {
+        switch choice {
+        case nil:
+            return try presenter(session).maskTable()
+        case .none?:
+            session.mask = .none
+        case .causal?:
+            session.mask = .causal
+        case let .literal(array)?:
+            session.mask = .custom(Mask(nonzeroEntriesOf: try matrix(array, name: "the mask")))
+        }
+        let description = switch session.mask {
+        case .none: "mask none: every query may attend to every key"
+        case .causal: "mask causal: each token attends to itself and earlier tokens"
+        case .custom: "mask set (nonzero entries are blocked)"
+        }
+        let shown = (try? presenter(session).maskTable()).map { "\n" + $0 } ?? ""
+        return ([description + shown] + computeNote(session)).joined(separator: "\n")
+    }
+
+    func setPadding(_ keys: Set<Int>?, in session: inout Session) throws -> String {
+        guard let keys else {
+            return session.padding.isEmpty ? "no key padding" : "padding blocks keys " + session.padding.sorted().map(String.init).joined(separator: " ")
+        }
+        session.padding = keys
+        let text = keys.isEmpty ? "pad none: no key padding" : "padding blocks keys " + keys.sorted().map(String.init).joined(separator: " ") + " for every query"
+        return ([text] + computeNote(session)).joined(separator: "\n")
+    }
+}

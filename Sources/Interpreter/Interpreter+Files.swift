@@ -1,0 +1,63 @@
+import Attention
+import Teaching
+import TensorIO
+
+extension Interpreter {
+    /// `import NAME FILE`: a tensor from .npy, .json or .csv, defined as if typed.
+    func importTensor(_ name: String, from path: String, in session: inout Session) throws -> String {
+        let array: NDArray
+        do {
+            array = try TensorFile.read(path: path)
+        } catch let error as TensorFileError {
+            throw UserError("cannot import \(name) from \(path): \(error)")
+        }
+        if name == "mask" {
+            return try setMask(.literal(array), in: &session)
+        }
+        return try define(name, head: nil, value: .literal(array), in: &session)
+    }
+
+    /// `export NAME FILE [head N]`: any stage, parameter or the mask, in the format the file's
+    /// extension names. Per-head stages are written as heads x rows x cols unless one head is
+    /// chosen.
+    func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
+        let array = try exportedArray(name, head: head, session: session)
+        do {
+            try TensorFile.write(array, path: path)
+        } catch let error as TensorFileError {
+            throw UserError("cannot export \(name) to \(path): \(error)",
+                            hint: array.rank == 3 ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)
+        }
+        let shape = array.shape.map(String.init).joined(separator: " x ")
+        return "wrote \(name) (\(shape)\(array.rank == 3 ? ", heads x rows x cols" : "")) to \(path)"
+    }
+
+    private func exportedArray(_ name: String, head: Int?, session: Session) throws -> NDArray {
+        if let parameter = Parameter(rawValue: name) {
+            if parameter.isBias {
+                guard let bias = session.biases[name] else { throw UserError("\(name) is not set (it is zero)") }
+                return NDArray(vector: bias)
+            }
+            guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
+            return try NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)
+        }
+        let trace = try trace(session)
+        if name == "mask" {
+            let mask = trace.blocked.asMatrix
+            return try NDArray(shape: [mask.rows, mask.cols], values: mask.values)
+        }
+        guard let stage = Stage(rawValue: name), let first = trace.tensor(stage) else {
+            throw UserError("\(name) does not exist in direct mode")
+        }
+        if let index = try headIndex(head, trace), stage.isPerHead {
+            let matrix = trace.tensor(stage, head: index)!
+            return try NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)
+        }
+        if stage.isPerHead {
+            // heads x rows x cols, the layout of PyTorch's per-head attention weights.
+            let values = trace.heads.indices.flatMap { trace.tensor(stage, head: $0)!.values }
+            return try NDArray(shape: [trace.heads.count, first.rows, first.cols], values: values)
+        }
+        return try NDArray(shape: [first.rows, first.cols], values: first.values)
+    }
+}

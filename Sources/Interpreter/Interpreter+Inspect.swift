@@ -1,0 +1,126 @@
+import Attention
+import Teaching
+
+extension Interpreter {
+    /// `show NAME [head N]`.
+    func show(_ name: String, head: Int?, session: Session) throws -> String {
+        if name == "tokens" { return describeTokens(session) }
+        if name == "mask" { return try presenter(session).maskTable() }
+        if let parameter = Parameter(rawValue: name) {
+            return try showParameter(parameter, head: head, session: session)
+        }
+        // X, Q, K, V in the mode where they are inputs can be shown even before a trace exists.
+        if head == nil, let matrix = session.matrices[name], (name == "X") != session.direct,
+           (try? trace(session)) == nil {
+            return table(name, matrix, session)
+        }
+        guard let stage = Stage(rawValue: name) else { throw UserError("cannot show '\(name)'") }
+        let presenter = try presenter(session)
+        guard presenter.trace.tensor(stage) != nil else {
+            throw UserError("\(name) does not exist in direct mode", hint: "direct mode has Q, K, V, scores, scaled, masked, weights, head_out, output")
+        }
+        return presenter.tables(stage, head: try headIndex(head, presenter.trace))
+    }
+
+    private func showParameter(_ parameter: Parameter, head: Int?, session: Session) throws -> String {
+        let name = parameter.rawValue
+        let format = NumberFormat(decimals: session.precision)
+        if parameter.isBias {
+            guard let bias = session.biases[name] else {
+                return "\(name) is not set: it is zero (define it with \(name) = [...])"
+            }
+            return TensorTable(title: name, vector: bias).render(format: format, style: style, width: width)
+        }
+        guard let matrix = session.matrices[name] else {
+            throw UserError("\(name) is not defined", hint: "define it, e.g. \(name) = identity 4")
+        }
+        guard let head else { return table(name, matrix, session) }
+        let trace = try trace(session)
+        let index = try headIndex(head, trace)!
+        let width = name == "W_V" || name == "W_O" ? trace.dV : trace.dK
+        let range = index * width..<(index + 1) * width
+        let block = name == "W_O" ? try matrix.rows(range) : try matrix.columns(range)
+        let title = "\(name) head \(head) (\(name == "W_O" ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))"
+        return TensorTable(title: title, matrix: block,
+                           rowLabels: Labels.features(block.rows, offset: name == "W_O" ? range.lowerBound : 0),
+                           columnLabels: Labels.features(block.cols, offset: name == "W_O" ? 0 : range.lowerBound))
+            .render(format: format, style: style, width: self.width)
+    }
+
+    /// `why STAGE ROW COL [head N]`.
+    func why(_ name: String, row: CellIndex, col: CellIndex, head: Int?, session: Session) throws -> String {
+        let presenter = try presenter(session)
+        let trace = presenter.trace
+        guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage) else {
+            throw UserError("\(name) does not exist in direct mode")
+        }
+        let headIndex = try headIndex(head, trace) ?? 0
+        let keyColumns = [.scores, .scaled, .masked, .weights].contains(stage)
+        let rowLabels = stage == .K || stage == .V ? presenter.labels.keys : presenter.labels.queries
+        let r = try resolve(row, labels: rowLabels, count: matrix.rows, what: "row", stage: name)
+        let c = try resolve(col, labels: keyColumns ? presenter.labels.keys : [], count: matrix.cols, what: "column", stage: name)
+        var text = presenter.why(stage, row: r, col: c, head: headIndex).text
+        if head == nil, stage.isPerHead, trace.heads.count > 1 {
+            text += "\n" + style.dim("(head 1; add `head N` for another head)")
+        }
+        return text
+    }
+
+    private func resolve(_ index: CellIndex, labels: [String], count: Int, what: String, stage: String) throws -> Int {
+        switch index {
+        case let .number(value):
+            guard (0..<count).contains(value) else {
+                throw UserError("\(what) \(value) is outside \(stage), which has \(count) \(what)s (0 to \(count - 1))")
+            }
+            return value
+        case let .label(label):
+            guard let found = labels.firstIndex(of: label) else {
+                let known = labels.isEmpty ? "use a number from 0 to \(count - 1)" : "tokens: " + labels.joined(separator: " ")
+                throw UserError("no \(what) named '\(label)' in \(stage)", hint: known)
+            }
+            return found
+        }
+    }
+
+    /// `explain [TOPIC]`.
+    func explain(_ topic: String?, session: Session) throws -> String {
+        guard let topic else {
+            return "explain TOPIC, where TOPIC is one of: " + Concept.allCases.map(\.rawValue).joined(separator: " ")
+                + "\n(also: softmax, mask, W_O, dk)"
+        }
+        guard let concept = Concept.named(topic) else {
+            var message = "no topic '\(topic)'"
+            if let suggestion = Suggestion.didYouMean(topic, among: Concept.allCases.map(\.rawValue)) { message += ": \(suggestion)" }
+            throw UserError(message, hint: "topics: " + Concept.allCases.map(\.rawValue).joined(separator: " "))
+        }
+        if let presenter = try? presenter(session) { return presenter.explain(concept) }
+        var parts = [style.title(concept.rawValue), concept.idea, style.strong("Why: ") + concept.why]
+        if let pitfall = concept.pitfall { parts.append(style.strong("Pitfall: ") + pitfall) }
+        return parts.joined(separator: "\n\n")
+    }
+
+    /// `help [VERB]`.
+    func help(_ verb: String?) throws -> String {
+        guard let verb else {
+            var lines = ["Commands (help VERB for details):"]
+            for group in Verb.Group.allCases {
+                lines.append("")
+                lines.append(style.strong(group.rawValue))
+                for verb in Verb.all where verb.group == group {
+                    lines.append("  " + verb.usage.padded(to: 30) + "  " + verb.summary)
+                }
+            }
+            lines.append("")
+            lines.append("Limits: tensors up to 4096 x 4096 values, up to 1024 heads.")
+            return lines.joined(separator: "\n")
+        }
+        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "="].contains(verb) ? "NAME =" : verb
+        guard let found = Verb.named(key) else {
+            var message = "no command '\(verb)'"
+            if let suggestion = Suggestion.didYouMean(verb, among: Verb.names) { message += ": \(suggestion)" }
+            throw UserError(message, hint: "type `help` for the list")
+        }
+        return ([style.strong(found.usage), found.summary] + (found.details.isEmpty ? [] : [found.details]))
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,111 @@
+import Attention
+import Teaching
+
+/// What a command produced: text to print, and whether the learner asked to leave.
+public struct Reply: Equatable, Sendable {
+    public var text: String
+    public var quit: Bool
+
+    public init(_ text: String, quit: Bool = false) {
+        self.text = text
+        self.quit = quit
+    }
+}
+
+/// Evaluates command lines against a session. The one interpreter behind the REPL, scripts
+/// and lessons. It never reads input or prints; it returns text.
+public struct Interpreter: Sendable {
+    public private(set) var session: Session
+    public var style: Style
+    /// Width available for tables (the terminal's columns).
+    public var width: Int
+
+    /// A new interpreter with the ready example loaded (or a blank session).
+    public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {
+        self.session = Session()
+        self.style = style
+        self.width = width
+        if loadExample { session = Self.exampleSession() }
+    }
+
+    /// Parses and runs one line. On error the session is left exactly as it was.
+    public mutating func execute(_ line: String) throws -> Reply {
+        guard let command = try CommandParser.parse(line) else { return Reply("") }
+        var next = session
+        let reply = try evaluate(command, on: &next)
+        session = next
+        return reply
+    }
+
+    private func evaluate(_ command: Command, on session: inout Session) throws -> Reply {
+        switch command {
+        case let .define(name, head, value): return Reply(try define(name, head: head, value: value, in: &session))
+        case let .tokens(words): return Reply(try setTokens(words, in: &session))
+        case let .heads(count): return Reply(try setHeads(count, in: &session))
+        case let .dk(setting): return Reply(try setDK(setting, in: &session))
+        case let .mask(choice): return Reply(try setMask(choice, in: &session))
+        case let .pad(keys): return Reply(try setPadding(keys, in: &session))
+        case let .importTensor(name, path): return Reply(try importTensor(name, from: path, in: &session))
+        case let .export(name, path, head): return Reply(try export(name, to: path, head: head, session: session))
+        case let .step(head): return Reply(try move(by: 1, head: head, in: &session))
+        case let .back(head): return Reply(try move(by: -1, head: head, in: &session))
+        case let .run(head): return Reply(try runAll(head: head, in: &session))
+        case let .goto(name, head): return Reply(try goto(name, head: head, in: &session))
+        case .whereAmI: return Reply(try whereAmI(session))
+        case let .show(name, head): return Reply(try show(name, head: head, session: session))
+        case .shapes: return Reply(try presenter(session).shapeTable())
+        case let .why(stage, row, col, head): return Reply(try why(stage, row: row, col: col, head: head, session: session))
+        case let .explain(topic): return Reply(try explain(topic, session: session))
+        case let .setPrecision(decimals):
+            session.precision = decimals
+            return Reply("precision = \(decimals) decimals")
+        case let .help(verb): return Reply(try help(verb))
+        case .reset:
+            session = Session()
+            return Reply("Blank session: no tensors, no tokens, 1 head, default d_k, no mask, no padding.\n"
+                         + "Define X and W_Q, W_K, W_V, W_O (or Q, K, V), or type `example` for the ready example.")
+        case .example:
+            session = Self.exampleSession()
+            return Reply("Loaded the example: \(Example.summary). Type `step` to begin.")
+        case .quit:
+            return Reply("", quit: true)
+        }
+    }
+
+    /// The ready example, built by running its commands like any script.
+    static func exampleSession() -> Session {
+        var interpreter = Interpreter(loadExample: false)
+        for line in Example.commands {
+            do { _ = try interpreter.execute(line) } catch {
+                preconditionFailure("the built-in example failed at '\(line)': \(error)")
+            }
+        }
+        return interpreter.session
+    }
+
+    /// The trace of the session, or the reason it cannot be computed.
+    func trace(_ session: Session) throws -> Trace {
+        let configuration = try session.configuration()
+        do {
+            return try Trace.compute(configuration)
+        } catch let error as AttentionError {
+            throw UserError("cannot compute attention: \(error)")
+        }
+    }
+
+    func presenter(_ session: Session) throws -> Presenter {
+        Presenter(trace: try trace(session), tokens: session.tokens,
+                  format: NumberFormat(decimals: session.precision), style: style, width: width)
+    }
+
+    /// Checks a 1-based head number against the session and returns it 0-based.
+    func headIndex(_ head: Int?, _ trace: Trace) throws -> Int? {
+        guard let head else { return nil }
+        let count = trace.heads.count
+        guard head <= count else {
+            throw UserError("there \(count == 1 ? "is 1 head" : "are \(count) heads"), so head \(head) does not exist",
+                            hint: "heads are numbered 1 to \(count)")
+        }
+        return head - 1
+    }
+}

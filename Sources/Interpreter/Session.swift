@@ -1,0 +1,51 @@
+import Attention
+import Teaching
+
+/// Everything the learner has set up: a plain value, so a command can work on a copy and
+/// replace the session only when it succeeds (a failing command changes nothing).
+public struct Session: Equatable, Sendable {
+    /// Row labels for X (or for the queries in direct mode).
+    public var tokens: [String] = []
+    /// Defined matrices by name: X, W_Q, W_K, W_V, W_O, and Q, K, V for direct mode.
+    public var matrices: [String: Matrix] = [:]
+    /// Defined biases by name: b_Q, b_K, b_V, b_O.
+    public var biases: [String: [Double]] = [:]
+    public var heads = 1
+    /// d_k when set explicitly; nil means d_model / h.
+    public var dK: Int? = nil
+    public var mask: MaskSetting = .none
+    /// Keys blocked for every query.
+    public var padding: Set<Int> = []
+    /// Plain scaled dot-product attention of given Q, K, V instead of the full layer.
+    public var direct = false
+    /// The step last shown; nil before the first `step`.
+    public var cursor: Step? = nil
+    public var precision = 3
+
+    public init() {}
+
+    static let layerInputs = ["X", "W_Q", "W_K", "W_V", "W_O"]
+    static let directInputs = ["Q", "K", "V"]
+
+    /// The configuration the trace is computed from, or an error listing what is missing.
+    public func configuration() throws -> AttentionConfiguration {
+        let needed = direct ? Self.directInputs : Self.layerInputs
+        let missing = needed.filter { matrices[$0] == nil }
+        guard missing.isEmpty else {
+            let list = missing.joined(separator: ", ")
+            throw UserError("\(list) \(missing.count == 1 ? "is" : "are") not defined yet",
+                            hint: direct
+                                ? "define them, e.g. \(missing[0]) = random 3x2 seed 1"
+                                : "define \(missing.count == 1 ? "it" : "them"), e.g. \(missing[0]) = \(missing[0] == "X" ? "random 3x4 seed 1" : "identity 4"), or type `example` to load the ready example")
+        }
+        if direct {
+            return .direct(DirectConfiguration(Q: matrices["Q"]!, K: matrices["K"]!, V: matrices["V"]!,
+                                               mask: mask, keyPadding: padding))
+        }
+        return .multiHead(MultiHeadConfiguration(
+            X: matrices["X"]!, heads: heads, dK: dK,
+            W_Q: matrices["W_Q"]!, W_K: matrices["W_K"]!, W_V: matrices["W_V"]!, W_O: matrices["W_O"]!,
+            b_Q: biases["b_Q"], b_K: biases["b_K"], b_V: biases["b_V"], b_O: biases["b_O"],
+            mask: mask, keyPadding: padding))
+    }
+}

@@ -1,0 +1,71 @@
+/// Every command verb with its usage and help text: the one list that `help`, Tab
+/// completion and "did you mean" all read.
+public struct Verb: Sendable {
+    public let name: String
+    public let usage: String
+    public let summary: String
+    public let details: String
+    public let group: Group
+
+    public enum Group: String, CaseIterable, Sendable {
+        case define = "Defining"
+        case step = "Stepping"
+        case inspect = "Inspecting"
+        case files = "Files"
+        case session = "Session"
+    }
+
+    public static let all: [Verb] = [
+        Verb(name: "NAME =", usage: "NAME = [[...]] | random RxC [seed S] [normal|uniform] [scale A] | identity N | zeros RxC",
+             summary: "define X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O (or Q, K, V for direct mode)",
+             details: """
+             Literals use JSON nested arrays: X = [[1, 0, 2], [0, 1, 1]]; a bias is a flat list: b_O = [0.1, 0, 0].
+             random RxC draws from a normal distribution with mean 0 and standard deviation A (default 1),
+             or uniformly from [-A, A] with `uniform`; the same seed gives the same numbers (default seed 0).
+             `random N` and `zeros N` make vectors (biases). identity N is the N x N identity.
+             W_Q head 2 = [[...]] sets head 2's block: d_model x d_k columns of W_Q, W_K or W_V, d_v rows of W_O.
+             Defining Q, K or V switches to direct mode: plain scaled dot-product attention of n queries
+             over m keys, one head, output = head_out. Defining X or a weight switches back.
+             """, group: .define),
+        Verb(name: "tokens", usage: "tokens WORD ...", summary: "label the rows of X (the cat sat)",
+             details: "tokens the cat sat names the three rows of X; the names label every table. `tokens` alone shows them.", group: .define),
+        Verb(name: "heads", usage: "heads N", summary: "set the number of heads h",
+             details: "Head i uses column block i of W_Q, W_K, W_V (width d_k) and row block i of W_O. d_k defaults to d_model / h.", group: .define),
+        Verb(name: "dk", usage: "dk N | dk auto", summary: "set the width d_k of each head (auto: d_model / h)",
+             details: "With dk N the weights must be d_model x (h * N). `dk auto` goes back to d_model / h.", group: .define),
+        Verb(name: "mask", usage: "mask causal | none | [[0, 1], [0, 0]]", summary: "set the attention mask (nonzero = blocked)",
+             details: "causal: token i sees tokens 0..i only. A literal is queries x keys; a nonzero or true entry blocks that pair. `import mask FILE` reads one. `mask` alone shows it.", group: .define),
+        Verb(name: "pad", usage: "pad I J ... | pad none", summary: "block keys I, J, ... for every query (key padding)",
+             details: "Key padding hides positions that are padding in a batch of unequal lengths. It combines with the mask.", group: .define),
+        Verb(name: "step", usage: "step [head N]", summary: "go to the next stage and show it",
+             details: "Each stage shows its formula, the shapes, the tensors of every head (or head N) and an explanation.", group: .step),
+        Verb(name: "back", usage: "back [head N]", summary: "go to the previous stage", details: "", group: .step),
+        Verb(name: "run", usage: "run [head N]", summary: "show every stage from the start to the output", details: "", group: .step),
+        Verb(name: "goto", usage: "goto STAGE [head N]", summary: "jump to a stage (input, projection, scores, scaled, masked, weights, head_out, concat, output)",
+             details: "Tensor names work too: goto Q shows the projection stage.", group: .step),
+        Verb(name: "where", usage: "where", summary: "say which stage you are at and what comes next", details: "", group: .step),
+        Verb(name: "show", usage: "show NAME [head N]", summary: "print any stage, parameter, mask or tokens",
+             details: "Stages: X Q K V scores scaled masked weights head_out concat output. Parameters: W_Q W_K W_V W_O b_Q b_K b_V b_O. Also: mask, tokens.", group: .inspect),
+        Verb(name: "shapes", usage: "shapes", summary: "one table of every tensor's shape at every stage", details: "", group: .inspect),
+        Verb(name: "why", usage: "why STAGE ROW COL [head N]", summary: "the arithmetic behind one cell, with your numbers",
+             details: "ROW and COL are 0-based numbers or token names: why weights sat cat head 2. For scores and weights COL is a key.", group: .inspect),
+        Verb(name: "explain", usage: "explain TOPIC", summary: "the idea behind a stage, why it is there, the pitfall",
+             details: "Topics: input projection scores scaled masked weights head_out concat output heads (and softmax, mask, W_O, dk).", group: .inspect),
+        Verb(name: "set", usage: "set precision N", summary: "show N decimals (0 to 12, default 3)", details: "", group: .inspect),
+        Verb(name: "import", usage: "import NAME FILE", summary: "read a tensor or mask from .npy, .json or .csv",
+             details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
+        Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter to .npy, .json or .csv",
+             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null.", group: .files),
+        Verb(name: "example", usage: "example", summary: "load the ready example (the cat sat, 2 heads)", details: "", group: .session),
+        Verb(name: "reset", usage: "reset", summary: "clear everything: no tensors, no tokens, 1 head, no mask", details: "", group: .session),
+        Verb(name: "help", usage: "help [VERB]", summary: "list the commands, or explain one", details: "", group: .session),
+        Verb(name: "quit", usage: "quit", summary: "leave (Ctrl-D works too)", details: "", group: .session),
+    ]
+
+    /// The verbs a line can start with (`exit` is an alias of `quit`).
+    public static let names: [String] = all.map(\.name).filter { $0 != "NAME =" } + ["exit"]
+
+    public static func named(_ name: String) -> Verb? {
+        all.first { $0.name == (name == "exit" ? "quit" : name) }
+    }
+}
