@@ -40,15 +40,26 @@ let package = Package(
             ]
         ),
 
+        // The shared reference cases (PyTorch and NumPy) and the code that reads them, for
+        // every test target that checks numbers.
+        .target(
+            name: "ReferenceCases",
+            dependencies: ["Attention"],
+            path: "Tests/ReferenceCases",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Attention", "ReferenceCases"]),
+        .testTarget(
+            name: "InterpreterTests",
+            dependencies: ["Interpreter", "Attention", "TensorIO", "Teaching", "ReferenceCases"]
+        ),
+        // End-to-end: runs the built attention-repl binary (scripts, pipes, tmux sessions).
+        .testTarget(name: "AttentionREPLTests", dependencies: ["AttentionREPL"]),
         .testTarget(
             name: "TensorIOTests",
             dependencies: ["TensorIO"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(
-            name: "AttentionTests",
-            dependencies: ["Attention", "TensorIO"],
-            resources: [.copy("Fixtures")]
-        ),
+        .testTarget(name: "AttentionTests", dependencies: ["Attention", "ReferenceCases"]),
     ]
 )

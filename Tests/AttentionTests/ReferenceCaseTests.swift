@@ -1,4 +1,5 @@
 import Attention
+import ReferenceCases
 import Foundation
 import Testing
 

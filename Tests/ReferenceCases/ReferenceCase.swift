@@ -4,19 +4,19 @@ import Foundation
 /// One case of `Fixtures/reference` (computed by NumPy and checked against PyTorch; see its
 /// README). Loaded with Foundation's JSON parser, independently of the project's own readers.
 /// `null` in the expected tensors becomes NaN here; callers decide what it means per stage.
-struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // immutable after loading
-    let name: String
-    let json: [String: Any]
+public struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // immutable after loading
+    public let name: String
+    public let json: [String: Any]
 
-    var description: String { name }
-    var mode: String { json["mode"] as! String }
-    var input: [String: Any] { json["case"] as! [String: Any] }
-    var expected: [String: Any] { json["expected"] as! [String: Any] }
+    public var description: String { name }
+    public var mode: String { json["mode"] as! String }
+    public var input: [String: Any] { json["case"] as! [String: Any] }
+    public var expected: [String: Any] { json["expected"] as! [String: Any] }
 
-    static let directory: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
+    public static let directory: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         .appendingPathComponent("reference")
 
-    static func all() throws -> [ReferenceCase] {
+    public static func all() throws -> [ReferenceCase] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .filter { $0.hasPrefix("case_") && $0.hasSuffix(".json") }
             .sorted()
@@ -27,7 +27,7 @@ struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // immutab
     }
 
     /// The case as the project's configuration, in its own terms (mask, padding, biases).
-    func configuration() throws -> AttentionConfiguration {
+    public func configuration() throws -> AttentionConfiguration {
         let c = input
         let keyCount = mode == "mha" ? (c["X"] as! [Any]).count : (c["K"] as! [Any]).count
         let queryCount = mode == "mha" ? keyCount : (c["Q"] as! [Any]).count
@@ -56,15 +56,15 @@ struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // immutab
             mask: mask, keyPadding: padding))
     }
 
-    static func number(_ any: Any) -> Double {
+    public static func number(_ any: Any) -> Double {
         any is NSNull ? .nan : (any as! NSNumber).doubleValue
     }
 
-    static func vector(_ any: Any?) -> [Double]? {
+    public static func vector(_ any: Any?) -> [Double]? {
         (any as? [Any])?.map(number)
     }
 
-    static func matrix(_ any: Any?) throws -> Matrix {
+    public static func matrix(_ any: Any?) throws -> Matrix {
         try Matrix((any as! [[Any]]).map { $0.map(number) })
     }
 }

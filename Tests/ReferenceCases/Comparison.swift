@@ -3,11 +3,11 @@ import Attention
 /// How one computed tensor differs from the expected one. `null` (NaN here) in `expected`
 /// stands for -infinity in `masked` and for NaN elsewhere (the reference README's rule); those
 /// patterns must match exactly, every other entry to within `tolerance`.
-struct Comparison {
-    var maxAbsDifference = 0.0
-    var problems: [String] = []
+public struct Comparison {
+    public var maxAbsDifference = 0.0
+    public var problems: [String] = []
 
-    init(_ actual: Matrix, _ expected: Matrix, nullMeans blockedValue: Double, tolerance: Double, label: String) {
+    public init(_ actual: Matrix, _ expected: Matrix, nullMeans blockedValue: Double, tolerance: Double, label: String) {
         guard actual.shape == expected.shape else {
             problems.append("\(label): shape \(actual.shape), expected \(expected.shape)")
             return

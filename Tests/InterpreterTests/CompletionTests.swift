@@ -1,0 +1,18 @@
+import Interpreter
+import Testing
+
+@Suite("Tab completion")
+struct CompletionTests {
+    @Test func verbsStagesAndPaths() {
+        #expect(Completion.candidates(previous: [], prefix: "ste") == ["step"])
+        #expect(Completion.candidates(previous: [], prefix: "W_") == ["W_K", "W_O", "W_Q", "W_V"])
+        #expect(Completion.candidates(previous: ["show"], prefix: "wei") == ["weights"])
+        #expect(Completion.candidates(previous: ["goto"], prefix: "pro") == ["projection"])
+        #expect(Completion.candidates(previous: ["why"], prefix: "head") == ["head_out"])
+        #expect(Completion.candidates(previous: ["explain"], prefix: "sc") == ["scaled", "scores"])
+        #expect(Completion.candidates(previous: ["mask"], prefix: "c") == ["causal"])
+        #expect(Completion.candidates(previous: ["W_Q", "="], prefix: "r") == ["random"])
+        #expect(Completion.candidates(previous: ["import", "X"], prefix: "da") == nil)   // a file path
+        #expect(Completion.candidates(previous: ["export", "weights"], prefix: "") == nil)
+    }
+}

@@ -1,0 +1,52 @@
+import Attention
+import Teaching
+import Testing
+
+@Suite("Rendering")
+struct RenderingTests {
+    @Test func numbersAtPrecisionWithoutNegativeZero() {
+        let f = NumberFormat(decimals: 3)
+        #expect(f.string(0.12345) == "0.123")
+        #expect(f.string(-0.0001) == "0.000")
+        #expect(f.string(-.infinity) == "-inf")
+        #expect(f.string(.nan) == "NaN")
+        #expect(NumberFormat(decimals: 0).string(2.5) == "2")
+    }
+
+    @Test func tableAlignsColumnsAndLabelsRows() throws {
+        let table = TensorTable(title: "w", matrix: try Matrix([[1, -10], [0.5, 2]]),
+                                rowLabels: ["the", "cat"], columnLabels: ["the", "cat"], axes: "queries x keys")
+        let lines = table.render(format: NumberFormat(decimals: 2), style: .plain, width: 80).split(separator: "\n")
+        #expect(lines[0] == "w  2 x 2 (queries x keys)")
+        #expect(lines[1] == "        the     cat")
+        #expect(lines[2] == "  the  1.00  -10.00")
+        #expect(lines[3] == "  cat  0.50    2.00")
+    }
+
+    @Test func wideTablesElideMiddleColumns() {
+        let matrix = Matrix(rows: 2, cols: 40) { i, j in Double(i * 40 + j) }
+        let text = TensorTable(title: "X", matrix: matrix, rowLabels: ["a", "b"], columnLabels: Labels.features(40))
+            .render(format: NumberFormat(decimals: 3), style: .plain, width: 60)
+        let lines = text.split(separator: "\n")
+        #expect(lines.dropFirst().allSatisfy { $0.count <= 60 })
+        #expect(text.contains("…") && text.contains("79.000"))   // the last column stays
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        #expect(Style(colour: true).strong("x").contains("\u{1B}["))
+        #expect(Style.plain.strong("x") == "x")
+        let terminal = ["TERM": "xterm"]
+        #expect(Style.decide(choice: "auto", outputIsTerminal: true, environment: terminal).colour)
+        #expect(!Style.decide(choice: "auto", outputIsTerminal: false, environment: terminal).colour)
+        #expect(!Style.decide(choice: "auto", outputIsTerminal: true, environment: ["TERM": "xterm", "NO_COLOR": "1"]).colour)
+        #expect(!Style.decide(choice: "auto", outputIsTerminal: true, environment: ["TERM": "dumb"]).colour)
+        #expect(Style.decide(choice: "always", outputIsTerminal: false, environment: [:]).colour)
+        #expect(!Style.decide(choice: "never", outputIsTerminal: true, environment: terminal).colour)
+    }
+
+    @Test func proseWrapsBetweenWords() {
+        let text = Prose.wrap("one two three four five six seven eight nine ten eleven twelve", width: 20)
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 20 })
+        #expect(text.replacingOccurrences(of: "\n", with: " ") == "one two three four five six seven eight nine ten eleven twelve")
+    }
+}

@@ -1,0 +1,63 @@
+import Attention
+import Teaching
+import Testing
+
+/// Explanations use the learner's own numbers: the key numbers and words appear.
+@Suite("Step explanations")
+struct StepTextTests {
+    /// Direct mode, hand-checked: Q = K = I, V = [[1, 2], [3, 4]], d_k = 2.
+    /// scaled = I / sqrt(2); weights row 1 = [0.330, 0.670]; output row 1 = [2.340, 3.340].
+    let presenter: Presenter = {
+        let I = Matrix.identity(2)
+        let trace = try! Trace.compute(.direct(DirectConfiguration(Q: I, K: I, V: try! Matrix([[1, 2], [3, 4]]))))
+        return Presenter(trace: trace, tokens: ["cat", "sat"], width: 10_000)   // no wrapping
+    }()
+
+    @Test func scalingNamesTheFactorAndTheReason() {
+        let text = presenter.report(.scaled)
+        #expect(text.contains("sqrt(d_k) = sqrt(2) = 1.414"))
+        #expect(text.contains("0 to 1.000") && text.contains("0 to 0.707"))
+        #expect(text.contains("saturate") || text.contains("nearly all weight on one key"))
+    }
+
+    @Test func softmaxRowSumsToOne() {
+        let text = presenter.report(.weights)
+        #expect(text.contains("0.330 + 0.670 = 1.000"))
+        #expect(text.contains("'sat' attends most to 'sat' (0.670)"))
+    }
+
+    @Test func headOutputIsAWeightedSum() {
+        let text = presenter.report(.head_out)
+        #expect(text.contains("0.330·v_cat + 0.670·v_sat = [2.340, 3.340]"))
+        #expect(text.contains("In direct mode this is the output"))
+    }
+
+    @Test func layerStepsMentionSubspacesAndWO() throws {
+        let I = Matrix.identity(4)
+        let trace = try Trace.compute(.multiHead(MultiHeadConfiguration(X: I, heads: 2, W_Q: I, W_K: I, W_V: I, W_O: I)))
+        let presenter = Presenter(trace: trace, tokens: ["a", "b", "c", "d"], width: 10_000)
+        #expect(presenter.report(.projection).contains("d_k = d_model / h = 4 / 2 = 2"))
+        let concat = presenter.report(.concat)
+        #expect(concat.contains("columns 0-1 from head 1, 2-3 from head 2"))
+        let output = presenter.report(.output)
+        #expect(output.contains("Leaving W_O out is a classic mistake"))
+        #expect(output.contains("Stage 9 of 9"))
+    }
+
+    @Test func maskAndFullyBlockedRowsAreExplained() throws {
+        let I = Matrix.identity(3)
+        let config = MultiHeadConfiguration(X: I, heads: 1, W_Q: I, W_K: I, W_V: I, W_O: I, mask: .causal, keyPadding: [0])
+        let presenter = Presenter(trace: try Trace.compute(.multiHead(config)), tokens: ["the", "cat", "sat"], width: 10_000)
+        let text = presenter.report(.masked)
+        #expect(text.contains("causal mask") && text.contains("hides 'the' from every query"))
+        #expect(text.contains("6 of 9 pairs are blocked"))   // 3 above the diagonal (causal) and column 0 (padding)
+        #expect(text.contains("'the' has every key blocked") && text.contains("NaN"))
+        #expect(presenter.report(.weights).contains("NaN"))
+    }
+
+    @Test func explainGivesIdeaWhyAndPitfall() {
+        let text = presenter.explain(.scaled)
+        #expect(text.contains("Why:") && text.contains("Pitfall:") && text.contains("In your numbers:"))
+        #expect(presenter.explain(.heads).contains("blend"))
+    }
+}

@@ -1,0 +1,60 @@
+import Attention
+import ReferenceCases
+import Teaching
+import Testing
+
+/// `why` writes out the arithmetic of a cell; its terms must add up to the cell's value, for
+/// every stage, on the reference cases.
+@Suite("Cell arithmetic (why)")
+struct WhyTests {
+    static let cases = ((try? ReferenceCase.all()) ?? []).filter { $0.mode == "mha" }.prefix(12).map { $0 }
+
+    @Test(arguments: cases)
+    func termsAddUpForEveryStage(_ reference: ReferenceCase) throws {
+        let trace = try Trace.compute(reference.configuration())
+        let presenter = Presenter(trace: trace, tokens: [])
+        let summed: [Stage] = [.Q, .K, .V, .scores, .head_out, .output]
+        for head in trace.heads.indices {
+            for stage in Stage.allCases {
+                let matrix = trace.tensor(stage, head: head)!
+                for row in 0..<matrix.rows {
+                    for col in 0..<matrix.cols {
+                        let cell = presenter.why(stage, row: row, col: col, head: head)
+                        let value = matrix[row, col]
+                        #expect(cell.value.isNaN ? value.isNaN : cell.value == value)
+                        if value.isNaN || value.isInfinite { continue }
+                        if summed.contains(stage) {
+                            let total = cell.terms.reduce(0, +)
+                            #expect(abs(total - value) <= 1e-12 * max(1, abs(value)), "\(stage)[\(row)][\(col)] head \(head)")
+                        } else if stage == .weights {
+                            let total = cell.terms.reduce(0, +)
+                            #expect(abs(cell.terms[col] / total - value) <= 1e-12, "weights[\(row)][\(col)]")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func scoreArithmeticShowsTheProducts() throws {
+        let Q = try Matrix([[1, 2]]), K = try Matrix([[3, 4], [5, 6]])
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: K)))
+        let presenter = Presenter(trace: trace, tokens: [], format: NumberFormat(decimals: 1))
+        let cell = presenter.why(.scores, row: 0, col: 1)
+        // 1*5 + 2*6 = 17
+        #expect(cell.terms == [5, 12])
+        #expect(cell.text.contains("(1.0)(5.0) + (2.0)(6.0)") && cell.text.contains("= 17.0"))
+        let scaled = presenter.why(.scaled, row: 0, col: 1)
+        #expect(scaled.text.contains("17.0 / sqrt(2)") && scaled.text.contains("= 12.0"))   // 17 / 1.414 = 12.02
+    }
+
+    @Test func blockedCellsSayWhy() throws {
+        let I = Matrix.identity(2)
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: I, K: I, V: I, mask: .causal)))
+        let presenter = Presenter(trace: trace, tokens: ["a", "b"])
+        #expect(presenter.why(.masked, row: 0, col: 1).text.contains("-inf: the mask"))
+        let padded = try Trace.compute(.direct(DirectConfiguration(Q: I, K: I, V: I, mask: .causal, keyPadding: [0])))
+        let text = Presenter(trace: padded, tokens: ["a", "b"]).why(.weights, row: 0, col: 0).text
+        #expect(text.contains("NaN") && text.contains("every key is blocked for 'a'"))
+    }
+}
