@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// The REPL at a terminal, driven through tmux: prompt, greeting, Tab completion, errors with
+/// a caret, Ctrl-C, history recall and Ctrl-D.
+@Suite("Interactive session in tmux", .serialized)
+struct InteractiveSessionTests {
+    let prompt = REPLSession.prompt
+
+    @Test func greetingThenTabCompletesAVerb() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        let greeting = try repl.tmux.screen()
+        #expect(nonEmptyLines(of: greeting).count == 3, "two lines of greeting, then the prompt:\n\(greeting)")
+        #expect(greeting.contains("`step`"), "greeting: \(greeting)")
+        #expect(greeting.contains("`help`"), "greeting: \(greeting)")
+
+        try repl.tmux.type("ste")
+        try repl.tmux.press("Tab")
+        try repl.tmux.waitForScreen("`ste` to complete to `step`") { lastLine(of: $0) == "\(prompt) step" }
+        try repl.tmux.press("Enter")
+        try repl.tmux.waitForScreen("the first step") { $0.contains("Stage 1 of 9") }
+    }
+
+    @Test func tabCompletesAStageName() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+
+        try repl.tmux.type("show wei")
+        try repl.tmux.press("Tab")
+        try repl.tmux.waitForScreen("`show wei` to complete to `show weights`") {
+            lastLine(of: $0) == "\(prompt) show weights"
+        }
+    }
+
+    @Test func misspelledCommandShowsACaretAndASuggestion() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+
+        let screen = try repl.enter("stpe")
+
+        let lines = screen.components(separatedBy: "\n")
+        let typed = try #require(lines.lastIndex(of: "\(prompt) stpe"), "screen:\n\(screen)")
+        try #require(lines.count > typed + 2, "a caret line and an error line follow:\n\(screen)")
+        #expect(lines[typed + 2].hasPrefix("error: unknown command 'stpe': did you mean 'step'?"), "screen:\n\(screen)")
+        let caretLine = lines[typed + 1]
+        #expect(caretLine.trimmingCharacters(in: .whitespaces) == "^", "caret line: '\(caretLine)'")
+        #expect(caretLine.firstIndex(of: "^")?.utf16Offset(in: caretLine) == "\(prompt) ".count,
+                "the caret is under the first letter of 'stpe':\n\(lines[typed])\n\(caretLine)")
+        #expect(try repl.tmux.paneState().dead == false, "an error does not end the session")
+    }
+
+    @Test func controlCClearsTheLineAndKeepsRunning() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+
+        try repl.tmux.type("half a command")
+        try repl.tmux.press("C-c")
+        let screen = try repl.waitForPrompt()
+
+        let lines = nonEmptyLines(of: screen)
+        #expect(lines.dropLast().last?.hasPrefix("\(prompt) half a command") == true, "screen:\n\(screen)")
+        #expect(try repl.tmux.paneState().dead == false, "Ctrl-C must not end the session")
+        let afterWhere = try repl.enter("where")
+        #expect(afterWhere.contains("Not started"), "screen:\n\(afterWhere)")
+        #expect(!afterWhere.contains("half a command where"), "the interrupted text was dropped")
+    }
+
+    @Test func upArrowRecallsThePreviousCommand() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        try repl.enter("where")
+
+        try repl.tmux.press("Up")
+
+        try repl.tmux.waitForScreen("Up to recall `where`") { lastLine(of: $0) == "\(prompt) where" }
+    }
+
+    @Test func controlDExitsCleanlyAndSavesHistory() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        try repl.enter("step")
+        try repl.enter("stpe")
+
+        try repl.tmux.press("C-d")
+
+        let status = try repl.tmux.waitForExit()
+        let screen = try repl.tmux.screen()
+        #expect(status == 0, "screen:\n\(screen)")
+        let history = try String(contentsOf: repl.historyFile, encoding: .utf8)
+        #expect(history.components(separatedBy: "\n").filter { !$0.isEmpty } == ["step", "stpe"],
+                "history file:\n\(history)")
+    }
+
+    @Test func quitExitsWithStatusZero() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        try repl.tmux.type("quit")
+        try repl.tmux.press("Enter")
+
+        let status = try repl.tmux.waitForExit()
+        let screen = try repl.tmux.screen()
+        #expect(status == 0, "screen:\n\(screen)")
+        let history = try String(contentsOf: repl.historyFile, encoding: .utf8)
+        #expect(history.contains("quit"), "history file:\n\(history)")
+    }
+
+    @Test func autoColourAtATerminalUnlessNoColor() throws {
+        let coloured = try REPLSession(environment: ["NO_COLOR": nil])
+        defer { coloured.close() }
+        #expect(try coloured.tmux.screen(withEscapes: true).contains("\u{1B}["), "colour is on at a terminal")
+
+        let plain = try REPLSession(environment: ["NO_COLOR": "1"])
+        defer { plain.close() }
+        #expect(!(try plain.tmux.screen(withEscapes: true).contains("\u{1B}[")), "NO_COLOR turns colour off")
+    }
+}
