@@ -30,6 +30,8 @@ public struct MultiHeadConfiguration: Equatable, Sendable {
     public var mask: MaskSetting
     /// Key positions blocked for every query (0-based).
     public var keyPadding: Set<Int>
+    /// Divide the scores by sqrt(d_k). Off only to show what goes wrong without it.
+    public var scaling = true
 
     public init(X: Matrix, heads: Int, dK: Int? = nil,
                 W_Q: Matrix, W_K: Matrix, W_V: Matrix, W_O: Matrix,
@@ -59,6 +61,8 @@ public struct DirectConfiguration: Equatable, Sendable {
     public var V: Matrix
     public var mask: MaskSetting
     public var keyPadding: Set<Int>
+    /// Divide the scores by sqrt(d_k). Off only to show what goes wrong without it.
+    public var scaling = true
 
     public init(Q: Matrix, K: Matrix, V: Matrix, mask: MaskSetting = .none, keyPadding: Set<Int> = []) {
         self.Q = Q

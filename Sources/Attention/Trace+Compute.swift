@@ -32,7 +32,7 @@ extension Trace {
                 Q: Q.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 K: K.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 V: V.columns(i * dV..<(i + 1) * dV),             // n x d_v
-                dK: dK, blocked: blocked)
+                dK: dK, scaling: c.scaling, blocked: blocked)
         }
 
         // 4. Concatenate the heads side by side (n x h*d_v) and mix them with W_O.
@@ -57,14 +57,15 @@ extension Trace {
                 + "(V needs \(c.K.rows) rows, it has \(c.V.rows))")
         }
         let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: c.Q.rows, keys: c.K.rows)
-        let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, blocked: blocked)
+        let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, scaling: c.scaling, blocked: blocked)
         return Trace(configuration: .direct(c), heads: [head], concat: nil, output: head.headOut,
                      blocked: blocked, fullyBlockedRows: blocked.fullyBlockedRows,
                      dK: c.Q.cols, dV: c.V.cols)
     }
 
-    /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V`.
-    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, blocked: Mask) throws -> HeadTrace {
+    /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V` (without the division when `scaling` is
+    /// off, the classic mistake the lessons demonstrate).
+    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask) throws -> HeadTrace {
         let scores = try Q.multiplied(by: K.transposed, operation: "Q Kᵀ")   // n x m
         // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so
         // dividing by sqrt(d_k) keeps the scores near unit size and the softmax out of saturation.

@@ -45,8 +45,15 @@ public struct Trace: Equatable, Sendable {
     public var n: Int { blocked.rows }
     /// Number of keys.
     public var m: Int { blocked.cols }
-    /// 1 / sqrt(d_k), the factor applied to the scores.
-    public var scale: Double { 1 / Double(dK).squareRoot() }
+    /// The factor applied to the scores: 1 / sqrt(d_k), or 1 with scaling off.
+    public var scale: Double { scaling ? 1 / Double(dK).squareRoot() : 1 }
+    /// Whether the scores were divided by sqrt(d_k) (always, unless switched off to show why).
+    public var scaling: Bool {
+        switch configuration {
+        case let .multiHead(c): return c.scaling
+        case let .direct(c): return c.scaling
+        }
+    }
     public var isDirect: Bool {
         if case .direct = configuration { return true }
         return false

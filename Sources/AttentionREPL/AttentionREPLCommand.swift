@@ -3,7 +3,8 @@ import Foundation
 import Interpreter
 import Teaching
 
-/// `attention-repl`: the interactive REPL at a terminal; scripts with `--script` or a pipe.
+/// `attention-repl`: the interactive REPL at a terminal; scripts with `--script` or a pipe;
+/// lessons with `--lesson NAME`.
 @main
 struct AttentionREPLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,11 +16,21 @@ struct AttentionREPLCommand: ParsableCommand {
             standard input is a pipe) it runs the commands without prompts and exits with status 1 at \
             the first error, printing `error: line N: ...` to standard error.
             """,
-        version: "attention-repl 0.1.0"
+        version: "attention-repl 0.1.0",
+        subcommands: [ListLessons.self]
     )
 
     @Option(name: .long, help: ArgumentHelp("Run the commands in FILE without prompts ('-' for standard input).", valueName: "FILE"))
     var script: String?
+
+    @Option(name: .long, help: ArgumentHelp("Take a lesson (by name or number); `attention-repl lessons` lists them.", valueName: "NAME"))
+    var lesson: String?
+
+    @Flag(name: .long, help: "Run the lesson without pauses or questions; exit 1 at the first failed check.")
+    var noPause = false
+
+    @Flag(name: .long, help: "List the lessons, one a line, and exit.")
+    var listLessons = false
 
     @Option(name: .long, help: "Colour: auto (a terminal without NO_COLOR or TERM=dumb), always or never.")
     var color: ColorChoice = .auto
@@ -29,28 +40,76 @@ struct AttentionREPLCommand: ParsableCommand {
     }
 
     func run() throws {
+        let library = Self.lessonLibrary()
+        if listLessons {
+            print(library.listing())
+            return
+        }
         let interactive = script == nil && Terminal.isTerminal(STDIN_FILENO)
         let style = Style.decide(choice: color.rawValue, outputIsTerminal: Terminal.isTerminal(STDOUT_FILENO),
                                  environment: ProcessInfo.processInfo.environment)
-        var repl = REPL(interpreter: Interpreter(style: style, width: Terminal.width()), style: style)
+        var interpreter = Interpreter(style: style, width: Terminal.width())
+        interpreter.lessons = library
+        var repl = REPL(interpreter: interpreter, style: style)
 
+        if let lesson {
+            let loaded: Lesson
+            do { loaded = try library.load(lesson) } catch let error as UserError {
+                REPL.printError("error: \(error.description)")
+                throw ExitCode(1)
+            }
+            if interactive && !noPause {
+                let reader = Self.readlineReader(library)
+                var conversation = TerminalConversation(reader: reader)
+                _ = repl.runLesson(loaded, interactive: true, conversation: &conversation)
+                repl.runInteractive(reader: reader, greet: false)
+                return
+            }
+            var conversation = PrintingConversation()
+            if case let .failed(message) = repl.runLesson(loaded, interactive: false, conversation: &conversation) {
+                REPL.printError("error: " + message)
+                throw ExitCode(1)
+            }
+            return
+        }
         if interactive {
-            let reader = ReadlineReader(historyPath: Terminal.historyPath(),
-                                        promptToStandardError: !Terminal.isTerminal(STDOUT_FILENO))
-            repl.runInteractive(reader: reader)
+            repl.runInteractive(reader: Self.readlineReader(library))
             return
         }
         let status: Int32
         if let script, script != "-" {
             guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                throw ValidationError("cannot read the script '\(script)': no such readable UTF-8 file")
+                REPL.printError("error: cannot read the script '\(script)': it does not exist or is not readable UTF-8 text")
+                throw ExitCode(1)
             }
-            var lines = text.components(separatedBy: "\n")
+            // Lines end in \n or \r\n (a script saved on Windows; Swift reads "\r\n" as one newline).
+            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             if lines.last == "" { lines.removeLast() }
             status = repl.runScript(lines: lines)
         } else {
             status = repl.runScript(lines: StandardInputLines())
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    static func readlineReader(_ library: LessonLibrary) -> ReadlineReader {
+        ReadlineReader(historyPath: Terminal.historyPath(),
+                       promptToStandardError: !Terminal.isTerminal(STDOUT_FILENO),
+                       lessonNames: library.entries().map(\.name))
+    }
+
+    static func lessonLibrary() -> LessonLibrary {
+        LessonLibrary.standard(executablePath: Bundle.main.executablePath ?? CommandLine.arguments[0],
+                               environment: ProcessInfo.processInfo.environment,
+                               currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+}
+
+/// `attention-repl lessons`: the lessons, one a line, name first.
+struct ListLessons: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lessons", abstract: "List the lessons, one a line.")
+
+    func run() throws {
+        print(AttentionREPLCommand.lessonLibrary().listing())
     }
 }

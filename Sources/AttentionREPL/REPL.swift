@@ -11,17 +11,23 @@ struct REPL {
 
     static let greeting = """
         AttentionREPL: multi-head attention, one stage at a time. The example "the cat sat" is loaded (d_model 4, 2 heads).
-        Type `step` to see the first stage, `help` for every command, `quit` to leave.
+        Type `step` to see the first stage, `help` for every command, `lessons` for guided lessons, `quit` to leave.
         """
 
     /// Interactive: prompts, errors with a caret under the typed line, never stops on an error.
-    mutating func runInteractive(reader: ReadlineReader) {
-        print(style.dim(Self.greeting))
+    mutating func runInteractive(reader: ReadlineReader, greet: Bool = true) {
+        if greet { print(style.dim(Self.greeting)) }
         while let line = reader.readLine(prompt: Self.prompt) {
             do {
                 let reply = try interpreter.execute(line)
-                if reply.quit { break }
                 if !reply.text.isEmpty { print(reply.text + "\n") }
+                switch reply.action {
+                case .none: break
+                case .quit: reader.saveHistory(); return
+                case let .lesson(lesson):
+                    var conversation = TerminalConversation(reader: reader)
+                    _ = runLesson(lesson, interactive: true, conversation: &conversation)
+                }
             } catch let error as UserError {
                 print(error.report(line: line, lineNumber: nil, promptWidth: Self.prompt.count, echoed: false, style: style) + "\n")
             } catch {
@@ -32,22 +38,51 @@ struct REPL {
     }
 
     /// A script (a file, or piped standard input): no prompts; the first failing line prints
-    /// `error: line N: ...` to standard error and ends the run with status 1.
+    /// `error: line N: ...` to standard error and ends the run with status 1. A lesson named
+    /// in a script runs without pauses and questions; a failed check fails the script.
     mutating func runScript(lines: some Sequence<String>) -> Int32 {
         for (index, line) in lines.enumerated() {
             do {
                 let reply = try interpreter.execute(line)
                 if !reply.text.isEmpty { print(reply.text + "\n") }
-                if reply.quit { return 0 }
+                switch reply.action {
+                case .none: break
+                case .quit: return 0
+                case let .lesson(lesson):
+                    var conversation = PrintingConversation()
+                    if case let .failed(message) = runLesson(lesson, interactive: false, conversation: &conversation) {
+                        Self.printError("error: line \(index + 1): \(message)")
+                        return 1
+                    }
+                }
             } catch let error as UserError {
-                FileHandle.standardError.write(Data((error.report(line: line, lineNumber: index + 1) + "\n").utf8))
+                Self.printError(error.report(line: line, lineNumber: index + 1))
                 return 1
             } catch {
-                FileHandle.standardError.write(Data("error: line \(index + 1): \(error)\n".utf8))
+                Self.printError("error: line \(index + 1): \(error)")
                 return 1
             }
         }
         return 0
+    }
+
+    /// Runs a lesson from the ready example; afterwards its session becomes the learner's.
+    mutating func runLesson(_ lesson: Lesson, interactive: Bool, conversation: inout some LessonConversation) -> LessonOutcome {
+        var lessonInterpreter = Interpreter(style: interpreter.style, width: interpreter.width)
+        lessonInterpreter.lessons = interpreter.lessons
+        let runner = LessonRunner(interactive: interactive, style: style, width: interpreter.width)
+        let outcome = runner.run(lesson, interpreter: &lessonInterpreter, conversation: &conversation)
+        interpreter = lessonInterpreter
+        switch outcome {
+        case .finished: break
+        case .left: conversation.say(style.dim("You left the lesson; its session is yours. `lesson \(lesson.name)` starts it again."))
+        case let .failed(message): if interactive { conversation.say(style.error("error: ") + message) }
+        }
+        return outcome
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
 

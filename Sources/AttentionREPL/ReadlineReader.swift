@@ -8,8 +8,9 @@ final class ReadlineReader: LineReader {
     private let historyPath: String
     private var addedLines: Int32 = 0
 
-    init(historyPath: String, promptToStandardError: Bool) {
+    init(historyPath: String, promptToStandardError: Bool, lessonNames: [String]) {
         self.historyPath = historyPath
+        completionLessonNames = lessonNames
         attention_rl_setup(completeAttentionCommand, promptToStandardError ? 1 : 0)
         using_history()
         _ = read_history(historyPath)   // ENOENT on the first run is fine
@@ -17,11 +18,18 @@ final class ReadlineReader: LineReader {
     }
 
     func readLine(prompt: String) -> String? {
+        readLine(prompt: prompt, remember: true)
+    }
+
+    /// A line, kept in the history only when `remember` (commands, not answers to a lesson).
+    func readLine(prompt: String, remember: Bool) -> String? {
         guard let raw = readline(prompt) else { return nil }
         defer { free(raw) }
         let line = String(cString: raw)
-        if !line.allSatisfy(\.isWhitespace) {
-            add_history(raw)
+        // Completion leaves a space after the last word; history keeps the command without it.
+        let entry = line.trimmingCharacters(in: .whitespaces)
+        if remember && !entry.isEmpty {
+            add_history(entry)
             addedLines += 1
         }
         return line
@@ -44,6 +52,8 @@ final class ReadlineReader: LineReader {
 /// Candidates for the completion in progress, read by `nextCandidate` (readline calls it
 /// from C, one candidate at a time).
 nonisolated(unsafe) private var pendingCandidates: [String] = []
+/// Lesson names for completing `lesson NAME`, set once at start-up.
+nonisolated(unsafe) private var completionLessonNames: [String] = []
 
 /// readline's completion hook: words from `Completion`, or nil to let readline complete a
 /// file name where a path is expected.
@@ -54,7 +64,7 @@ private func completeAttentionCommand(
     let before = String(line.utf8.prefix(Int(start))) ?? ""
     let previous = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     let prefix = text.map { String(cString: $0) } ?? ""
-    guard let candidates = Completion.candidates(previous: previous, prefix: prefix) else {
+    guard let candidates = Completion.candidates(previous: previous, prefix: prefix, lessons: completionLessonNames) else {
         attention_rl_completion_over(0)
         return nil
     }

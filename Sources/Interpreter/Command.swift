@@ -26,10 +26,18 @@ public enum Command: Equatable, Sendable {
     case why(stage: String, row: CellIndex, col: CellIndex, head: Int?)
     case explain(String?)
     case setPrecision(Int)
+    /// `set scaling on|off`: off only to see what goes wrong without 1/sqrt(d_k).
+    case setScaling(Bool)
     case help(String?)
     case reset
     case example
     case quit
+    /// `lesson NAME`: run a lesson.
+    case lesson(String)
+    /// `lessons`: list them.
+    case listLessons
+    /// `cost [n N] [d_model D] [heads H] [dk K]`: parameters and FLOPs of the layer.
+    case cost([String: Int])
 }
 
 /// How a tensor's values are given.

@@ -86,8 +86,16 @@ public enum CommandParser {
             return .explain(words.next()?.text)
         case "set":
             let setting = try words.require("a setting, e.g. set precision 4")
+            if setting.text == "scaling" {
+                let value = try words.require("on or off, e.g. set scaling off")
+                guard value.text == "on" || value.text == "off" else {
+                    throw UserError("scaling is on or off, not '\(value.text)'", column: value.column)
+                }
+                return .setScaling(value.text == "on")
+            }
             guard setting.text == "precision" else {
-                throw UserError("unknown setting '\(setting.text)'", column: setting.column, hint: "the setting is: set precision N")
+                throw UserError("unknown setting '\(setting.text)'", column: setting.column,
+                                hint: "the settings are: set precision N, set scaling on|off")
             }
             let value = try words.require("a number of decimals, e.g. set precision 4")
             let decimals = try integer(value, name: "the precision", minimum: 0)
@@ -99,6 +107,20 @@ public enum CommandParser {
         case "reset": return .reset
         case "example": return .example
         case "quit", "exit": return .quit
+        case "lesson":
+            return .lesson(try words.require("a lesson name, e.g. lesson 1 (`lessons` lists them)").text)
+        case "lessons": return .listLessons
+        case "cost":
+            var overrides: [String: Int] = [:]
+            while let key = words.next() {
+                guard ["n", "d_model", "heads", "dk"].contains(key.text) else {
+                    throw UserError("unknown size '\(key.text)' for cost", column: key.column,
+                                    hint: "cost [n N] [d_model D] [heads H] [dk K]")
+                }
+                let value = try words.require("a number after \(key.text)")
+                overrides[key.text] = try integer(value, name: key.text, minimum: 1)
+            }
+            return .cost(overrides)
         default:
             if definable.contains(first.text) {
                 throw UserError("'\(first.text)' needs '=' and a value", column: first.column + first.text.count,

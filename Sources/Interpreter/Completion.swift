@@ -12,7 +12,7 @@ public enum Completion {
     }
 
     /// What fits as the next word, given the words of the line before it.
-    public static func slot(before previous: [String]) -> Slot {
+    public static func slot(before previous: [String], lessons: [String] = []) -> Slot {
         guard let verb = previous.first else {
             return .words(Verb.names + CommandParser.definable)
         }
@@ -33,6 +33,8 @@ public enum Completion {
             return .words(Concept.allCases.map(\.rawValue) + ["softmax", "mask", "W_O", "dk"])
         case "help":
             return .words(Verb.names)
+        case "lesson":
+            return .words(lessons)
         case "mask":
             return .words(["causal", "none"])
         case "pad":
@@ -40,7 +42,7 @@ public enum Completion {
         case "dk":
             return .words(["auto"])
         case "set":
-            return .words(["precision"])
+            return position == 1 ? .words(["precision", "scaling"]) : .words(previous.last == "scaling" ? ["on", "off"] : [])
         case "step", "back", "run":
             return .words(["head"])
         default:
@@ -54,8 +56,8 @@ public enum Completion {
     }
 
     /// The candidates that start with `prefix`, given the earlier words of the line.
-    public static func candidates(previous: [String], prefix: String) -> [String]? {
-        switch slot(before: previous) {
+    public static func candidates(previous: [String], prefix: String, lessons: [String] = []) -> [String]? {
+        switch slot(before: previous, lessons: lessons) {
         case .path: return nil
         case let .words(words):
             return Array(Set(words.filter { $0.hasPrefix(prefix) })).sorted()

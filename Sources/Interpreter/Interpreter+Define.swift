@@ -33,9 +33,10 @@ extension Interpreter {
 
     /// A table of a defined input, with token labels on the rows of X, Q, K and V.
     func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
-        let tokenRows = ["X", "Q", "K", "V"].contains(name) && session.tokens.count == matrix.rows
+        let tokenRows = ["X", "Q", "K", "V"].contains(name)
+        let labels = Labels.make(tokens: session.tokens, queries: matrix.rows, keys: matrix.rows).queries
         return TensorTable(title: name, matrix: matrix,
-                           rowLabels: tokenRows ? session.tokens : Labels.features(matrix.rows),
+                           rowLabels: tokenRows ? labels : Labels.features(matrix.rows),
                            columnLabels: Labels.features(matrix.cols))
             .render(format: NumberFormat(decimals: session.precision), style: style, width: width)
     }

@@ -19,7 +19,7 @@ extension Interpreter {
 
     /// `export NAME FILE [head N]`: any stage, parameter or the mask, in the format the file's
     /// extension names. Per-head stages are written as heads x rows x cols unless one head is
-    /// chosen.
+    /// chosen; direct mode has one head and writes plain matrices.
     func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
         let array = try exportedArray(name, head: head, session: session)
         do {
@@ -53,7 +53,7 @@ extension Interpreter {
             let matrix = trace.tensor(stage, head: index)!
             return try NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)
         }
-        if stage.isPerHead {
+        if stage.isPerHead && !trace.isDirect {
             // heads x rows x cols, the layout of PyTorch's per-head attention weights.
             let values = trace.heads.indices.flatMap { trace.tensor(stage, head: $0)!.values }
             return try NDArray(shape: [trace.heads.count, first.rows, first.cols], values: values)

@@ -66,7 +66,8 @@ extension Interpreter {
         return text
     }
 
-    private func resolve(_ index: CellIndex, labels: [String], count: Int, what: String, stage: String) throws -> Int {
+    /// A row or column given as a number or a label, checked against the stage's size.
+    func resolve(_ index: CellIndex, labels: [String], count: Int, what: String, stage: String) throws -> Int {
         switch index {
         case let .number(value):
             guard (0..<count).contains(value) else {

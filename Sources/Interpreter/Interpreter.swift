@@ -1,15 +1,23 @@
 import Attention
 import Teaching
 
-/// What a command produced: text to print, and whether the learner asked to leave.
+/// What a command produced: text to print, and anything the loop around the interpreter
+/// must do (leave, or run a lesson with the learner).
 public struct Reply: Equatable, Sendable {
     public var text: String
-    public var quit: Bool
+    public var action: Action
 
-    public init(_ text: String, quit: Bool = false) {
-        self.text = text
-        self.quit = quit
+    public enum Action: Equatable, Sendable {
+        case none, quit
+        case lesson(Lesson)
     }
+
+    public init(_ text: String, action: Action = .none) {
+        self.text = text
+        self.action = action
+    }
+
+    public var quit: Bool { action == .quit }
 }
 
 /// Evaluates command lines against a session. The one interpreter behind the REPL, scripts
@@ -19,6 +27,8 @@ public struct Interpreter: Sendable {
     public var style: Style
     /// Width available for tables (the terminal's columns).
     public var width: Int
+    /// Where `lesson` and `lessons` look.
+    public var lessons: LessonLibrary = LessonLibrary(folders: [])
 
     /// A new interpreter with the ready example loaded (or a blank session).
     public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {
@@ -59,6 +69,10 @@ public struct Interpreter: Sendable {
         case let .setPrecision(decimals):
             session.precision = decimals
             return Reply("precision = \(decimals) decimals")
+        case let .setScaling(on):
+            session.scaling = on
+            return Reply(on ? "scaling on: scores are divided by sqrt(d_k)"
+                            : "scaling off: scaled = scores, as if the division by sqrt(d_k) were forgotten (a classic mistake; `set scaling on` restores it)")
         case let .help(verb): return Reply(try help(verb))
         case .reset:
             session = Session()
@@ -68,7 +82,13 @@ public struct Interpreter: Sendable {
             session = Self.exampleSession()
             return Reply("Loaded the example: \(Example.summary). Type `step` to begin.")
         case .quit:
-            return Reply("", quit: true)
+            return Reply("", action: .quit)
+        case let .lesson(name):
+            return Reply("", action: .lesson(try lessons.load(name)))
+        case .listLessons:
+            return Reply(lessons.listing())
+        case let .cost(overrides):
+            return Reply(CostReport.render(try layerCost(overrides), style: style))
         }
     }
 

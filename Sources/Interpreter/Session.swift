@@ -21,6 +21,8 @@ public struct Session: Equatable, Sendable {
     /// The step last shown; nil before the first `step`.
     public var cursor: Step? = nil
     public var precision = 3
+    /// Whether scores are divided by sqrt(d_k); `set scaling off` shows the classic mistake.
+    public var scaling = true
 
     public init() {}
 
@@ -39,13 +41,17 @@ public struct Session: Equatable, Sendable {
                                 : "define \(missing.count == 1 ? "it" : "them"), e.g. \(missing[0]) = \(missing[0] == "X" ? "random 3x4 seed 1" : "identity 4"), or type `example` to load the ready example")
         }
         if direct {
-            return .direct(DirectConfiguration(Q: matrices["Q"]!, K: matrices["K"]!, V: matrices["V"]!,
-                                               mask: mask, keyPadding: padding))
+            var config = DirectConfiguration(Q: matrices["Q"]!, K: matrices["K"]!, V: matrices["V"]!,
+                                             mask: mask, keyPadding: padding)
+            config.scaling = scaling
+            return .direct(config)
         }
-        return .multiHead(MultiHeadConfiguration(
+        var config = MultiHeadConfiguration(
             X: matrices["X"]!, heads: heads, dK: dK,
             W_Q: matrices["W_Q"]!, W_K: matrices["W_K"]!, W_V: matrices["W_V"]!, W_O: matrices["W_O"]!,
             b_Q: biases["b_Q"], b_K: biases["b_K"], b_V: biases["b_V"], b_O: biases["b_O"],
-            mask: mask, keyPadding: padding))
+            mask: mask, keyPadding: padding)
+        config.scaling = scaling
+        return .multiHead(config)
     }
 }

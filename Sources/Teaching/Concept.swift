@@ -85,7 +85,7 @@ extension Presenter {
         } else if concept == .heads {
             parts.append(style.strong("In your numbers: ") + headsInNumbers())
         }
-        return parts.joined(separator: "\n\n")
+        return Prose.wrap(parts.joined(separator: "\n\n"), width: width)
     }
 
     private func headsInNumbers() -> String {

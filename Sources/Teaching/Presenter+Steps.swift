@@ -7,11 +7,11 @@ extension Presenter {
         let steps = Step.all(direct: direct)
         let position = (steps.firstIndex(of: step) ?? 0) + 1
         var parts: [String] = []
-        parts.append(style.title("Step \(position) of \(steps.count) · \(step.title)"))
+        parts.append(style.title("Stage \(position) of \(steps.count) · \(step.title)"))
         parts.append("  " + style.formula(formula(step)))
         parts.append(style.dim("  " + shapes(step)))
         parts.append(step.stages(direct: direct).map { tables($0, head: head) }.joined(separator: "\n\n"))
-        parts.append(explanation(step, head: head ?? 0))
+        parts.append(Prose.wrap(explanation(step, head: head ?? 0), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
             parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary))."))
         } else {
@@ -69,8 +69,11 @@ extension Presenter {
         (0..<trace.n).reversed().first { !trace.fullyBlockedRows.contains($0) } ?? trace.n - 1
     }
 
-    /// "head 1: " prefix in multi-head mode.
-    func inHead(_ head: Int) -> String { direct ? "" : "In head \(head + 1), " }
+    /// `sentence` as said of one head: "In head 2, the scores ..." in multi-head mode, "The
+    /// scores ..." in direct mode, where there is only one head.
+    func inHead(_ head: Int, _ sentence: String) -> String {
+        direct ? sentence.prefix(1).uppercased() + sentence.dropFirst() : "In head \(head + 1), " + sentence
+    }
 
     /// A short explanation of the step using the trace's own numbers.
     public func explanation(_ step: Step, head: Int) -> String {
@@ -89,7 +92,7 @@ extension Presenter {
         case .projection:
             let h = headCount
             var text = "Each head has its own W_Q^i, W_K^i, W_V^i: column block i of W_Q, W_K, W_V. "
-                + "\(inHead(head))the query of \(labels.query(q)) is \(f.list(trace.heads[head].Q.row(q))), "
+                + inHead(head, "the query of \(labels.query(q)) is \(f.list(trace.heads[head].Q.row(q))), ")
                 + "its key \(f.list(trace.heads[head].K.row(q))) and its value \(f.list(trace.heads[head].V.row(q))). "
             if trace.dK * h == dModel {
                 text += "With d_k = d_model / h = \(dModel) / \(h) = \(trace.dK), the \(h) heads together cost about as much as one full-width head, "
@@ -103,13 +106,18 @@ extension Presenter {
             let row = trace.heads[head].scores.row(q)
             let best = argmax(row)
             return "Entry [q][k] is the dot product of query q and key k: the larger, the better they match. "
-                + "\(inHead(head))\(labels.query(q)) matches \(labels.key(best)) best (score \(f.string(row[best]))) "
+                + inHead(head, "\(labels.query(q)) matches \(labels.key(best)) best (score \(f.string(row[best]))) ")
                 + "and \(labels.key(argmin(row))) least (\(f.string(row[argmin(row)])))."
         case .scaled:
+            guard trace.scaling else {
+                return "Scaling is off (`set scaling off`): scaled = scores, so with d_k = \(trace.dK) the scores reach the softmax "
+                    + "sqrt(\(trace.dK)) = \(f.string(Double(trace.dK).squareRoot())) times larger than they should. "
+                    + "Larger scores make the softmax peakier: watch the weights. `set scaling on` puts the division back."
+            }
             let root = Double(trace.dK).squareRoot()
             let scores = trace.heads[head].scores.values, scaled = trace.heads[head].scaled.values
             return "Every score is divided by sqrt(d_k) = sqrt(\(trace.dK)) = \(f.string(root)). "
-                + "\(inHead(head))the scores span \(f.string(scores.min()!)) to \(f.string(scores.max()!)); "
+                + inHead(head, "the scores span \(f.string(scores.min()!)) to \(f.string(scores.max()!)); ")
                 + "scaled, \(f.string(scaled.min()!)) to \(f.string(scaled.max()!)). "
                 + "Why: a dot product adds up d_k products, so its spread grows with d_k (variance d_k for unit-variance entries). "
                 + "Unscaled, large d_k drives the softmax to put nearly all weight on one key, and learning stalls."
@@ -119,7 +127,7 @@ extension Presenter {
             let row = trace.heads[head].weights.row(q)
             var text = "Softmax makes each row positive and sum to 1. "
             if trace.fullyBlockedRows.contains(q) { return text + blockedRowsWarning() }
-            text += "\(inHead(head))row \(labels.query(q)) is " + row.map(f.string).joined(separator: " + ")
+            text += inHead(head, "row \(labels.query(q)) is ") + row.map(f.string).joined(separator: " + ")
                 + " = \(f.string(row.reduce(0, +))). "
             let heads = direct ? [0] : Array(0..<min(headCount, 4))
             let favourites = heads.map { i -> String in
@@ -134,7 +142,7 @@ extension Presenter {
             let terms = weights.indices.filter { !trace.blocked[q, $0] }
                 .map { "\(f.string(weights[$0]))·v_\(labels.keys[$0])" }
             var text = "Each query's output is the weighted average of the value rows, using its row of weights. "
-                + "\(inHead(head))\(labels.query(q)) gets " + terms.joined(separator: " + ")
+                + inHead(head, "\(labels.query(q)) gets ") + terms.joined(separator: " + ")
                 + " = \(f.list(trace.heads[head].headOut.row(q))). "
             text += direct ? "In direct mode this is the output." : "The heads work independently of each other, so they can run in parallel."
             return text + blockedRowsNote()

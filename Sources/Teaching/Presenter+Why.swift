@@ -33,6 +33,8 @@ extension Presenter {
             let h = trace.heads[head]
             let products = zip(h.Q.row(row), h.K.row(col)).map { ($0, $1) }
             return sum(cellName, value, formula: "q_\(labels.queries[row]) · k_\(labels.keys[col])", products: products, bias: nil)
+        case .scaled where !trace.scaling:
+            return given(cellName, value, "the score unchanged, because scaling is off (`set scaling on` divides by sqrt(d_k))")
         case .scaled:
             let score = trace.heads[head].scores[row, col]
             let root = Double(trace.dK).squareRoot()

@@ -1,0 +1,30 @@
+import Interpreter
+
+/// A lesson at the terminal: pauses and questions read through readline.
+struct TerminalConversation: LessonConversation {
+    let reader: ReadlineReader
+
+    mutating func say(_ text: String) { print(text) }
+
+    mutating func pause() -> PauseChoice {
+        guard let line = reader.readLine(prompt: "[Enter: go on · q: leave · r: restart] ", remember: false) else { return .leave }
+        switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "q", "quit", "leave": return .leave
+        case "r", "restart": return .restart
+        default: return .next
+        }
+    }
+
+    mutating func ask(_ prompt: String) -> String? {
+        print("? " + prompt)
+        return reader.readLine(prompt: "your answer> ", remember: false)
+    }
+}
+
+/// A lesson without a learner at the keyboard: output is printed, pauses and questions are
+/// skipped by the runner, so these are never asked.
+struct PrintingConversation: LessonConversation {
+    mutating func say(_ text: String) { print(text) }
+    mutating func pause() -> PauseChoice { .next }
+    mutating func ask(_ prompt: String) -> String? { nil }
+}

@@ -1,0 +1,41 @@
+/// One `check:` line: a quantity of the session, a comparison, and the expected value.
+///
+///     check: weights[sat][cat] head 2 = 0.483 +- 0.001
+///     check: argmax weights[sat] head 1 = cat
+///     check: sum weights[the] = 1
+///     check: entropy weights[2] < 0.1
+///     check: shape concat = 3 x 4
+///     check: flops heads 8 = 1234
+public struct Check: Equatable, Sendable {
+    public var quantity: Quantity
+    public var comparison: Comparison
+    /// A number, or a token label (for argmax), or a shape `R x C`.
+    public var expected: String
+    /// Allowed absolute difference for `=` on numbers.
+    public var tolerance: Double
+    /// The check as written, for messages.
+    public var text: String
+
+    public enum Comparison: String, Equatable, Sendable, CaseIterable {
+        case equal = "=", less = "<", greater = ">", lessOrEqual = "<=", greaterOrEqual = ">="
+    }
+
+    public enum Quantity: Equatable, Sendable {
+        /// One cell of a stage.
+        case cell(stage: String, row: CellIndex, col: CellIndex, head: Int?)
+        /// A statistic of a row (`stage[r]`) or a column (`stage[*][c]`).
+        case statistic(Statistic, stage: String, row: CellIndex?, col: CellIndex?, head: Int?)
+        /// The shape of a stage, as `R x C`.
+        case shape(stage: String)
+        /// Parameters or FLOPs of a layer: the session's, with any size overridden.
+        case cost(CostFigure, overrides: [String: Int])
+    }
+
+    public enum Statistic: String, Equatable, Sendable, CaseIterable {
+        case sum, max, min, argmax, argmin, entropy
+    }
+
+    public enum CostFigure: String, Equatable, Sendable {
+        case params, flops
+    }
+}

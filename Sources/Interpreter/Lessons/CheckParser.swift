@@ -1,0 +1,82 @@
+/// Parses the text after `check:` (the forms are listed on `Check`).
+enum CheckParser {
+    static func parse(_ text: String) throws -> Check {
+        var words = text.split(separator: " ").map(String.init)
+        guard let opIndex = words.firstIndex(where: { Check.Comparison(rawValue: $0) != nil }) else {
+            throw UserError("no comparison: write QUANTITY = VALUE (or <, >, <=, >=)")
+        }
+        let comparison = Check.Comparison(rawValue: words[opIndex])!
+        var right = Array(words[(opIndex + 1)...])
+        words = Array(words[..<opIndex])
+        var tolerance = 1e-9
+        if let plusMinus = right.firstIndex(of: "+-") {
+            guard plusMinus + 1 < right.count, let value = Double(right[plusMinus + 1]), value >= 0 else {
+                throw UserError("'+-' needs a tolerance, e.g. = 0.5 +- 0.01")
+            }
+            tolerance = value
+            right = Array(right[..<plusMinus])
+        }
+        let expected = right.joined(separator: " ")
+        guard !expected.isEmpty else { throw UserError("nothing to compare with after '\(comparison.rawValue)'") }
+        let quantity = try parseQuantity(words)
+        return Check(quantity: quantity, comparison: comparison, expected: expected, tolerance: tolerance, text: text)
+    }
+
+    private static func parseQuantity(_ words: [String]) throws -> Check.Quantity {
+        guard let first = words.first else { throw UserError("nothing to check before the comparison") }
+        var rest = Array(words.dropFirst())
+        if first == "shape" {
+            guard rest.count == 1 else { throw UserError("write shape STAGE, e.g. shape concat = 3 x 4") }
+            return .shape(stage: rest[0])
+        }
+        if let figure = Check.CostFigure(rawValue: first) {
+            var overrides: [String: Int] = [:]
+            while rest.count >= 2 {
+                guard ["n", "d_model", "heads", "dk"].contains(rest[0]), let value = Int(rest[1]), value > 0 else {
+                    throw UserError("\(first) takes n N, d_model D, heads H, dk K, not '\(rest[0]) \(rest[1])'")
+                }
+                overrides[rest[0]] = value
+                rest.removeFirst(2)
+            }
+            guard rest.isEmpty else { throw UserError("unexpected '\(rest[0])'") }
+            return .cost(figure, overrides: overrides)
+        }
+        let statistic = Check.Statistic(rawValue: first)
+        if statistic != nil { guard !rest.isEmpty else { throw UserError("\(first) needs STAGE[ROW]") }
+        } else { rest = words }
+        let (stage, indices) = try subscripted(rest[0])
+        var head: Int? = nil
+        if rest.count == 3, rest[1] == "head", let value = Int(rest[2]), value >= 1 {
+            head = value
+        } else if rest.count != 1 {
+            throw UserError("after \(rest[0]) only 'head N' may follow")
+        }
+        if let statistic {
+            switch indices.count {
+            case 1: return .statistic(statistic, stage: stage, row: indices[0], col: nil, head: head)
+            case 2 where indices[0] == nil: return .statistic(statistic, stage: stage, row: nil, col: indices[1], head: head)
+            default: throw UserError("\(statistic.rawValue) takes a row STAGE[r] or a column STAGE[*][c]")
+            }
+        }
+        guard indices.count == 2, let row = indices[0], let col = indices[1] else {
+            throw UserError("a cell is STAGE[ROW][COL], e.g. weights[sat][cat]")
+        }
+        return .cell(stage: stage, row: row, col: col, head: head)
+    }
+
+    /// `weights[sat][0]` as ("weights", [.label("sat"), .number(0)]); `*` is nil (every row).
+    private static func subscripted(_ word: String) throws -> (String, [CellIndex?]) {
+        guard let open = word.firstIndex(of: "[") else { return (word, []) }
+        let stage = String(word[..<open])
+        var indices: [CellIndex?] = []
+        var rest = word[open...]
+        while rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { throw UserError("'\(word)' has an unclosed '['") }
+            let inside = String(rest[rest.index(after: rest.startIndex)..<close])
+            indices.append(inside == "*" ? nil : (Int(inside).map(CellIndex.number) ?? .label(inside)))
+            rest = rest[rest.index(after: close)...]
+        }
+        guard rest.isEmpty else { throw UserError("unexpected '\(rest)' after '\(stage)[...]'") }
+        return (stage, indices)
+    }
+}

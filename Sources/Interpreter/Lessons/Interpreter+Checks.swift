@@ -1,0 +1,117 @@
+import Attention
+import Teaching
+
+/// The result of a check: whether it held, and what was found, for the message.
+public struct CheckOutcome: Equatable, Sendable {
+    public var passed: Bool
+    public var found: String
+}
+
+extension Interpreter {
+    /// Evaluates a lesson's check against the current session.
+    public func evaluate(_ check: Check) throws -> CheckOutcome {
+        let format = NumberFormat(decimals: 6)
+        switch check.quantity {
+        case let .shape(stage):
+            let matrix = try stageMatrix(stage, head: nil)
+            let found = "\(matrix.rows) x \(matrix.cols)"
+            let expected = check.expected.replacingOccurrences(of: " ", with: "")
+            return CheckOutcome(passed: found.replacingOccurrences(of: " ", with: "") == expected, found: found)
+        case let .cost(figure, overrides):
+            let cost = try layerCost(overrides)
+            let value = Double(figure == .params ? cost.parameters : cost.flops)
+            return try compare(value, check, found: String(Int(value)))
+        case let .cell(stage, row, col, head):
+            let (matrix, labels) = try stageAndLabels(stage, head: head)
+            let r = try resolve(row, labels: labels.rows, count: matrix.rows, what: "row", stage: stage)
+            let c = try resolve(col, labels: labels.cols, count: matrix.cols, what: "column", stage: stage)
+            return try compare(matrix[r, c], check, found: format.string(matrix[r, c]))
+        case let .statistic(statistic, stage, row, col, head):
+            let (matrix, labels) = try stageAndLabels(stage, head: head)
+            let values: [Double]
+            let names: [String]
+            if let row {
+                values = matrix.row(try resolve(row, labels: labels.rows, count: matrix.rows, what: "row", stage: stage))
+                names = labels.cols
+            } else if let col {
+                values = matrix.column(try resolve(col, labels: labels.cols, count: matrix.cols, what: "column", stage: stage))
+                names = labels.rows
+            } else {
+                throw UserError("\(statistic.rawValue) needs a row or a column")
+            }
+            switch statistic {
+            case .argmax, .argmin:
+                let best = statistic == .argmax
+                    ? values.indices.max { values[$0] < values[$1] }!
+                    : values.indices.min { values[$0] < values[$1] }!
+                let passed = check.comparison == .equal && (check.expected == names[best] || check.expected == String(best))
+                return CheckOutcome(passed: passed, found: "\(names[best]) (index \(best), value \(format.string(values[best])))")
+            case .sum: return try compare(values.reduce(0, +), check, found: format.string(values.reduce(0, +)))
+            case .max: return try compare(values.max()!, check, found: format.string(values.max()!))
+            case .min: return try compare(values.min()!, check, found: format.string(values.min()!))
+            case .entropy:
+                let entropy = (try Matrix(rows: 1, cols: values.count, values: values)).rowEntropy(0)
+                return try compare(entropy, check, found: format.string(entropy))
+            }
+        }
+    }
+
+    private func compare(_ value: Double, _ check: Check, found: String) throws -> CheckOutcome {
+        guard let expected = Double(check.expected) else {
+            throw UserError("'\(check.expected)' is not a number")
+        }
+        let passed: Bool
+        switch check.comparison {
+        case .equal: passed = abs(value - expected) <= check.tolerance
+        case .less: passed = value < expected
+        case .greater: passed = value > expected
+        case .lessOrEqual: passed = value <= expected
+        case .greaterOrEqual: passed = value >= expected
+        }
+        return CheckOutcome(passed: passed, found: found)
+    }
+
+    /// A stage, parameter or `mask` as a matrix with its row and column labels.
+    private func stageAndLabels(_ name: String, head: Int?) throws -> (Matrix, (rows: [String], cols: [String])) {
+        let matrix = try stageMatrix(name, head: head)
+        guard let presenter = try? presenter(session) else {
+            return (matrix, (Labels.features(matrix.rows), Labels.features(matrix.cols)))
+        }
+        let labels = presenter.labels
+        let keyColumns = ["scores", "scaled", "masked", "weights", "mask"].contains(name)
+        let rows = name == "K" || name == "V" ? labels.keys : (Stage(rawValue: name) != nil || name == "mask" ? labels.queries : Labels.features(matrix.rows))
+        return (matrix, (rows.count == matrix.rows ? rows : Labels.features(matrix.rows),
+                         keyColumns ? labels.keys : Labels.features(matrix.cols)))
+    }
+
+    private func stageMatrix(_ name: String, head: Int?) throws -> Matrix {
+        if let parameter = Parameter(rawValue: name) {
+            if parameter.isBias {
+                guard let bias = session.biases[name] else { throw UserError("\(name) is not set") }
+                return try Matrix(rows: 1, cols: bias.count, values: bias)
+            }
+            guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
+            return matrix
+        }
+        let trace = try trace(session)
+        if name == "mask" { return trace.blocked.asMatrix }
+        guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage, head: try headIndex(head, trace) ?? 0) else {
+            throw UserError("there is no stage '\(name)' here")
+        }
+        return matrix
+    }
+
+    /// The session's layer sizes with any of them overridden (`n`, `d_model`, `heads`, `dk`).
+    func layerCost(_ overrides: [String: Int]) throws -> LayerCost {
+        let X = session.matrices["X"]
+        let heads = overrides["heads"] ?? session.heads
+        let dModel = overrides["d_model"] ?? X?.cols ?? 0
+        let n = overrides["n"] ?? X?.rows ?? 0
+        guard dModel > 0, n > 0 else {
+            throw UserError("no layer to measure: define X or give n and d_model, e.g. cost n 128 d_model 512 heads 8")
+        }
+        let dK = overrides["dk"] ?? (overrides["heads"] == nil && overrides["d_model"] == nil ? session.dK : nil) ?? dModel / heads
+        guard dK >= 1 else { throw UserError("d_k = d_model / h is 0: give dk, or fewer heads") }
+        return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK)
+    }
+}
