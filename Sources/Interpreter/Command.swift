@@ -47,6 +47,8 @@ public enum ValueSource: Equatable, Sendable {
     case random(rows: Int, cols: Int?, seed: UInt64, distribution: Distribution, scale: Double)
     case identity(Int)
     case zeros(rows: Int, cols: Int?)
+    /// A copy of another tensor: `X = output` feeds a layer's output into the next layer.
+    case copy(name: String, head: Int?)
 }
 
 public enum Distribution: String, Equatable, Sendable {

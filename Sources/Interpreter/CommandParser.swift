@@ -188,6 +188,8 @@ public enum CommandParser {
         case "identity":
             let size = try words.require("a size, e.g. identity 4")
             return .identity(try integer(size, name: "the size", minimum: 1))
+        case _ where showable.contains(first.text) && first.text != "tokens":
+            return .copy(name: first.text, head: try words.optionalHead())
         case "zeros":
             let size = try words.require("a size, e.g. zeros 3x4 (or zeros 4 for a bias)")
             let (rows, cols) = try dimensions(size)
@@ -198,7 +200,7 @@ public enum CommandParser {
                 message += ": \(suggestion)"
             }
             throw UserError(message, column: first.column,
-                            hint: "a value is a literal like [[1, 0], [0, 1]], random RxC [seed S], identity N or zeros RxC")
+                            hint: "a value is a literal like [[1, 0], [0, 1]], random RxC [seed S], identity N, zeros RxC, or a tensor's name (X = output)")
         }
     }
 

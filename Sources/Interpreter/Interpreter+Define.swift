@@ -8,7 +8,7 @@ let maximumElementCount = 4096 * 4096
 extension Interpreter {
     /// `NAME [head N] = VALUE`.
     func define(_ name: String, head: Int?, value: ValueSource, in session: inout Session) throws -> String {
-        let array = try makeArray(value)
+        let array = try makeArray(value, session: session)
         var notes: [String] = []
         if let head {
             try defineBlock(name, head: head, array: array, in: &session)
@@ -81,7 +81,7 @@ extension Interpreter {
         session.matrices[name] = whole
     }
 
-    func makeArray(_ value: ValueSource) throws -> NDArray {
+    func makeArray(_ value: ValueSource, session: Session) throws -> NDArray {
         func checkSize(_ rows: Int, _ cols: Int?) throws {
             let (count, overflow) = rows.multipliedReportingOverflow(by: cols ?? 1)
             guard !overflow, count <= maximumElementCount else {
@@ -101,6 +101,8 @@ extension Interpreter {
         case let .identity(n):
             try checkSize(n, n)
             return try NDArray(shape: [n, n], values: (0..<(n * n)).map { $0 / n == $0 % n ? 1 : 0 })
+        case let .copy(name, head):
+            return try exportedArray(name, head: head, session: session)
         case let .zeros(rows, cols):
             try checkSize(rows, cols)
             return try NDArray(shape: cols.map { [rows, $0] } ?? [rows], values: Array(repeating: 0, count: rows * (cols ?? 1)))

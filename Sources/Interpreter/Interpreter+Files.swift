@@ -32,14 +32,16 @@ extension Interpreter {
         return "wrote \(name) (\(shape)\(array.rank == 3 ? ", heads x rows x cols" : "")) to \(path)"
     }
 
-    private func exportedArray(_ name: String, head: Int?, session: Session) throws -> NDArray {
+    /// A stage, parameter or the mask as an array: what `export` writes and `X = output` copies.
+    func exportedArray(_ name: String, head: Int?, session: Session) throws -> NDArray {
         if let parameter = Parameter(rawValue: name) {
             if parameter.isBias {
                 guard let bias = session.biases[name] else { throw UserError("\(name) is not set (it is zero)") }
                 return NDArray(vector: bias)
             }
             guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
-            return try NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)
+            let block = try head.map { try parameterBlock(parameter, head: $0, session: session).0 } ?? matrix
+            return try NDArray(shape: [block.rows, block.cols], values: block.values)
         }
         let trace = try trace(session)
         if name == "mask" {

@@ -35,16 +35,26 @@ extension Interpreter {
             throw UserError("\(name) is not defined", hint: "define it, e.g. \(name) = identity 4")
         }
         guard let head else { return table(name, matrix, session) }
-        let trace = try trace(session)
-        let index = try headIndex(head, trace)!
-        let width = name == "W_V" || name == "W_O" ? trace.dV : trace.dK
-        let range = index * width..<(index + 1) * width
-        let block = name == "W_O" ? try matrix.rows(range) : try matrix.columns(range)
+        let (block, range) = try parameterBlock(parameter, head: head, session: session)
         let title = "\(name) head \(head) (\(name == "W_O" ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))"
         return TensorTable(title: title, matrix: block,
                            rowLabels: Labels.features(block.rows, offset: name == "W_O" ? range.lowerBound : 0),
                            columnLabels: Labels.features(block.cols, offset: name == "W_O" ? 0 : range.lowerBound))
             .render(format: format, style: style, width: self.width)
+    }
+
+    /// Head `head`'s block of a projection weight (1-based head): columns of W_Q, W_K, W_V,
+    /// rows of W_O, and where it sits.
+    func parameterBlock(_ parameter: Parameter, head: Int, session: Session) throws -> (Matrix, Range<Int>) {
+        let name = parameter.rawValue
+        guard !parameter.isBias, let matrix = session.matrices[name] else {
+            throw UserError("\(name) has no per-head blocks here", hint: "W_Q, W_K, W_V and W_O have one block per head")
+        }
+        let trace = try trace(session)
+        let index = try headIndex(head, trace)!
+        let width = name == "W_V" || name == "W_O" ? trace.dV : trace.dK
+        let range = index * width..<(index + 1) * width
+        return (name == "W_O" ? try matrix.rows(range) : try matrix.columns(range), range)
     }
 
     /// `why STAGE ROW COL [head N]`.

@@ -171,3 +171,17 @@ struct InterpreterBehaviourTests {
         #expect(try repl.execute("show weights head 2").text.contains("0.48272"))
     }
 }
+
+@Suite("Copying tensors")
+struct CopyTests {
+    @Test func outputFeedsTheNextLayer() throws {
+        var repl = Interpreter()
+        let output = try #require(try? Trace.compute(repl.session.configuration()).output)
+        _ = try repl.execute("X = output")
+        #expect(repl.session.matrices["X"] == output)
+        _ = try repl.execute("W_Q head 1 = W_K head 1")
+        #expect(try repl.session.matrices["W_Q"]!.columns(0..<2) == repl.session.matrices["W_K"]!.columns(0..<2))
+        let error = #expect(throws: UserError.self) { try repl.execute("X = weights") }
+        #expect(error?.message.contains("3-D") == true)
+    }
+}
