@@ -9,9 +9,9 @@ final class REPLSession {
     let directory: TemporaryDirectory
     var historyFile: URL { directory.file("history") }
 
-    /// Starts the REPL with `environment` changes (a nil value unsets a variable), in a
+    /// Starts the REPL with `arguments` and `environment` changes (a nil value unsets a variable), in a
     /// 120 x 40 terminal with TERM=xterm, no ~/.inputrc and a history file of its own.
-    init(environment: [String: String?] = [:]) throws {
+    init(arguments: [String] = [], environment: [String: String?] = [:], waitForPrompt: Bool = true) throws {
         tmux = try TmuxSession()
         directory = try TemporaryDirectory()
         let settings: [String: String?] = ["ATTENTION_REPL_HISTORY": historyFile.path, "TERM": "xterm", "INPUTRC": "/dev/null"]
@@ -21,8 +21,8 @@ final class REPLSession {
             + changes.compactMap { name, value in value.map { "\(name)=\(shellQuoted($0))" } }
         let binary = try AttentionREPLBinary.url().path
         do {
-            try tmux.start((["env"] + variables + [shellQuoted(binary)]).joined(separator: " "))
-            try waitForPrompt()
+            try tmux.start((["env"] + variables + [shellQuoted(binary)] + arguments.map(shellQuoted)).joined(separator: " "))
+            if waitForPrompt { try self.waitForPrompt() }
         } catch {
             tmux.kill()
             throw error

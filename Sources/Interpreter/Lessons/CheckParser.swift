@@ -1,6 +1,6 @@
 /// Parses the text after `check:` (the forms are listed on `Check`).
-enum CheckParser {
-    static func parse(_ text: String) throws -> Check {
+public enum CheckParser {
+    public static func parse(_ text: String) throws -> Check {
         var words = text.split(separator: " ").map(String.init)
         guard let opIndex = words.firstIndex(where: { Check.Comparison(rawValue: $0) != nil }) else {
             throw UserError("no comparison: write QUANTITY = VALUE (or <, >, <=, >=)")

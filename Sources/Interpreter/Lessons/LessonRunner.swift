@@ -50,14 +50,14 @@ public struct LessonRunner {
                 switch item.kind {
                 case let .section(title):
                     section += 1
-                    conversation.say(style.title("── Step \(section) of \(lesson.sectionCount) · \(title)"))
+                    conversation.say("\n" + style.title("── Step \(section) of \(lesson.sectionCount) · \(title)"))
                 case let .narrative(text):
                     conversation.say(text.isEmpty ? "" : Prose.wrap(text, width: width))
                 case let .command(line):
                     conversation.say(style.dim("attention> ") + line)
                     do {
                         let reply = try interpreter.execute(line)
-                        if !reply.text.isEmpty { conversation.say(reply.text) }
+                        if !reply.text.isEmpty { conversation.say(reply.text + "\n") }
                     } catch let error as UserError {
                         return .failed("\(lesson.path) line \(item.line): `\(line)` failed: \(error.description)")
                     } catch {

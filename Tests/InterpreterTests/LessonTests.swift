@@ -1,0 +1,148 @@
+import Foundation
+import Interpreter
+import Testing
+
+/// Collects what a lesson says and answers its questions from a list.
+struct ScriptedConversation: LessonConversation {
+    var answers: [String] = []
+    var pauses: [PauseChoice] = []
+    var transcript: [String] = []
+
+    mutating func say(_ text: String) { transcript.append(text) }
+    mutating func pause() -> PauseChoice { pauses.isEmpty ? .next : pauses.removeFirst() }
+    mutating func ask(_ prompt: String) -> String? {
+        transcript.append("? " + prompt)
+        return answers.isEmpty ? nil : answers.removeFirst()
+    }
+}
+
+@Suite("Lessons")
+struct LessonTests {
+    /// The lessons/ folder of this checkout.
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("lessons").path
+    static let library = LessonLibrary(folders: [folder])
+    static let names = library.entries().map(\.name)
+
+    func run(_ lesson: Lesson, interactive: Bool = false, conversation: inout ScriptedConversation) -> LessonOutcome {
+        var interpreter = Interpreter(width: 10_000)
+        return LessonRunner(interactive: interactive).run(lesson, interpreter: &interpreter, conversation: &conversation)
+    }
+
+    @Test func thereAreLessonsForEveryIdea() {
+        #expect(Self.names.count >= 1)
+        #expect(Self.names.first == "01-by-hand")
+    }
+
+    /// Every lesson runs to the end with every check holding, as in a non-interactive run.
+    @Test(arguments: names)
+    func lessonPassesItsChecks(_ name: String) throws {
+        let lesson = try Self.library.load(name)
+        var conversation = ScriptedConversation()
+        let outcome = run(lesson, conversation: &conversation)
+        guard case let .finished(checks) = outcome else {
+            Issue.record("\(name): \(outcome)")
+            return
+        }
+        #expect(checks >= 3, "\(name) should prove its claims with checks")
+        #expect(lesson.sectionCount >= 3)
+        #expect(lesson.items.contains { $0.kind == .pause }, "\(name) has a pause")
+        #expect(lesson.items.contains { if case .question = $0.kind { true } else { false } }, "\(name) asks a question")
+    }
+
+    @Test func aWrongExpectationFailsWithTheLineAndBothValues() throws {
+        let text = """
+            title: Broken on purpose
+            summary: a check that does not hold
+            ## One
+            step
+            check: weights[sat][cat] head 2 = 0.9 +- 0.001
+            """
+        let lesson = try LessonParser.parse(text, name: "broken", path: "broken.lesson")
+        var conversation = ScriptedConversation()
+        let outcome = run(lesson, conversation: &conversation)
+        guard case let .failed(message) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
+        #expect(message.contains("check failed at broken.lesson line 5"))
+        #expect(message.contains("expected: = 0.9 +- 0.001"))
+        #expect(message.contains("found:    0.482716"))   // NumPy: 0.4827163
+    }
+
+    @Test func aFailingCommandStopsTheLesson() throws {
+        let lesson = try LessonParser.parse("title: t\nsummary: s\nheads 3\nstep\ncheck: sum weights[0] = 1",
+                                            name: "bad", path: "bad.lesson")
+        var conversation = ScriptedConversation()
+        guard case let .failed(message) = run(lesson, conversation: &conversation) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.contains("bad.lesson line 4: `step` failed") && message.contains("does not divide"))
+    }
+
+    @Test func questionsGiveFeedbackOnlyWhenInteractive() throws {
+        let text = """
+            title: Questions
+            summary: right and wrong
+            ## Predict
+            ask: Which key does 'sat' attend to most in head 2?
+            answer: cat
+            explain: Its weight is 0.483.
+            pause
+            ask: Again?
+            answer: cat
+            check: argmax weights[sat] head 2 = cat
+            """
+        let lesson = try LessonParser.parse(text, name: "q", path: "q.lesson")
+        var conversation = ScriptedConversation(answers: ["  Cat ", "the"])
+        #expect(run(lesson, interactive: true, conversation: &conversation) == .finished(checks: 1))
+        #expect(conversation.transcript.contains("Right. Its weight is 0.483."))
+        #expect(conversation.transcript.contains("Not quite: the answer is cat."))
+        var quiet = ScriptedConversation()
+        _ = run(lesson, conversation: &quiet)
+        #expect(!quiet.transcript.contains { $0.hasPrefix("? ") }, "no questions without a learner")
+    }
+
+    @Test func leavingAndRestartingAtAPause() throws {
+        let lesson = try LessonParser.parse("title: t\nsummary: s\n## A\n> one\npause\n## B\n> two\ncheck: shape X = 3 x 4",
+                                            name: "p", path: "p.lesson")
+        var leaving = ScriptedConversation(pauses: [.leave])
+        #expect(run(lesson, interactive: true, conversation: &leaving) == .left)
+        #expect(!leaving.transcript.contains("two"))
+        var restarting = ScriptedConversation(pauses: [.restart, .next])
+        #expect(run(lesson, interactive: true, conversation: &restarting) == .finished(checks: 1))
+        #expect(restarting.transcript.filter { $0 == "one" }.count == 2)
+        #expect(restarting.transcript.contains { $0.contains("Step 2 of 2 · B") })
+    }
+
+    @Test func malformedLessonsNameTheFileAndLine() {
+        func message(_ text: String) -> String {
+            do { _ = try LessonParser.parse(text, name: "x", path: "x.lesson"); return "" } catch { return "\(error)" }
+        }
+        #expect(message("summary: s\nstep").contains("x.lesson line 1: the lesson has no 'title:' line"))
+        #expect(message("title: t\nsummary: s\nanswer: 3").contains("x.lesson line 3: 'answer:' must follow an 'ask:' line"))
+        #expect(message("title: t\nsummary: s\nask: why?\nstep").contains("x.lesson line 3: this question has no 'answer:' line"))
+        #expect(message("title: t\nsummary: s\ncheck: weights[0][0] 0.5").contains("x.lesson line 3") )
+        #expect(message("title: t\nsummary: s\nstpe").contains("x.lesson line 3: unknown command 'stpe'"))
+    }
+
+    @Test func checksCoverStatisticsShapesAndCost() throws {
+        let interpreter = Interpreter()
+        func holds(_ text: String) throws -> Bool { try interpreter.evaluate(try CheckParser.parse(text)).passed }
+        #expect(try holds("sum weights[sat] head 2 = 1 +- 1e-12"))
+        #expect(try holds("argmax weights[sat] head 2 = cat"))
+        #expect(try holds("argmax weights[sat] head 2 = 1"))
+        #expect(try holds("max weights[*][the] head 2 = 0.86505 +- 0.00001"))   // NumPy: 0.8650461
+        #expect(try holds("shape concat = 3 x 4"))
+        #expect(try holds("entropy weights[the] head 2 < 0.5"))
+        #expect(try !holds("entropy weights[the] head 1 < 1"))    // nearly uniform: about ln 3 = 1.0986
+        // One layer with d_model 4, h 2, d_k 2: 4·(4·4) weights + 3·4 + 4 biases = 80.
+        #expect(try holds("params = 80"))
+        // n 128, d_model 512, 8 heads: projections 3·(2·128·512·512 + 128·512) = 201,523,200;
+        // scores and head_out 2·(2·8·128·128·64) = 33,554,432; scaling 131,072; softmax 524,288;
+        // output 2·128·512·512 + 128·512 = 67,174,400. Total 302,907,392.
+        #expect(try holds("flops n 128 d_model 512 heads 8 = 302907392"))
+        #expect(throws: UserError.self) { try holds("sum weights[dog] = 1") }
+    }
+}
