@@ -32,6 +32,10 @@ public struct MultiHeadConfiguration: Equatable, Sendable {
     public var keyPadding: Set<Int>
     /// Divide the scores by sqrt(d_k). Off only to show what goes wrong without it.
     public var scaling = true
+    /// Head gates (0-based head -> g in [0, 1]): head i's output enters the concatenation as
+    /// g_i · head_i, the gated form of head-pruning research. g = 0 prunes the head; heads
+    /// not listed have g = 1.
+    public var gates: [Int: Double] = [:]
 
     public init(X: Matrix, heads: Int, dK: Int? = nil,
                 W_Q: Matrix, W_K: Matrix, W_V: Matrix, W_O: Matrix,

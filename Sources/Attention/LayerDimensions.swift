@@ -49,5 +49,13 @@ struct LayerDimensions {
         try requireLength("b_K", c.b_K, h * dK)
         try requireLength("b_V", c.b_V, h * dV)
         try requireLength("b_O", c.b_O, dOut)
+        for (head, gate) in c.gates {
+            guard (0..<h).contains(head) else {
+                throw AttentionError.invalid("head \(head + 1) is pruned or gated but there are only \(h) heads; `unprune all` clears it")
+            }
+            guard (0...1).contains(gate) else {
+                throw AttentionError.invalid("head \(head + 1)'s gate is \(gate) but must be between 0 and 1")
+            }
+        }
     }
 }

@@ -35,8 +35,10 @@ extension Trace {
                 dK: dK, scaling: c.scaling, blocked: blocked)
         }
 
-        // 4. Concatenate the heads side by side (n x h*d_v) and mix them with W_O.
-        let concat = try Matrix.concatenatedHorizontally(heads.map(\.headOut))
+        // 4. Concatenate the heads side by side (n x h*d_v), each scaled by its gate (1 unless
+        //    pruned or gated), and mix them with W_O.
+        let gated = heads.enumerated().map { i, head in c.gates[i].map { head.headOut.scaled(by: $0) } ?? head.headOut }
+        let concat = try Matrix.concatenatedHorizontally(gated)
         var output = try concat.multiplied(by: c.W_O, operation: "concat W_O")   // n x d_out
         if let b_O = c.b_O { output = try output.addingRowVector(b_O, operation: "adding b_O") }
 
@@ -69,7 +71,7 @@ extension Trace {
         let scores = try Q.multiplied(by: K.transposed, operation: "Q Kᵀ")   // n x m
         // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so
         // dividing by sqrt(d_k) keeps the scores near unit size and the softmax out of saturation.
-        let scaled = scores.scaled(by: 1 / Double(dK).squareRoot())       // n x m
+        let scaled = scaling ? scores.scaled(by: 1 / Double(dK).squareRoot()) : scores   // n x m
         let masked = try scaled.maskedFill(blocked, with: -.infinity)          // n x m
         let weights = masked.softmaxRows                                       // n x m
         let headOut = try weights.multiplied(by: V, operation: "weights V")    // n x d_v

@@ -54,6 +54,12 @@ public struct Trace: Equatable, Sendable {
         case let .direct(c): return c.scaling
         }
     }
+    /// Head `head`'s gate (0-based): 0 when pruned, 1 when untouched.
+    public func gate(_ head: Int) -> Double {
+        if case let .multiHead(c) = configuration { return c.gates[head] ?? 1 }
+        return 1
+    }
+
     public var isDirect: Bool {
         if case .direct = configuration { return true }
         return false

@@ -32,6 +32,20 @@ public enum Command: Equatable, Sendable {
     case reset
     case example
     case quit
+    /// `heatmap [STAGE] [head N | all]`.
+    case heatmap(stage: String, head: Int?)
+    /// `attends [TOKEN | ROW]`.
+    case attends(CellIndex?)
+    /// `importance`: weight norm, entropy and sensitivity of every head.
+    case importance
+    /// `prune head N`, or `prune K by METRIC`.
+    case prune(Prune)
+    /// `unprune head N` or `unprune all` (nil).
+    case unprune(head: Int?)
+    /// `gate head N G`.
+    case gate(head: Int, value: Double)
+    /// `compare`: how far pruning moved the output.
+    case compare
     /// `lesson NAME`: run a lesson.
     case lesson(String)
     /// `lessons`: list them.
@@ -41,6 +55,11 @@ public enum Command: Equatable, Sendable {
 }
 
 /// How a tensor's values are given.
+public enum Prune: Equatable, Sendable {
+    case head(Int)
+    case least(count: Int, metric: String)
+}
+
 public enum ValueSource: Equatable, Sendable {
     case literal(NDArray)
     /// Seeded random values: `cols` nil for a vector of length `rows`.

@@ -58,8 +58,8 @@ public enum CommandParser {
         case "export":
             let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
-            guard showable.contains(name.text), name.text != "tokens" else {
-                throw unknownName(name, among: showable.filter { $0 != "tokens" }, what: "export")
+            guard showable.contains(name.text) && name.text != "tokens" || name.text == "importance" else {
+                throw unknownName(name, among: showable.filter { $0 != "tokens" } + ["importance"], what: "export")
             }
             return .export(name: name.text, path: path.text, head: try words.optionalHead())
         case "step": return .step(head: try words.optionalHead())
@@ -110,6 +110,52 @@ public enum CommandParser {
         case "lesson":
             return .lesson(try words.require("a lesson name, e.g. lesson 1 (`lessons` lists them)").text)
         case "lessons": return .listLessons
+        case "heatmap":
+            var stage = "weights"
+            if let word = words.peek, word.text != "head" {
+                _ = words.next()
+                guard Stage(rawValue: word.text) != nil else {
+                    throw unknownName(word, among: Stage.allCases.map(\.rawValue), what: "draw a heatmap of")
+                }
+                stage = word.text
+            }
+            guard words.peek?.text == "head" else { return .heatmap(stage: stage, head: nil) }
+            _ = words.next()
+            let which = try words.require("a head number or 'all', e.g. heatmap weights head 2")
+            if which.text == "all" { return .heatmap(stage: stage, head: nil) }
+            return .heatmap(stage: stage, head: try integer(which, name: "the head number", minimum: 1))
+        case "attends":
+            return .attends(words.next().map(cellIndex))
+        case "importance": return .importance
+        case "compare": return .compare
+        case "prune":
+            let first = try words.require("what to prune: prune head N, or prune K by magnitude|entropy|sensitivity")
+            if first.text == "head" {
+                let number = try words.require("a head number, e.g. prune head 2")
+                return .prune(.head(try integer(number, name: "the head number", minimum: 1)))
+            }
+            let count = try integer(first, name: "the number of heads to prune", minimum: 1)
+            let by = try words.require("'by' and a metric, e.g. prune 1 by entropy")
+            guard by.text == "by" else { throw UserError("expected 'by', e.g. prune 1 by entropy", column: by.column) }
+            let metric = try words.require("a metric: magnitude, entropy or sensitivity")
+            let metrics = HeadImportance.Metric.allCases.map(\.rawValue)
+            guard metrics.contains(metric.text) else { throw unknownName(metric, among: metrics, what: "rank by") }
+            return .prune(.least(count: count, metric: metric.text))
+        case "unprune":
+            let first = try words.require("unprune head N, or unprune all")
+            if first.text == "all" { return .unprune(head: nil) }
+            guard first.text == "head" else { throw UserError("expected 'head N' or 'all'", column: first.column) }
+            let number = try words.require("a head number, e.g. unprune head 2")
+            return .unprune(head: try integer(number, name: "the head number", minimum: 1))
+        case "gate":
+            let head = try words.require("gate head N G, e.g. gate head 2 0.5")
+            guard head.text == "head" else { throw UserError("expected 'head', e.g. gate head 2 0.5", column: head.column) }
+            let number = try integer(try words.require("a head number"), name: "the head number", minimum: 1)
+            let value = try words.require("a gate between 0 and 1, e.g. gate head 2 0.5")
+            guard let gate = Double(value.text), (0...1).contains(gate) else {
+                throw UserError("the gate must be a number from 0 to 1, not '\(value.text)'", column: value.column)
+            }
+            return .gate(head: number, value: gate)
         case "cost":
             var overrides: [String: Int] = [:]
             while let key = words.next() {
@@ -230,7 +276,7 @@ public enum CommandParser {
         return value
     }
 
-    private static func cellIndex(_ word: Word) -> CellIndex {
+    static func cellIndex(_ word: Word) -> CellIndex {
         Int(word.text).map(CellIndex.number) ?? .label(word.text)
     }
 

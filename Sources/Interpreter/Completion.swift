@@ -22,7 +22,7 @@ public enum Completion {
         case "show":
             return position == 1 ? .words(CommandParser.showable) : .words(["head"])
         case "export":
-            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" }) : position == 2 ? .path : .words(["head"])
+            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance"]) : position == 2 ? .path : .words(["head"])
         case "import":
             return position == 1 ? .words(CommandParser.definable + ["mask"]) : .path
         case "goto":
@@ -43,6 +43,14 @@ public enum Completion {
             return .words(["auto"])
         case "set":
             return position == 1 ? .words(["precision", "scaling"]) : .words(previous.last == "scaling" ? ["on", "off"] : [])
+        case "heatmap":
+            return position == 1 ? .words(stages + ["head"]) : .words(previous.last == "head" ? ["all"] : ["head"])
+        case "prune":
+            return position == 1 ? .words(["head"]) : position == 2 ? .words(["by"]) : .words(HeadImportance.Metric.allCases.map(\.rawValue))
+        case "unprune":
+            return .words(["head", "all"])
+        case "gate":
+            return .words(["head"])
         case "step", "back", "run":
             return .words(["head"])
         default:

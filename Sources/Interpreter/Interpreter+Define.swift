@@ -34,7 +34,11 @@ extension Interpreter {
     /// A table of a defined input, with token labels on the rows of X, Q, K and V.
     func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
         let tokenRows = ["X", "Q", "K", "V"].contains(name)
-        let labels = Labels.make(tokens: session.tokens, queries: matrix.rows, keys: matrix.rows).queries
+        // The same labels the stage tables will use: queries for X and Q, keys for K and V.
+        let queries = name == "Q" || name == "X" ? matrix.rows : session.matrices["Q"]?.rows ?? matrix.rows
+        let keys = name == "K" || name == "V" ? matrix.rows : session.matrices["K"]?.rows ?? matrix.rows
+        let both = Labels.make(tokens: session.tokens, queries: queries, keys: keys)
+        let labels = name == "K" || name == "V" ? both.keys : both.queries
         return TensorTable(title: name, matrix: matrix,
                            rowLabels: tokenRows ? labels : Labels.features(matrix.rows),
                            columnLabels: Labels.features(matrix.cols))
@@ -199,7 +203,9 @@ extension Interpreter {
             return session.padding.isEmpty ? "no key padding" : "padding blocks keys " + session.padding.sorted().map(String.init).joined(separator: " ")
         }
         session.padding = keys
-        let text = keys.isEmpty ? "pad none: no key padding" : "padding blocks keys " + keys.sorted().map(String.init).joined(separator: " ") + " for every query"
+        let list = keys.sorted().map(String.init).joined(separator: " ")
+        let text = keys.isEmpty ? "pad none: no key padding"
+            : "padding blocks key\(keys.count == 1 ? "" : "s") \(list) for every query"
         return ([text] + computeNote(session)).joined(separator: "\n")
     }
 }

@@ -21,6 +21,8 @@ extension Interpreter {
     /// extension names. Per-head stages are written as heads x rows x cols unless one head is
     /// chosen; direct mode has one head and writes plain matrices.
     func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
+        if name == "importance" { return try exportImportance(to: path, session: session) }
+        if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }
         let array = try exportedArray(name, head: head, session: session)
         do {
             try TensorFile.write(array, path: path)

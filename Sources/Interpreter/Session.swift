@@ -23,6 +23,8 @@ public struct Session: Equatable, Sendable {
     public var precision = 3
     /// Whether scores are divided by sqrt(d_k); `set scaling off` shows the classic mistake.
     public var scaling = true
+    /// Pruned and gated heads (0-based head -> gate in [0, 1]; 0 = pruned).
+    public var gates: [Int: Double] = [:]
 
     public init() {}
 
@@ -52,6 +54,7 @@ public struct Session: Equatable, Sendable {
             b_Q: biases["b_Q"], b_K: biases["b_K"], b_V: biases["b_V"], b_O: biases["b_O"],
             mask: mask, keyPadding: padding)
         config.scaling = scaling
+        config.gates = gates
         return .multiHead(config)
     }
 }

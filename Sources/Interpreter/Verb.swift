@@ -11,6 +11,7 @@ public struct Verb: Sendable {
         case define = "Defining"
         case step = "Stepping"
         case inspect = "Inspecting"
+        case heads = "Heads: importance and pruning"
         case files = "Files"
         case session = "Session"
     }
@@ -54,10 +55,20 @@ public struct Verb: Sendable {
              details: "Topics: input projection scores scaled masked weights head_out concat output heads (and softmax, mask, W_O, dk).", group: .inspect),
         Verb(name: "set", usage: "set precision N | set scaling on|off", summary: "decimals shown (0 to 12, default 3); scaling by 1/sqrt(d_k)",
              details: "set scaling off skips the division by sqrt(d_k), to see the softmax saturate: the mistake, not the method.", group: .inspect),
+        Verb(name: "heatmap", usage: "heatmap [STAGE] [head N | all]", summary: "draw a stage (default: weights) as a heatmap, every head side by side",
+             details: "Token labels on both axes, a legend of the range; x marks blocked pairs. Colour when the terminal has it, a shade ramp otherwise. `export weights FILE.svg` draws a picture.", group: .inspect),
+        Verb(name: "attends", usage: "attends [TOKEN | ROW]", summary: "where a query puts its weight in each head, strongest first", details: "", group: .inspect),
+        Verb(name: "importance", usage: "importance", summary: "weight norm, attention entropy and output sensitivity of every head, ranked",
+             details: "Measured on the whole, unpruned layer. `export importance FILE.json` writes the figures.", group: .heads),
+        Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity", summary: "remove a head, or the K least important by a metric",
+             details: "A pruned head's output contributes nothing (concat holds zeros there). Least important: smallest weight norm, highest entropy, smallest sensitivity. Pruning every head leaves just b_O.", group: .heads),
+        Verb(name: "unprune", usage: "unprune head N | unprune all", summary: "bring pruned or gated heads back", details: "", group: .heads),
+        Verb(name: "gate", usage: "gate head N G", summary: "scale head N's output by G in [0, 1] (G = 0 prunes it)", details: "", group: .heads),
+        Verb(name: "compare", usage: "compare", summary: "how far pruning moved the output (relative Frobenius change, per token too)", details: "", group: .heads),
         Verb(name: "import", usage: "import NAME FILE", summary: "read a tensor or mask from .npy, .json or .csv",
              details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter to .npy, .json or .csv",
-             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null.", group: .files),
+             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures.", group: .files),
         Verb(name: "cost", usage: "cost [n N] [d_model D] [heads H] [dk K]", summary: "parameters and FLOPs of every stage of the layer",
              details: "Sizes default to the session's. Also shows the totals for other head counts with d_k = d_model / h.", group: .inspect),
         Verb(name: "lessons", usage: "lessons", summary: "list the lessons, one a line", details: "", group: .session),

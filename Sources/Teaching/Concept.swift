@@ -96,6 +96,6 @@ extension Presenter {
             let best = argmax(w)
             return "head \(i + 1) -> \(labels.key(best)) (\(format.string(w[best])))"
         }
-        return "\(headCount) heads of d_k = \(trace.dK). \(labels.query(q)) attends most to: " + favourites.joined(separator: ", ") + "."
+        return "\(headCount) head\(headCount == 1 ? "" : "s") of d_k = \(trace.dK). \(labels.query(q)) attends most to: " + favourites.joined(separator: ", ") + "."
     }
 }

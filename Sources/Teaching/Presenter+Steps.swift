@@ -38,7 +38,7 @@ extension Presenter {
     /// The shapes that go in and come out of the step.
     public func shapes(_ step: Step) -> String {
         let (n, m, dK, dV, h) = (trace.n, trace.m, trace.dK, trace.dV, headCount)
-        let each = direct ? "" : ", for each of \(h) head\(h == 1 ? "" : "s")"
+        let each = direct ? "" : h == 1 ? ", in the single head" : ", for each of \(h) heads"
         switch step {
         case .input:
             if direct { return "Q \(n) x \(dK) (queries), K \(m) x \(dK) (keys), V \(m) x \(dV) (values)" }
@@ -131,9 +131,15 @@ extension Presenter {
                 + " = \(f.string(row.reduce(0, +))). "
             let heads = direct ? [0] : Array(0..<min(headCount, 4))
             let favourites = heads.map { i -> String in
-                let w = trace.heads[i].weights.row(q)
-                let best = argmax(w)
-                return "\(labels.key(best)) (\(f.string(w[best])))" + (direct ? "" : " in head \(i + 1)")
+                let w = trace.heads[i].weights.row(q).enumerated().filter { !trace.blocked[q, $0.offset] }.map(\.element)
+                let visible = (0..<trace.m).filter { !trace.blocked[q, $0] }
+                let inHead = direct ? "" : " in head \(i + 1)"
+                // A tie between every visible key is no preference: say so rather than name one.
+                if let high = w.max(), let low = w.min(), high - low < 1e-9, visible.count > 1 {
+                    return "every visible key equally (\(f.string(high)) each)\(inHead)"
+                }
+                let best = visible[argmax(w)]
+                return "\(labels.key(best)) (\(f.string(trace.heads[i].weights[q, best])))" + inHead
             }
             text += "\(labels.query(q)) attends most to " + favourites.joined(separator: ", ") + "."
             return text + blockedRowsNote()
@@ -144,7 +150,9 @@ extension Presenter {
             var text = "Each query's output is the weighted average of the value rows, using its row of weights. "
                 + inHead(head, "\(labels.query(q)) gets ") + terms.joined(separator: " + ")
                 + " = \(f.list(trace.heads[head].headOut.row(q))). "
-            text += direct ? "In direct mode this is the output." : "The heads work independently of each other, so they can run in parallel."
+            text += direct ? "In direct mode this is the output."
+                : headCount == 1 ? "With one head, this is the only view each token gets of the others."
+                : "The heads work independently of each other, so they can run in parallel."
             return text + blockedRowsNote()
         case .concat:
             let dV = trace.dV

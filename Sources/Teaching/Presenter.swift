@@ -30,7 +30,7 @@ public struct Presenter: Sendable {
     public func table(_ stage: Stage, head: Int = 0) -> String {
         guard let matrix = trace.tensor(stage, head: head) else { return "" }
         var title = stage.rawValue
-        if stage.isPerHead && !direct { title += " · head \(head + 1)" }
+        if stage.isPerHead && !direct { title += " · \(headTitle(head))" }
         let features = Labels.features(matrix.cols)
         let (rows, columns, axes): ([String], [String], String) = switch stage {
         case .X: (labels.queries, features, "tokens x d_model")

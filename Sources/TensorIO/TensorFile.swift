@@ -76,6 +76,11 @@ public enum TensorFile {
         try FileBytes.writeAtomically(bytes, path: path)
     }
 
+    /// Writes `text` as UTF-8 to `path`, atomically like `write` (pictures, reports).
+    public static func writeText(_ text: String, path: String) throws {
+        try FileBytes.writeAtomically(Array(text.utf8), path: path)
+    }
+
     /// Reads a UTF-8 text file, dropping a leading byte-order mark.
     static func readText(path: String) throws -> String {
         var bytes = try FileBytes.read(path: path, limit: TensorLimits.maxTextBytes)

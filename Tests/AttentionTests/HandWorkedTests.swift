@@ -93,3 +93,19 @@ struct HandWorkedTests {
         #expect(trace.heads[0].weights.row(2) == [0.5, 0.5])   // equal scores, equal weights
     }
 }
+
+@Suite("Scaling switched off")
+struct ScalingOffTests {
+    /// Without the division, scaled = scores and the softmax sees the raw dot products:
+    /// for Q = K = I the weight of the matching key is e / (e + 1) instead of
+    /// e^(1/sqrt 2) / (e^(1/sqrt 2) + 1).
+    @Test func scaledEqualsScoresAndWeightsSharpen() throws {
+        let I = Matrix.identity(2)
+        var config = DirectConfiguration(Q: I, K: I, V: I)
+        config.scaling = false
+        let trace = try Trace.compute(.direct(config))
+        #expect(trace.heads[0].scaled == trace.heads[0].scores)
+        #expect(abs(trace.heads[0].weights[0, 0] - M_E / (M_E + 1)) < 1e-15)
+        #expect(trace.scale == 1)
+    }
+}

@@ -1,0 +1,146 @@
+import Attention
+import Foundation
+import Teaching
+import TensorIO
+
+/// Seeing heads (heatmaps, attends, SVG) and measuring and pruning them.
+extension Interpreter {
+    func heatmap(_ name: String, head: Int?, session: Session) throws -> String {
+        let presenter = try presenter(session)
+        guard let stage = Stage(rawValue: name), presenter.trace.tensor(stage) != nil else {
+            throw UserError("\(name) does not exist in direct mode")
+        }
+        return presenter.heatmap(stage, head: try headIndex(head, presenter.trace))
+    }
+
+    func attends(_ index: CellIndex?, session: Session) throws -> String {
+        let presenter = try presenter(session)
+        let rows = Array(0..<presenter.trace.n)
+        guard let index else {
+            return rows.map { presenter.attends(row: $0) }.joined(separator: "\n\n")
+        }
+        let row = try resolve(index, labels: presenter.labels.queries, count: presenter.trace.n, what: "query", stage: "the weights")
+        return presenter.attends(row: row)
+    }
+
+    /// The measures of every head, or an error in direct mode (one head, no W_O).
+    func measureHeads(_ session: Session) throws -> [HeadImportance] {
+        guard case let .multiHead(config) = try session.configuration() else {
+            throw UserError("direct mode has a single head and no W_O: there is nothing to rank",
+                            hint: "define X and the weights for a multi-head layer")
+        }
+        do {
+            return try HeadImportance.measure(config)
+        } catch let error as AttentionError {
+            throw UserError("cannot compute attention: \(error)")
+        }
+    }
+
+    func importance(_ session: Session) throws -> String {
+        ImportanceReport.render(try measureHeads(session), gates: { session.gates[$0] ?? 1 },
+                                style: style, format: NumberFormat(decimals: session.precision))
+    }
+
+    func prune(_ what: Prune, in session: inout Session) throws -> String {
+        let trace = try trace(session)
+        switch what {
+        case let .head(head):
+            let index = try headIndex(head, trace)!
+            session.gates[index] = 0
+            return "pruned head \(head): its head_out now contributes nothing to the output" + prunedSummary(session)
+        case let .least(count, metricName):
+            let metric = HeadImportance.Metric(rawValue: metricName)!
+            guard count <= trace.heads.count else {
+                throw UserError("there are only \(trace.heads.count) heads, so \(count) cannot be pruned")
+            }
+            let chosen: [Int]
+            do {
+                chosen = try HeadImportance.leastImportant(count, of: try measureHeads(session), by: metric)
+            } catch let error as AttentionError {
+                throw UserError("\(error)")
+            }
+            for head in chosen { session.gates[head] = 0 }
+            let why = switch metric {
+            case .magnitude: "the smallest weight norm"
+            case .entropy: "the highest attention entropy (the least focused)"
+            case .sensitivity: "the smallest effect on the output when removed"
+            }
+            return "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ")
+                + ": \(why)" + prunedSummary(session)
+        }
+    }
+
+    func unprune(_ head: Int?, in session: inout Session) throws -> String {
+        guard let head else {
+            session.gates = [:]
+            return "every head is back at full strength"
+        }
+        let index = try headIndex(head, try trace(session))!
+        session.gates[index] = nil
+        return "head \(head) is back at full strength" + prunedSummary(session)
+    }
+
+    func gate(_ head: Int, _ value: Double, in session: inout Session) throws -> String {
+        let index = try headIndex(head, try trace(session))!
+        session.gates[index] = value == 1 ? nil : value
+        return "head \(head)'s output now enters the concatenation scaled by \(value)" + prunedSummary(session)
+    }
+
+    private func prunedSummary(_ session: Session) -> String {
+        let pruned = session.gates.filter { $0.value == 0 }.keys.sorted().map { String($0 + 1) }
+        var text = pruned.isEmpty ? "" : "\npruned: head " + pruned.joined(separator: ", ")
+        if pruned.count == session.heads {
+            text += "\nEvery head is pruned: the concatenation is all zeros, so the output is just b_O"
+                + (session.biases["b_O"] == nil ? " (zero here: no b_O is set)." : ".")
+        }
+        return text + "\n`compare` shows how far the output moved; `unprune all` restores every head."
+    }
+
+    func compare(_ session: Session) throws -> String {
+        let pruned = try trace(session)
+        var whole = session
+        whole.gates = [:]
+        let unpruned = try trace(whole)
+        let changed = session.gates.sorted { $0.key < $1.key }.map { head, gate in
+            gate == 0 ? "head \(head + 1) pruned" : "head \(head + 1) gated by \(gate)"
+        }
+        let rows = (0..<pruned.n).filter { !pruned.fullyBlockedRows.contains($0) }
+        let labels = Labels.make(tokens: session.tokens, queries: pruned.n, keys: pruned.m).queries
+        return ImportanceReport.compare(pruned: pruned.output, unpruned: unpruned.output, rows: rows, labels: labels,
+                                        prunedHeads: changed.isEmpty ? "nothing pruned" : changed.joined(separator: ", "),
+                                        style: style, format: NumberFormat(decimals: session.precision))
+    }
+
+    /// `export importance FILE.json`: exactly {"heads": [{"head": 1, "weight_norm": x,
+    /// "entropy": x, "normalized_entropy": x, "sensitivity": x}, ...]}, undefined figures as null.
+    func exportImportance(to path: String, session: Session) throws -> String {
+        guard path.lowercased().hasSuffix(".json") else {
+            throw UserError("importance is written as JSON", hint: "export importance importance.json")
+        }
+        func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "null" }
+        let heads = try measureHeads(session).map { h in
+            "    {\"head\": \(h.head + 1), \"weight_norm\": \(number(h.weightNorm)), \"entropy\": \(number(h.entropy)), "
+                + "\"normalized_entropy\": \(number(h.normalizedEntropy)), \"sensitivity\": \(number(h.sensitivity))}"
+        }
+        try writeText("{\"heads\": [\n" + heads.joined(separator: ",\n") + "\n]}\n", to: path)
+        return "wrote the importance of \(heads.count) heads to \(path)"
+    }
+
+    /// `export STAGE FILE.svg`: every head's heatmap in a grid.
+    func exportSVG(_ name: String, to path: String, session: Session) throws -> String {
+        let presenter = try presenter(session)
+        guard let stage = Stage(rawValue: name), presenter.trace.tensor(stage) != nil else {
+            throw UserError("only stages can be drawn as SVG, not '\(name)'", hint: "e.g. export weights weights.svg")
+        }
+        try writeText(presenter.svg(stage), to: path)
+        return "wrote a picture of \(name) to \(path): open it in a browser"
+    }
+
+    private func writeText(_ text: String, to path: String) throws {
+        do {
+            try TensorFile.writeText(text, path: path)
+        } catch {
+            throw UserError("cannot write \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Attention
+
+/// A terminal heatmap of one queries x keys (or any) matrix per head: token labels on both
+/// axes, colour backgrounds when colour is on, a plain shade ramp when it is off, blocked
+/// cells drawn as `x` so they never look like small weights.
+public struct Heatmap: Sendable {
+    public struct Panel: Sendable {
+        public var title: String
+        public var matrix: Matrix
+        /// Cells drawn as blocked (-inf scores, masked pairs), or nil.
+        public var blocked: Mask?
+
+        public init(title: String, matrix: Matrix, blocked: Mask?) {
+            self.title = title
+            self.matrix = matrix
+            self.blocked = blocked
+        }
+    }
+
+    public var panels: [Panel]
+    public var rowLabels: [String]
+    public var columnLabels: [String]
+    /// The values mapped to the lightest and darkest shade.
+    public var range: ClosedRange<Double>
+
+    /// From the lightest to the darkest: plain characters, readable in any terminal or file.
+    static let ramp: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+
+    public init(panels: [Panel], rowLabels: [String], columnLabels: [String], range: ClosedRange<Double>) {
+        self.panels = panels
+        self.rowLabels = rowLabels
+        self.columnLabels = columnLabels
+        self.range = range
+    }
+
+    /// The range of the finite values of all panels (0...1 for weights, where 0 and 1 are the
+    /// natural ends).
+    public static func range(of panels: [Panel], isWeights: Bool) -> ClosedRange<Double> {
+        if isWeights { return 0...1 }
+        let values = panels.flatMap(\.matrix.values).filter(\.isFinite)
+        guard let low = values.min(), let high = values.max(), high > low else {
+            let value = values.first ?? 0
+            return (value - 1)...(value + 1)
+        }
+        return low...high
+    }
+
+    /// Position of a value on the scale, 0 (lightest) to 1 (darkest).
+    func level(_ value: Double) -> Double {
+        min(max((value - range.lowerBound) / (range.upperBound - range.lowerBound), 0), 1)
+    }
+
+    public func render(style: Style, format: NumberFormat, width: Int) -> String {
+        let labelWidth = rowLabels.map(\.count).max() ?? 1
+        let cellWidth = min(max(columnLabels.map(\.count).max() ?? 1, 2), 6) + 1
+        let blocks = panels.map { renderPanel($0, labelWidth: labelWidth, cellWidth: cellWidth, style: style) }
+        let panelWidth = 2 + labelWidth + cellWidth * columnLabels.count
+        let perLine = max(1, (width + 4) / (panelWidth + 4))
+        var lines: [String] = []
+        for start in stride(from: 0, to: blocks.count, by: perLine) {
+            let group = Array(blocks[start..<min(start + perLine, blocks.count)])
+            if !lines.isEmpty { lines.append("") }
+            for row in 0..<group[0].count {
+                lines.append(group.map { $0[row].visiblePadded(to: panelWidth) }.joined(separator: "    "))
+            }
+        }
+        lines.append("")
+        lines.append(legend(style: style, format: format))
+        return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n")
+    }
+
+    private func renderPanel(_ panel: Panel, labelWidth: Int, cellWidth: Int, style: Style) -> [String] {
+        var lines = [style.strong(panel.title)]
+        lines.append("  " + "".padded(to: labelWidth)
+                     + columnLabels.map { String($0.prefix(cellWidth - 1)).leftPadded(to: cellWidth) }.joined())
+        for i in 0..<panel.matrix.rows {
+            var line = "  " + rowLabels[i].padded(to: labelWidth)
+            for j in 0..<panel.matrix.cols {
+                line += cell(panel.matrix[i, j], blocked: panel.blocked?[i, j] ?? false, width: cellWidth, style: style)
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    private func cell(_ value: Double, blocked: Bool, width: Int, style: Style) -> String {
+        let pad = String(repeating: " ", count: width - 1)
+        if blocked || value == -.infinity { return " " + String(repeating: " ", count: width - 2) + "x" }
+        if value.isNaN { return " " + String(repeating: " ", count: width - 2) + "?" }
+        let t = level(value)
+        if style.colour {
+            // The 24 greys of the 256-colour palette, light (255) to dark (232), then deep blue
+            // for the top of the scale so the strongest cells stand out.
+            let code = t > 0.9 ? 19 : 255 - Int((t * 22).rounded())
+            return " \u{1B}[48;5;\(code)m\(pad)\u{1B}[0m"
+        }
+        let index = Int((t * Double(Self.ramp.count - 1)).rounded())
+        return " " + String(repeating: Self.ramp[index], count: width - 1)
+    }
+
+    private func legend(style: Style, format: NumberFormat) -> String {
+        let low = format.string(range.lowerBound), high = format.string(range.upperBound)
+        let scale: String
+        if style.colour {
+            scale = stride(from: 0.0, through: 1.0, by: 0.1).map { t -> String in
+                let code = t > 0.9 ? 19 : 255 - Int((t * 22).rounded())
+                return "\u{1B}[48;5;\(code)m  \u{1B}[0m"
+            }.joined()
+        } else {
+            scale = "[" + String(Self.ramp) + "]"
+        }
+        return "scale: \(low) \(scale) \(high)    x = blocked (masked), ? = NaN (no visible key)"
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `length` visible characters: escape sequences
+    /// take no room on screen.
+    func visiblePadded(to length: Int) -> String {
+        let visible = visibleCount
+        return visible >= length ? self : self + String(repeating: " ", count: length - visible)
+    }
+
+    /// Characters that take room on screen (ANSI escape sequences left out).
+    var visibleCount: Int {
+        var count = 0, inEscape = false
+        for character in self {
+            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape { if character == "m" { inEscape = false }; continue }
+            count += 1
+        }
+        return count
+    }
+
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

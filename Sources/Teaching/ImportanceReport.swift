@@ -1,0 +1,69 @@
+import Attention
+
+/// `importance`: the three measures for every head, a ranking by each, and a sentence of
+/// interpretation per head. `compare`: how far pruning moved the output.
+public enum ImportanceReport {
+    public static func render(_ heads: [HeadImportance], gates: (Int) -> Double, style: Style, format: NumberFormat) -> String {
+        func figure(_ value: Double?) -> String { value.map(format.string) ?? "undefined" }
+        let ranks = HeadImportance.Metric.allCases.map { metric in
+            (try? HeadImportance.leastImportant(heads.count, of: heads, by: metric)).map { order in
+                // Rank 1 = most important: the reverse of the pruning order.
+                Dictionary(uniqueKeysWithValues: order.reversed().enumerated().map { ($1, $0 + 1) })
+            } ?? [:]
+        }
+        var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important")]
+        let header = ["head", "weight norm", "entropy", "normalized", "sensitivity", "rank: magnitude", "entropy", "sensitivity"]
+        var table = [header]
+        for h in heads {
+            table.append(["\(h.head + 1)" + (gates(h.head) == 0 ? " (pruned)" : ""), format.string(h.weightNorm), figure(h.entropy),
+                          figure(h.normalizedEntropy), figure(h.sensitivity)]
+                         + ranks.map { $0[h.head].map(String.init) ?? "-" })
+        }
+        let widths = header.indices.map { column in table.map { $0[column].count }.max()! }
+        for (index, row) in table.enumerated() {
+            let text = "  " + row.indices.map { row[$0].leftPadded(to: widths[$0]) }.joined(separator: "  ")
+            lines.append(index == 0 ? style.dim(text) : text)
+        }
+        lines.append("")
+        for h in heads {
+            lines.append("  head \(h.head + 1): " + sentence(h, format: format))
+        }
+        lines.append("")
+        lines.append(style.dim("weight norm: sqrt of the summed squares of the head's blocks of W_Q, W_K, W_V, W_O. "
+                               + "entropy: mean over queries of -Σ w ln w (0 = all weight on one key); normalized: divided by ln(visible keys). "
+                               + "sensitivity: ||O - O without the head|| / ||O||."))
+        return lines.joined(separator: "\n")
+    }
+
+    static func sentence(_ h: HeadImportance, format: NumberFormat) -> String {
+        var parts: [String] = []
+        if let normalized = h.normalizedEntropy {
+            parts.append(normalized < 0.5
+                ? "focused (normalized entropy \(format.string(normalized))): most of each query's weight goes to few keys"
+                : "diffuse (normalized entropy \(format.string(normalized))): it spreads its weight, close to an average")
+        } else {
+            parts.append("no query has a visible key, so its entropy is undefined")
+        }
+        if let sensitivity = h.sensitivity {
+            let percent = NumberFormat(decimals: 1).string(sensitivity * 100)
+            parts.append(sensitivity < 0.1 ? "removing it moves the output by only \(percent)%, so it is a candidate for pruning"
+                                           : "removing it moves the output by \(percent)%")
+        }
+        return parts.joined(separator: "; ") + "."
+    }
+
+    /// `compare`: the relative Frobenius change of the output from the unpruned output, over
+    /// all tokens and per token.
+    public static func compare(pruned: Matrix, unpruned: Matrix, rows: [Int], labels: [String],
+                               prunedHeads: String, style: Style, format: NumberFormat) -> String {
+        let percent = NumberFormat(decimals: max(1, format.decimals - 2))
+        func show(_ value: Double?) -> String { value.map { percent.string($0 * 100) + "%" } ?? "undefined (the unpruned output is zero)" }
+        var lines = [style.strong("compare") + style.dim("  output with \(prunedHeads) against the unpruned output")]
+        lines.append("  relative change ||O_pruned - O|| / ||O||: " + show(pruned.relativeChange(from: unpruned, rows: rows)))
+        let width = labels.map(\.count).max() ?? 1
+        for row in rows {
+            lines.append("    " + labels[row].padded(to: width) + "  " + show(pruned.relativeChange(from: unpruned, rows: [row])))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

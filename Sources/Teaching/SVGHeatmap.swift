@@ -1,0 +1,74 @@
+import Attention
+import Foundation
+
+/// A picture of every head's heatmap in a grid, as a self-contained SVG file: token labels,
+/// head titles, the values in the cells when they fit, and the colour scale. No external
+/// resources, so it opens in any browser.
+public enum SVGHeatmap {
+    public static func render(_ heatmap: Heatmap, title: String, format: NumberFormat) -> String {
+        let cell = 34.0, gap = 40.0
+        let labelWidth = Double(heatmap.rowLabels.map(\.count).max() ?? 1) * 7.5 + 12
+        let panelWidth = labelWidth + cell * Double(heatmap.columnLabels.count)
+        let panelHeight = 44 + cell * Double(heatmap.rowLabels.count)
+        let columns = min(heatmap.panels.count, 4)
+        let rows = (heatmap.panels.count + columns - 1) / columns
+        let width = Double(columns) * (panelWidth + gap) + gap
+        let height = 50 + Double(rows) * (panelHeight + gap) + 50
+        let showValues = format.decimals <= 3
+
+        var svg = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(gap)" y="28" font-size="16" font-weight="bold">\(escaped(title))</text>
+
+            """
+        for (index, panel) in heatmap.panels.enumerated() {
+            let x0 = gap + Double(index % columns) * (panelWidth + gap)
+            let y0 = 50 + Double(index / columns) * (panelHeight + gap)
+            svg += "<g class=\"panel\">\n"
+            svg += "<text x=\"\(x0 + labelWidth)\" y=\"\(y0 + 12)\" font-weight=\"bold\">\(escaped(panel.title))</text>\n"
+            for (j, label) in heatmap.columnLabels.enumerated() {
+                svg += "<text x=\"\(x0 + labelWidth + cell * (Double(j) + 0.5))\" y=\"\(y0 + 36)\" text-anchor=\"middle\">\(escaped(label))</text>\n"
+            }
+            for (i, label) in heatmap.rowLabels.enumerated() {
+                let y = y0 + 44 + cell * Double(i)
+                svg += "<text x=\"\(x0 + labelWidth - 6)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"end\">\(escaped(label))</text>\n"
+                for j in 0..<heatmap.columnLabels.count {
+                    let value = panel.matrix[i, j]
+                    let blocked = panel.blocked?[i, j] ?? false || value == -.infinity
+                    let x = x0 + labelWidth + cell * Double(j)
+                    let fill = blocked || value.isNaN ? "#d9d9d9" : colour(heatmap.level(value))
+                    svg += "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\" stroke=\"white\"><title>\(escaped("\(heatmap.rowLabels[i]) -> \(heatmap.columnLabels[j]): \(format.string(value))"))</title></rect>\n"
+                    let text = blocked ? "x" : (value.isNaN ? "NaN" : (showValues ? format.string(value) : ""))
+                    if !text.isEmpty {
+                        let ink = !blocked && !value.isNaN && heatmap.level(value) > 0.55 ? "white" : "black"
+                        svg += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"middle\" font-size=\"9\" fill=\"\(ink)\">\(escaped(text))</text>\n"
+                    }
+                }
+            }
+            svg += "</g>\n"
+        }
+        // The colour scale.
+        let y = height - 36
+        svg += "<g class=\"legend\">\n<text x=\"\(gap)\" y=\"\(y + 12)\">\(escaped(format.string(heatmap.range.lowerBound)))</text>\n"
+        for step in 0..<20 {
+            svg += "<rect x=\"\(gap + 50 + Double(step) * 12)\" y=\"\(y)\" width=\"12\" height=\"16\" fill=\"\(colour(Double(step) / 19))\"/>\n"
+        }
+        svg += "<text x=\"\(gap + 50 + 20 * 12 + 8)\" y=\"\(y + 12)\">\(escaped(format.string(heatmap.range.upperBound)))</text>\n"
+        svg += "<rect x=\"\(gap + 360)\" y=\"\(y)\" width=\"16\" height=\"16\" fill=\"#d9d9d9\"/><text x=\"\(gap + 382)\" y=\"\(y + 12)\">blocked (masked)</text>\n</g>\n"
+        svg += "</svg>\n"
+        return svg
+    }
+
+    /// White to deep blue.
+    static func colour(_ t: Double) -> String {
+        let (r, g, b) = (255 - 247 * t, 255 - 207 * t, 255 - 148 * t)
+        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

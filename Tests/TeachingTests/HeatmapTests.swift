@@ -1,0 +1,82 @@
+import Attention
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Teaching
+import Testing
+
+@Suite("Heatmaps and pictures")
+struct HeatmapTests {
+    /// Two heads over "the cat sat" with a causal mask.
+    let presenter: Presenter = {
+        let I = Matrix.identity(4)
+        let X = try! Matrix([[1, 0, 1, 0], [0, 1, 0, 1], [1, 1, 0, 0]])
+        let config = MultiHeadConfiguration(X: X, heads: 2, W_Q: I, W_K: I, W_V: I, W_O: I, mask: .causal)
+        return Presenter(trace: try! Trace.compute(.multiHead(config)), tokens: ["the", "cat", "sat"], width: 100)
+    }()
+
+    @Test func plainHeatmapHasLabelsLegendAndBlockedMarks() {
+        let text = presenter.heatmap(.weights, head: nil)
+        #expect(!text.contains("\u{1B}["), "no escape codes with colour off")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0].contains("weights · head 1") && lines[0].contains("weights · head 2"), "side by side: \(lines[0])")
+        #expect(lines[1].contains("the cat sat"))
+        // Row 'the' sees only itself: weight 1 (darkest, @), then two blocked cells.
+        #expect(lines[2].hasPrefix("  the @@@   x   x"), "\(lines[2])")
+        #expect(text.contains("scale: 0.000 [ .:-=+*#%@] 1.000"))
+        #expect(text.contains("x = blocked"))
+        #expect(lines.allSatisfy { $0.count <= 100 })
+    }
+
+    @Test func narrowTerminalsStackThePanels() {
+        var narrow = presenter
+        narrow.width = 30
+        let lines = narrow.heatmap(.weights, head: nil).split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.contains("weights · head") }.count == 2)
+        #expect(!lines.contains { $0.contains("head 1") && $0.contains("head 2") })
+    }
+
+    @Test func colourHeatmapUsesBackgrounds() {
+        var coloured = presenter
+        coloured.style = Style(colour: true)
+        let text = coloured.heatmap(.weights, head: 1)
+        #expect(text.contains("\u{1B}[48;5;"))
+        #expect(text.contains("weights · head 2") && !text.contains("weights · head 1"))
+    }
+
+    @Test func prunedHeadsAreMarked() throws {
+        guard case var .multiHead(c) = presenter.trace.configuration else { return }
+        c.gates = [1: 0]
+        let pruned = Presenter(trace: try Trace.compute(.multiHead(c)), tokens: ["the", "cat", "sat"])
+        #expect(pruned.heatmap(.weights, head: nil).contains("head 2 (pruned)"))
+        #expect(pruned.tables(.head_out).contains("head_out · head 2 (pruned)"))
+        #expect(pruned.attends(row: 2).contains("head 2 (pruned): sat ->"))
+    }
+
+    /// The SVG parses as XML, has one panel per head and one cell per weight, and its labels.
+    @Test func svgIsValidWithAPanelPerHead() throws {
+        let svg = presenter.svg(.weights)
+        final class Collector: NSObject, XMLParserDelegate {
+            var panels = 0, cells = 0, texts: [String] = [], current = ""
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                        qualifiedName: String?, attributes: [String: String]) {
+                if name == "g", attributes["class"] == "panel" { panels += 1 }
+                if name == "rect", attributes["class"] == "cell" { cells += 1 }
+                current = ""
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+                if name == "text" { texts.append(current) }
+            }
+        }
+        let parser = XMLParser(data: Data(svg.utf8))
+        let collector = Collector()
+        parser.delegate = collector
+        #expect(parser.parse(), "the SVG must be well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(collector.panels == 2)
+        #expect(collector.cells == 2 * 9)
+        #expect(collector.texts.contains("head 1") && collector.texts.contains("sat") && collector.texts.contains("1.000"))
+        #expect(!svg.contains("href") && !svg.contains("http://www.w3.org/1999/xlink"), "no external resources")
+    }
+}
