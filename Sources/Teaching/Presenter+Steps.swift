@@ -94,7 +94,9 @@ extension Presenter {
             var text = "Each head has its own W_Q^i, W_K^i, W_V^i: column block i of W_Q, W_K, W_V. "
                 + inHead(head, "the query of \(labels.query(q)) is \(f.list(trace.heads[head].Q.row(q))), ")
                 + "its key \(f.list(trace.heads[head].K.row(q))) and its value \(f.list(trace.heads[head].V.row(q))). "
-            if trace.dK * h == dModel {
+            if h == 1 {
+                text += "With a single head, d_k = \(trace.dK): the head works at full width and must fit every relationship it finds into one set of weights."
+            } else if trace.dK * h == dModel {
                 text += "With d_k = d_model / h = \(dModel) / \(h) = \(trace.dK), the \(h) heads together cost about as much as one full-width head, "
                     + "but each looks at the tokens in its own smaller subspace, so each can pick up a different relationship."
             } else {
@@ -162,6 +164,11 @@ extension Presenter {
                 + "Nothing is combined yet: every column still comes from a single head."
         case .output:
             guard case let .multiHead(c) = trace.configuration, let concat = trace.concat else { return "" }
+            if c.W_O == Matrix.identity(c.W_O.rows) {
+                return "W_O is the identity here, so nothing is mixed: output = concat" + (c.b_O == nil ? "" : " + b_O")
+                    + ", and each output feature still comes from a single head. That is the classic mistake of leaving W_O out: "
+                    + "the heads' findings sit side by side and are never combined." + blockedRowsNote()
+            }
             let column = c.W_O.column(0)
             let bias = c.b_O.map { " + b_O[0] \(f.string($0[0]))" } ?? ""
             return "W_O mixes what the heads found: output[\(labels.queries[q])][0] = concat row \(labels.query(q)) · W_O column 0\(bias) = "

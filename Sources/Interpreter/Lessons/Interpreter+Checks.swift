@@ -58,7 +58,7 @@ extension Interpreter {
 
     private func compare(_ value: Double, _ check: Check, found: String) throws -> CheckOutcome {
         // NaN (a query with no visible key) is checked by name: `check: weights[0][0] = NaN`.
-        if check.expected == "NaN" {
+        if check.expected.lowercased() == "nan" {
             return CheckOutcome(passed: check.comparison == .equal && value.isNaN, found: found)
         }
         guard let expected = Double(check.expected) else {
@@ -97,6 +97,8 @@ extension Interpreter {
             guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
             return matrix
         }
+        // Inputs can be checked before the layer is complete.
+        if let input = session.matrices[name], (name == "X") != session.direct { return input }
         let trace = try trace(session)
         if name == "mask" { return trace.blocked.asMatrix }
         guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage, head: try headIndex(head, trace) ?? 0) else {

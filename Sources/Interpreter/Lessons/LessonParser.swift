@@ -2,6 +2,7 @@
 public enum LessonParser {
     public static func parse(_ text: String, name: String, path: String) throws -> Lesson {
         var lesson = Lesson(name: name, title: "", summary: "", path: path, items: [])
+        var previousNarrativeLine = -1   // the last line added to the open paragraph
         func fail(_ line: Int, _ message: String) -> UserError {
             UserError("\(path) line \(line): \(message)", hint: "the lesson format is described in lessons/README.md")
         }
@@ -21,11 +22,12 @@ public enum LessonParser {
                 let text = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
                 // Consecutive narrative lines form one paragraph; `>` alone ends it.
                 if case let .narrative(previous)? = lesson.items.last?.kind, !previous.isEmpty, !text.isEmpty,
-                   lesson.items.last!.line == number - 1 {
+                   previousNarrativeLine == number - 1 {
                     lesson.items[lesson.items.count - 1].kind = .narrative(previous + " " + text)
                 } else {
                     lesson.items.append(.init(line: number, kind: .narrative(text)))
                 }
+                previousNarrativeLine = number
             } else if line == "pause" {
                 lesson.items.append(.init(line: number, kind: .pause))
             } else if let question = field("ask", line) {
