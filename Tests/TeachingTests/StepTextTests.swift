@@ -39,9 +39,19 @@ struct StepTextTests {
         #expect(presenter.report(.projection).contains("d_k = d_model / h = 4 / 2 = 2"))
         let concat = presenter.report(.concat)
         #expect(concat.contains("columns 0-1 from head 1, 2-3 from head 2"))
-        let output = presenter.report(.output)
+        // W_O = I mixes nothing: the report must say so rather than praise the mixing.
+        let identity = presenter.report(.output)
+        #expect(identity.contains("W_O is the identity here, so nothing is mixed: output = concat"))
+        #expect(identity.contains("Stage 9 of 9"))
+
+        // A W_O that mixes: output[d][0] = concat row 'd' · column 0 of W_O = 2 · concat[d][0].
+        let W_O = I.scaled(by: 2)
+        let mixing = Presenter(trace: try Trace.compute(.multiHead(MultiHeadConfiguration(X: I, heads: 2, W_Q: I, W_K: I, W_V: I, W_O: W_O))),
+                               tokens: ["a", "b", "c", "d"], width: 10_000)
+        let output = mixing.report(.output)
+        #expect(output.contains("W_O mixes what the heads found: output[d][0] = concat row 'd' · W_O column 0 = "
+                                + NumberFormat().string(2 * mixing.trace.concat![3, 0])))
         #expect(output.contains("Leaving W_O out is a classic mistake"))
-        #expect(output.contains("Stage 9 of 9"))
     }
 
     @Test func maskAndFullyBlockedRowsAreExplained() throws {
