@@ -32,6 +32,9 @@ struct AttentionREPLCommand: ParsableCommand {
     @Flag(name: .long, help: "List the lessons, one a line, and exit.")
     var listLessons = false
 
+    @Option(name: .long, help: ArgumentHelp("Start from a session saved with `save FILE`.", valueName: "FILE"))
+    var load: String?
+
     @Option(name: .long, help: "Colour: auto (a terminal without NO_COLOR or TERM=dumb), always or never.")
     var color: ColorChoice = .auto
 
@@ -50,6 +53,13 @@ struct AttentionREPLCommand: ParsableCommand {
                                  environment: ProcessInfo.processInfo.environment)
         var interpreter = Interpreter(style: style, width: Terminal.width())
         interpreter.lessons = library
+        interpreter.stateFile = Terminal.stateFile()
+        if let load {
+            do { _ = try interpreter.execute("load \"\(load)\"") } catch let error as UserError {
+                REPL.printError("error: \(error.description)")
+                throw ExitCode(1)
+            }
+        }
         var repl = REPL(interpreter: interpreter, style: style)
 
         if let lesson {

@@ -16,14 +16,23 @@ struct REPL {
 
     /// Interactive: prompts, errors with a caret under the typed line, never stops on an error.
     mutating func runInteractive(reader: ReadlineReader, greet: Bool = true) {
-        if greet { print(style.dim(Self.greeting)) }
+        if greet {
+            print(style.dim(Self.greeting))
+            if let stateFile = interpreter.stateFile, FileManager.default.fileExists(atPath: stateFile) {
+                print(style.dim("Your last session was saved when you left: type `restore` to continue it."))
+            }
+        }
+        defer {
+            reader.saveHistory()
+            saveOnExit()
+        }
         while let line = reader.readLine(prompt: Self.prompt) {
             do {
                 let reply = try interpreter.execute(line)
                 if !reply.text.isEmpty { print(reply.text + "\n") }
                 switch reply.action {
                 case .none: break
-                case .quit: reader.saveHistory(); return
+                case .quit: return
                 case let .lesson(lesson):
                     var conversation = TerminalConversation(reader: reader)
                     _ = runLesson(lesson, interactive: true, conversation: &conversation)
@@ -34,7 +43,20 @@ struct REPL {
                 print(style.error("error: ") + "\(error)")
             }
         }
-        reader.saveHistory()
+    }
+
+    /// Saves the session to the state folder so the next start can `restore` it. A failure
+    /// is reported, never fatal: the learner is leaving anyway.
+    func saveOnExit() {
+        guard let stateFile = interpreter.stateFile else { return }
+        let folder = (stateFile as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var saver = interpreter
+            _ = try saver.execute("save \"\(stateFile)\"")
+        } catch {
+            Self.printError("warning: could not save the session to \(stateFile): \(error)")
+        }
     }
 
     /// A script (a file, or piped standard input): no prompts; the first failing line prints

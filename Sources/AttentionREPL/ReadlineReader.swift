@@ -13,6 +13,7 @@ final class ReadlineReader: LineReader {
         completionLessonNames = lessonNames
         attention_rl_setup(completeAttentionCommand, promptToStandardError ? 1 : 0)
         using_history()
+        Self.setAsideIfBroken(historyPath)
         _ = read_history(historyPath)   // ENOENT on the first run is fine
         signal(SIGINT) { _ in attention_rl_interrupted() }
     }
@@ -35,17 +36,42 @@ final class ReadlineReader: LineReader {
         return line
     }
 
-    /// Appends this session's lines to the history file (creating it on the first run), so
-    /// two REPLs open at once both keep their lines, then trims the file to 1000 lines.
+    /// Appends this session's lines to the history file (creating it on the first run), then
+    /// trims it to 1000 lines, holding an exclusive lock throughout so that two REPLs leaving
+    /// at once cannot lose or interleave each other's lines.
     func saveHistory() {
         guard addedLines > 0 else { return }
-        if !FileManager.default.fileExists(atPath: historyPath) {
-            _ = write_history(historyPath)
-        } else {
-            _ = append_history(addedLines, historyPath)
+        // Only a regular file is history: readline's trimming renames a new file over the
+        // old one, which would turn /dev/null (a common way to switch history off) into a file.
+        var status = stat()
+        if stat(historyPath, &status) == 0, status.st_mode & S_IFMT != S_IFREG { return }
+        let lock = open(historyPath + ".lock", O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer {
+            if lock >= 0 { flock(lock, LOCK_UN); close(lock) }
         }
+        if !FileManager.default.fileExists(atPath: historyPath) {
+            close(open(historyPath, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600))
+        }
+        _ = append_history(addedLines, historyPath)
         _ = history_truncate_file(historyPath, 1000)
         addedLines = 0
+    }
+
+    /// A history file that cannot be history (a folder, unreadable, binary) is renamed to
+    /// `NAME.broken` with a warning, so the REPL starts with a fresh history instead of failing.
+    static func setAsideIfBroken(_ path: String) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
+        let data = isFolder.boolValue ? nil : FileManager.default.contents(atPath: path)
+        guard let data, !data.contains(0), String(data: data, encoding: .utf8) != nil else {
+            let aside = path + ".broken"
+            try? FileManager.default.removeItem(atPath: aside)
+            let moved = (try? FileManager.default.moveItem(atPath: path, toPath: aside)) != nil
+            FileHandle.standardError.write(Data(("warning: the history file \(path) could not be read"
+                + (moved ? "; it was moved to \(aside) and a new history starts now\n" : " and was left alone; history will not be saved\n")).utf8))
+            return
+        }
     }
 }
 

@@ -13,6 +13,15 @@ enum Terminal {
         return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
     }
 
+    /// Where the session is saved on exit: `$XDG_STATE_HOME/attention-repl/session.txt`, or
+    /// `~/.local/state/attention-repl/session.txt`.
+    static func stateFile() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
+        return ((base as NSString).appendingPathComponent("attention-repl") as NSString).appendingPathComponent("session.txt")
+    }
+
     /// The history file: `ATTENTION_REPL_HISTORY`, or `~/.attention_repl_history`.
     static func historyPath() -> String {
         let environment = ProcessInfo.processInfo.environment

@@ -46,6 +46,10 @@ public enum Command: Equatable, Sendable {
     case gate(head: Int, value: Double)
     /// `compare`: how far pruning moved the output.
     case compare
+    /// `save FILE`, `load FILE`, `restore` (the session saved on exit).
+    case save(String)
+    case load(String)
+    case restore
     /// `lesson NAME`: run a lesson.
     case lesson(String)
     /// `lessons`: list them.

@@ -110,6 +110,9 @@ public enum CommandParser {
         case "lesson":
             return .lesson(try words.require("a lesson name, e.g. lesson 1 (`lessons` lists them)").text)
         case "lessons": return .listLessons
+        case "save": return .save(try words.require("a file to save to, e.g. save my-session.txt").text)
+        case "load": return .load(try words.require("a saved session to load, e.g. load my-session.txt").text)
+        case "restore": return .restore
         case "heatmap":
             var stage = "weights"
             if let word = words.peek, word.text != "head" {

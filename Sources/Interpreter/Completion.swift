@@ -35,6 +35,8 @@ public enum Completion {
             return .words(Verb.names)
         case "lesson":
             return .words(lessons)
+        case "save", "load":
+            return .path
         case "mask":
             return .words(["causal", "none"])
         case "pad":

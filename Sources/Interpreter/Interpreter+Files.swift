@@ -7,7 +7,7 @@ extension Interpreter {
     func importTensor(_ name: String, from path: String, in session: inout Session) throws -> String {
         let array: NDArray
         do {
-            array = try TensorFile.read(path: path)
+            array = try TensorFile.read(path: try files.resolve(path))
         } catch let error as TensorFileError {
             throw UserError("cannot import \(name) from \(path): \(error)")
         }
@@ -25,7 +25,7 @@ extension Interpreter {
         if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }
         let array = try exportedArray(name, head: head, session: session)
         do {
-            try TensorFile.write(array, path: path)
+            try TensorFile.write(array, path: try files.resolve(path))
         } catch let error as TensorFileError {
             throw UserError("cannot export \(name) to \(path): \(error)",
                             hint: array.rank == 3 ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)

@@ -42,20 +42,23 @@ extension Interpreter {
     }
 
     func prune(_ what: Prune, in session: inout Session) throws -> String {
-        let trace = try trace(session)
         switch what {
         case let .head(head):
-            let index = try headIndex(head, trace)!
+            let index = try layerHead(head, session)
             session.gates[index] = 0
             return "pruned head \(head): its head_out now contributes nothing to the output" + prunedSummary(session)
         case let .least(count, metricName):
+            let trace = try trace(session)
             let metric = HeadImportance.Metric(rawValue: metricName)!
-            guard count <= trace.heads.count else {
-                throw UserError("there are only \(trace.heads.count) heads, so \(count) cannot be pruned")
+            // Rank the heads still active, so `prune 1 by ...` twice removes two heads.
+            let active = try measureHeads(session).filter { session.gates[$0.head] != 0 }
+            guard count <= active.count else {
+                throw UserError("only \(active.count) of \(trace.heads.count) heads are active, so \(count) cannot be pruned",
+                                hint: "`unprune all` brings every head back")
             }
             let chosen: [Int]
             do {
-                chosen = try HeadImportance.leastImportant(count, of: try measureHeads(session), by: metric)
+                chosen = try HeadImportance.leastImportant(count, of: active, by: metric)
             } catch let error as AttentionError {
                 throw UserError("\(error)")
             }
@@ -75,15 +78,28 @@ extension Interpreter {
             session.gates = [:]
             return "every head is back at full strength"
         }
-        let index = try headIndex(head, try trace(session))!
+        let index = try layerHead(head, session)
         session.gates[index] = nil
         return "head \(head) is back at full strength" + prunedSummary(session)
     }
 
     func gate(_ head: Int, _ value: Double, in session: inout Session) throws -> String {
-        let index = try headIndex(head, try trace(session))!
+        let index = try layerHead(head, session)
         session.gates[index] = value == 1 ? nil : value
         return "head \(head)'s output now enters the concatenation scaled by \(value)" + prunedSummary(session)
+    }
+
+    /// A 1-based head of the layer as a 0-based index. Checked against the session's head
+    /// count, not a trace, so pruning can be set (and restored) while inputs are incomplete.
+    private func layerHead(_ head: Int, _ session: Session) throws -> Int {
+        guard !session.direct else {
+            throw UserError("direct mode has a single head and no W_O: there is nothing to prune")
+        }
+        guard head <= session.heads else {
+            throw UserError("there \(session.heads == 1 ? "is 1 head" : "are \(session.heads) heads"), so head \(head) does not exist",
+                            hint: "heads are numbered 1 to \(session.heads)")
+        }
+        return head - 1
     }
 
     private func prunedSummary(_ session: Session) -> String {
@@ -138,7 +154,7 @@ extension Interpreter {
 
     private func writeText(_ text: String, to path: String) throws {
         do {
-            try TensorFile.writeText(text, path: path)
+            try TensorFile.writeText(text, path: try files.resolve(path))
         } catch {
             throw UserError("cannot write \(path): \(error)")
         }

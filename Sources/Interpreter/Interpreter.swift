@@ -29,6 +29,10 @@ public struct Interpreter: Sendable {
     public var width: Int
     /// Where `lesson` and `lessons` look.
     public var lessons: LessonLibrary = LessonLibrary(folders: [])
+    /// Which files import, export, save and load may touch.
+    public var files: FileAccess = .anywhere
+    /// Where the session is saved on exit, for `restore`.
+    public var stateFile: String?
 
     /// A new interpreter with the ready example loaded (or a blank session).
     public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {
@@ -73,6 +77,9 @@ public struct Interpreter: Sendable {
         case .shapes: return Reply(try presenter(session).shapeTable())
         case let .why(stage, row, col, head): return Reply(try why(stage, row: row, col: col, head: head, session: session))
         case let .explain(topic): return Reply(try explain(topic, session: session))
+        case let .save(path): return Reply(try save(to: path, session: session))
+        case let .load(path): return Reply(try load(from: path, into: &session))
+        case .restore: return Reply(try restore(into: &session))
         case let .setPrecision(decimals):
             session.precision = decimals
             return Reply("precision = \(decimals) decimals")
@@ -113,11 +120,20 @@ public struct Interpreter: Sendable {
     /// The trace of the session, or the reason it cannot be computed.
     func trace(_ session: Session) throws -> Trace {
         let configuration = try session.configuration()
+        let trace: Trace
         do {
-            return try Trace.compute(configuration)
+            trace = try Trace.compute(configuration)
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
         }
+        if let (stage, head) = trace.overflow {
+            let largest = (session.matrices.values.flatMap(\.values) + session.biases.values.flatMap { $0 })
+                .map(abs).max() ?? 0
+            throw UserError("cannot compute attention: \(stage.rawValue)\(trace.isDirect || !stage.isPerHead ? "" : " in head \(head + 1)") "
+                            + "overflowed: a product of values as large as \(largest) exceeds the largest Double (about 1.8e308)",
+                            hint: "scale the inputs down; the softmax itself is stable for any finite score")
+        }
+        return trace
     }
 
     func presenter(_ session: Session) throws -> Presenter {

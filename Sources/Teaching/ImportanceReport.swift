@@ -38,9 +38,10 @@ public enum ImportanceReport {
     static func sentence(_ h: HeadImportance, format: NumberFormat) -> String {
         var parts: [String] = []
         if let normalized = h.normalizedEntropy {
-            parts.append(normalized < 0.5
-                ? "focused (normalized entropy \(format.string(normalized))): most of each query's weight goes to few keys"
-                : "diffuse (normalized entropy \(format.string(normalized))): it spreads its weight, close to an average")
+            let level = format.string(normalized)
+            parts.append(normalized < 0.4 ? "focused (normalized entropy \(level)): most of each query's weight goes to one or two keys"
+                : normalized < 0.8 ? "partly focused (normalized entropy \(level)): each query favours some keys but keeps others in view"
+                : "diffuse (normalized entropy \(level)): it spreads its weight, close to a plain average")
         } else {
             parts.append("no query has a visible key, so its entropy is undefined")
         }

@@ -164,6 +164,10 @@ extension Presenter {
                 + "Nothing is combined yet: every column still comes from a single head."
         case .output:
             guard case let .multiHead(c) = trace.configuration, let concat = trace.concat else { return "" }
+            if (0..<headCount).allSatisfy({ trace.gate($0) == 0 }) {
+                return "Every head is pruned, so concat is all zeros and the output is just b_O"
+                    + (c.b_O == nil ? " (zero: no b_O is set)." : ", the same row for every token.") + blockedRowsNote()
+            }
             if c.W_O == Matrix.identity(c.W_O.rows) {
                 return "W_O is the identity here, so nothing is mixed: output = concat" + (c.b_O == nil ? "" : " + b_O")
                     + ", and each output feature still comes from a single head. That is the classic mistake of leaving W_O out: "

@@ -25,13 +25,31 @@ public struct TensorTable: Sendable {
         self.init(title: title, matrix: matrix, rowLabels: [""], columnLabels: Labels.features(matrix.cols))
     }
 
+    /// Tables longer than this show their first and last rows with `⋮` between.
+    static let maximumRows = 24
+
     public func render(format: NumberFormat, style: Style, width: Int) -> String {
-        let cells = (0..<matrix.rows).map { i in (0..<matrix.cols).map { format.string(matrix[i, $0]) } }
-        let labelWidth = rowLabels.map(\.count).max() ?? 0
-        let columnWidths = (0..<matrix.cols).map { j in
-            max(columnLabels[j].count, cells.map { $0[j].count }.max() ?? 0)
+        // Only the cells that can be shown are formatted, so a 4096 x 4096 matrix renders as
+        // quickly as a small one: rows beyond `maximumRows` and columns beyond what any
+        // terminal could fit are elided before any number is written.
+        let rows: [Int?] = matrix.rows <= Self.maximumRows ? (0..<matrix.rows).map { $0 }
+            : (0..<16).map { $0 } + [nil] + ((matrix.rows - 4)..<matrix.rows).map { $0 }
+        let candidates = matrix.cols <= 64 ? Array(0..<matrix.cols) : Array(0..<48) + [matrix.cols - 1]
+        let shownRows = rows.compactMap { $0 }
+        var cells: [Int: [Int: String]] = [:]
+        for i in shownRows {
+            for j in candidates { cells[i, default: [:]][j] = format.string(matrix[i, j]) }
         }
-        let shown = Self.visibleColumns(widths: columnWidths, available: width - labelWidth - 2)
+        let labelWidth = shownRows.map { rowLabels[$0].count }.max() ?? 0
+        let candidateWidths = candidates.map { j in
+            max(columnLabels[j].count, shownRows.map { cells[$0]![j]!.count }.max() ?? 0)
+        }
+        let available = width - labelWidth - 2
+        var shown = Self.visibleColumns(widths: candidateWidths, available: available).map { $0.map { candidates[$0] } }
+        if candidates.count < matrix.cols, !shown.contains(where: { $0 == nil }) {
+            shown.insert(nil, at: shown.count - 1)   // columns were left out before measuring
+        }
+        let columnWidths = Dictionary(uniqueKeysWithValues: zip(candidates, candidateWidths))
 
         var lines: [String] = []
         let axes = axes.map { " (\($0))" } ?? ""
@@ -40,7 +58,7 @@ public struct TensorTable: Sendable {
             var text = "  " + label.padded(to: labelWidth)
             for column in shown {
                 if let j = column {
-                    text += "  " + entry(j).leftPadded(to: columnWidths[j])
+                    text += "  " + entry(j).leftPadded(to: columnWidths[j]!)
                 } else {
                     text += "  …"
                 }
@@ -48,8 +66,12 @@ public struct TensorTable: Sendable {
             return text
         }
         lines.append(style.dim(line("", { columnLabels[$0] })))
-        for i in 0..<matrix.rows {
-            lines.append(line(rowLabels[i], { cells[i][$0] }))
+        for row in rows {
+            guard let i = row else {
+                lines.append("  " + "⋮".padded(to: labelWidth) + style.dim("  (\(matrix.rows - shownRows.count) rows not shown)"))
+                continue
+            }
+            lines.append(line(rowLabels[i], { cells[i]![$0]! }))
         }
         return lines.joined(separator: "\n")
     }

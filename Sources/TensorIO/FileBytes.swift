@@ -59,7 +59,22 @@ enum FileBytes {
     /// Writes `bytes` to `path` atomically: the data goes to a temporary
     /// file in the same directory, which is then renamed over `path`, so a
     /// reader never sees a half-written file.
+    ///
+    /// A path that exists but is not a regular file (`/dev/null`, a pipe, a terminal) is
+    /// written in place: renaming over it would replace the device with a plain file.
     static func writeAtomically(_ bytes: [UInt8], path: String) throws {
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            guard status.st_mode & S_IFMT != S_IFDIR else {
+                throw TensorFileError.cannotWrite(path: path, reason: "it is a folder")
+            }
+            let descriptor = open(path, O_WRONLY)
+            guard descriptor >= 0 else { throw TensorFileError.cannotWrite(path: path, reason: systemReason()) }
+            defer { close(descriptor) }
+            let written = bytes.withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+            guard written == bytes.count else { throw TensorFileError.cannotWrite(path: path, reason: systemReason()) }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/." + url.lastPathComponent + ".tmp-" + UUID().uuidString

@@ -65,6 +65,24 @@ public enum JSONArrayText {
         return output
     }
 
+    /// The same nested arrays on one line, `[[1.0, 0.5], [0.0, 2.0]]`: the form a matrix literal
+    /// takes in a command, so saved sessions can be read back as commands. Values round-trip
+    /// exactly (shortest round-trip form).
+    public static func formatLine(_ array: NDArray) -> String {
+        let array = array.writableForm
+        func line(_ values: ArraySlice<Double>, _ shape: ArraySlice<Int>) -> String {
+            guard let first = shape.first, shape.count > 1, first > 0 else {
+                return "[" + values.map(numberText).joined(separator: ", ") + "]"
+            }
+            let stride = values.count / first
+            return "[" + (0..<first).map { item in
+                let start = values.startIndex + item * stride
+                return line(values[start..<start + stride], shape.dropFirst())
+            }.joined(separator: ", ") + "]"
+        }
+        return line(array.values[...], array.shape[...])
+    }
+
     /// The text for one value: shortest round-trip form, or `null`.
     static func numberText(_ value: Double) -> String {
         value.isFinite ? value.description : "null"

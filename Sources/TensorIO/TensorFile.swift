@@ -82,7 +82,7 @@ public enum TensorFile {
     }
 
     /// Reads a UTF-8 text file, dropping a leading byte-order mark.
-    static func readText(path: String) throws -> String {
+    public static func readText(path: String) throws -> String {
         var bytes = try FileBytes.read(path: path, limit: TensorLimits.maxTextBytes)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -114,4 +114,21 @@ struct InteractiveSessionTests {
         defer { plain.close() }
         #expect(!(try plain.tmux.screen(withEscapes: true).contains("\u{1B}[")), "NO_COLOR turns colour off")
     }
+
+    @Test func sessionIsSavedOnExitAndOfferedNextTime() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        try repl.enter("heads 4")
+        try repl.tmux.press("C-d")
+        #expect(try repl.tmux.waitForExit() == 0)
+        let saved = try String(contentsOf: repl.stateFile, encoding: .utf8)
+        #expect(saved.hasPrefix("# attention-repl session 1") && saved.contains("heads 4"))
+
+        // A second REPL with the same state folder offers it and restores it.
+        let next = try REPLSession(environment: ["XDG_STATE_HOME": repl.directory.file("state").path])
+        defer { next.close() }
+        #expect(try next.tmux.screen().contains("type `restore` to continue it"))
+        try next.enter("restore")
+        #expect(try next.enter("heads").contains("heads = 4"))
+    }
 }

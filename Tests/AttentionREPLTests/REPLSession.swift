@@ -8,13 +8,16 @@ final class REPLSession {
     let tmux: TmuxSession
     let directory: TemporaryDirectory
     var historyFile: URL { directory.file("history") }
+    /// Where the REPL saves the session on exit (under its own XDG_STATE_HOME).
+    var stateFile: URL { directory.file("state/attention-repl/session.txt") }
 
     /// Starts the REPL with `arguments` and `environment` changes (a nil value unsets a variable), in a
     /// 120 x 40 terminal with TERM=xterm, no ~/.inputrc and a history file of its own.
     init(arguments: [String] = [], environment: [String: String?] = [:], waitForPrompt: Bool = true) throws {
         tmux = try TmuxSession()
         directory = try TemporaryDirectory()
-        let settings: [String: String?] = ["ATTENTION_REPL_HISTORY": historyFile.path, "TERM": "xterm", "INPUTRC": "/dev/null"]
+        let settings: [String: String?] = ["ATTENTION_REPL_HISTORY": historyFile.path, "TERM": "xterm", "INPUTRC": "/dev/null",
+                                           "XDG_STATE_HOME": directory.file("state").path]
         let changes = settings.merging(environment) { $1 }.sorted { $0.key < $1.key }
         // env takes its -u options before the assignments.
         let variables = changes.filter { $0.value == nil }.map { "-u \($0.key)" }

@@ -109,3 +109,27 @@ struct ScalingOffTests {
         #expect(trace.scale == 1)
     }
 }
+
+@Suite("Huge values")
+struct HugeValueTests {
+    /// The stable softmax handles scores near Double's limit: exp(s - max) never overflows.
+    @Test func hugeFiniteScoresGiveAnExactSoftmax() throws {
+        let Q = try Matrix([[1e154, 0]]), K = try Matrix([[1e154, 0], [0, 1]])
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: Matrix.identity(2))))
+        #expect(trace.heads[0].weights.row(0) == [1, 0])
+        #expect(trace.overflow == nil)
+    }
+
+    /// A product past 1.8e308 becomes infinity: the trace says where.
+    @Test func overflowIsLocated() throws {
+        let Q = try Matrix([[1e200, 0]]), K = try Matrix([[1e200, 0], [0, 1]])
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: Matrix.identity(2))))
+        #expect(trace.overflow?.stage == .scores)
+    }
+
+    @Test func maskedAndBlockedRowsAreNotOverflow() throws {
+        let I = Matrix.identity(2)
+        let config = DirectConfiguration(Q: I, K: I, V: I, mask: .causal, keyPadding: [0])
+        #expect(try Trace.compute(.direct(config)).overflow == nil)
+    }
+}

@@ -50,3 +50,17 @@ struct RenderingTests {
         #expect(text.replacingOccurrences(of: "\n", with: " ") == "one two three four five six seven eight nine ten eleven twelve")
     }
 }
+
+@Suite("Rendering large tensors")
+struct LargeRenderingTests {
+    @Test func tallAndWideTablesShowTheirCorners() {
+        let matrix = Matrix(rows: 4096, cols: 4096) { i, j in i == 4095 && j == 4095 ? 7 : 0 }
+        let text = TensorTable(title: "W", matrix: matrix, rowLabels: Labels.features(4096), columnLabels: Labels.features(4096))
+            .render(format: NumberFormat(decimals: 1), style: .plain, width: 80)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2 + 16 + 1 + 4)
+        #expect(text.contains("⋮") && text.contains("4076 rows not shown"))
+        #expect(lines.last!.hasPrefix("  4095") && lines.last!.hasSuffix("7.0"))
+        #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+}

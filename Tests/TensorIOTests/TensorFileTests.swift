@@ -82,3 +82,14 @@ struct TensorFileTests {
         #expect(try TensorFile.read(path: bom).values == [1, 2])
     }
 }
+
+@Suite("Writing to devices")
+struct DeviceWriteTests {
+    /// Exporting to /dev/null discards the data; the device must stay a device.
+    @Test func devNullStaysADevice() throws {
+        try TensorFile.writeText("discarded", path: "/dev/null")
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFCHR)
+    }
+}

@@ -1,0 +1,26 @@
+extension Trace {
+    /// The first stage (and head) holding a value that is not finite for a reason other than
+    /// masking: a product or sum that overflowed Double's range (about 1.8e308). Blocked
+    /// scores (-infinity in `masked`) and the NaN rows of queries with no visible key are
+    /// expected and not reported. nil when every value is as expected.
+    public var overflow: (stage: Stage, head: Int)? {
+        let expectedNaNRows = Set(fullyBlockedRows)
+        for (index, head) in heads.enumerated() {
+            let stages: [(Stage, Matrix)] = [(.Q, head.Q), (.K, head.K), (.V, head.V), (.scores, head.scores),
+                                             (.scaled, head.scaled), (.weights, head.weights), (.head_out, head.headOut)]
+            for (stage, matrix) in stages {
+                let rowsMayBeNaN = stage == .weights || stage == .head_out
+                for row in 0..<matrix.rows where !(rowsMayBeNaN && expectedNaNRows.contains(row)) {
+                    if matrix.row(row).contains(where: { !$0.isFinite }) { return (stage, index) }
+                }
+            }
+        }
+        for (stage, matrix) in [(Stage.concat, concat), (.output, output)] {
+            guard let matrix else { continue }
+            for row in 0..<matrix.rows where !expectedNaNRows.contains(row) {
+                if matrix.row(row).contains(where: { !$0.isFinite }) { return (stage, 0) }
+            }
+        }
+        return nil
+    }
+}

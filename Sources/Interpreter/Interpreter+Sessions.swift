@@ -1,0 +1,62 @@
+import Foundation
+import TensorIO
+
+/// Saving, loading and restoring whole sessions.
+extension Interpreter {
+    /// `save FILE`: the session as commands, written atomically (a crash or a full disk never
+    /// leaves half a file).
+    func save(to path: String, session: Session) throws -> String {
+        let text = SessionFile.encode(session, stageIsValid: (try? trace(session)) != nil)
+        do {
+            try TensorFile.writeText(text, path: try files.resolve(path))
+        } catch let error as TensorFileError {
+            throw UserError("cannot save to \(path): \(error)")
+        }
+        return "saved the session to \(path) (\(text.split(separator: "\n").count - 2) commands; `load \(path)` brings it back)"
+    }
+
+    /// `load FILE`: replaces the session with the saved one, or changes nothing and names the
+    /// line at fault.
+    func load(from path: String, into session: inout Session) throws -> String {
+        let text: String
+        do {
+            text = try TensorFile.readText(path: try files.resolve(path))
+        } catch let error as TensorFileError {
+            throw UserError("cannot load \(path): \(error)")
+        }
+        session = try Self.session(from: text, path: path, files: files)
+        return "loaded the session from \(path)"
+    }
+
+    /// The session a saved file describes, rebuilt by running its commands on a blank
+    /// session; a failing command is reported with its line in the file.
+    static func session(from text: String, path: String, files: FileAccess) throws -> Session {
+        var rebuilt = Interpreter(loadExample: false)
+        rebuilt.files = files
+        for (line, command) in try SessionFile.commands(in: text, path: path) {
+            // A session file holds definitions and settings only.
+            if let parsed = try? CommandParser.parse(command), case .load = parsed {
+                throw UserError("\(path) line \(line): a session file cannot load another file")
+            }
+            do {
+                _ = try rebuilt.execute(command)
+            } catch let error as UserError {
+                throw UserError("\(path) line \(line): \(error.message)", hint: "the file is damaged; the session was not changed")
+            }
+        }
+        return rebuilt.session
+    }
+
+    /// `restore`: the session saved automatically when the REPL last exited.
+    func restore(into session: inout Session) throws -> String {
+        guard let stateFile, FileManager.default.fileExists(atPath: stateFile) else {
+            throw UserError("there is no saved session to restore", hint: "sessions are saved automatically when the REPL exits")
+        }
+        let text: String
+        do { text = try TensorFile.readText(path: stateFile) } catch {
+            throw UserError("cannot read the saved session \(stateFile): \(error)")
+        }
+        session = try Self.session(from: text, path: stateFile, files: .anywhere)
+        return "restored the session saved when the REPL last exited"
+    }
+}

@@ -1,0 +1,70 @@
+import Attention
+import TensorIO
+
+/// A session saved as the commands that rebuild it: readable, editable, and loaded by the
+/// same interpreter as everything else. The first line names the format; the last line says
+/// how many commands came before it, so a truncated file is recognised and refused.
+///
+///     # attention-repl session 1
+///     tokens the cat sat
+///     X = [[0.0, 0.3, ...], ...]
+///     ...
+///     # end of session: 9 commands
+enum SessionFile {
+    static let header = "# attention-repl session 1"
+    static let endPrefix = "# end of session: "
+
+    /// The commands that rebuild `session` exactly, in an order that keeps every command valid:
+    /// the inactive mode's tensors first, then the active mode's, then the settings.
+    /// `stageIsValid`: whether the trace can be computed, so the cursor can be restored.
+    static func encode(_ session: Session, stageIsValid: Bool) -> String {
+        func literal(_ matrix: Matrix) -> String {
+            JSONArrayText.formatLine((try? NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)) ?? NDArray(vector: []))
+        }
+        func define(_ names: [String]) -> [String] {
+            names.compactMap { name in
+                if let matrix = session.matrices[name] { return "\(name) = \(literal(matrix))" }
+                if let bias = session.biases[name] { return "\(name) = \(JSONArrayText.formatLine(NDArray(vector: bias)))" }
+                return nil
+            }
+        }
+        let layer = define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
+            + ["heads \(session.heads)"] + (session.dK.map { ["dk \($0)"] } ?? [])
+        let direct = define(["Q", "K", "V"])
+        var commands: [String] = []
+        if !session.tokens.isEmpty { commands.append("tokens " + session.tokens.joined(separator: " ")) }
+        commands += session.direct ? layer + direct : direct + layer
+        switch session.mask {
+        case .none: break
+        case .causal: commands.append("mask causal")
+        case let .custom(mask): commands.append("mask " + literal(mask.asMatrix))
+        }
+        if !session.padding.isEmpty { commands.append("pad " + session.padding.sorted().map(String.init).joined(separator: " ")) }
+        if !session.scaling { commands.append("set scaling off") }
+        for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
+        if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
+        if let cursor = session.cursor, stageIsValid { commands.append("goto \(cursor.rawValue)") }
+        return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
+    }
+
+    /// The commands of a saved session, with their line numbers, after checking the header and
+    /// the end line. Errors name the line at fault.
+    static func commands(in text: String, path: String) throws -> [(line: Int, text: String)] {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        guard lines.first == header else {
+            throw UserError("\(path) line 1: this is not a saved session (it should start with '\(header)')")
+        }
+        guard let endIndex = lines.lastIndex(where: { $0.hasPrefix(endPrefix) }) else {
+            throw UserError("\(path): the file is truncated: its last line '\(endPrefix)N commands' is missing",
+                            hint: "the session was not changed")
+        }
+        let body = (1..<endIndex).map { (line: $0 + 1, text: lines[$0]) }
+            .filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && !$0.text.hasPrefix("#") }
+        let promised = lines[endIndex].dropFirst(endPrefix.count).split(separator: " ").first.flatMap { Int($0) }
+        guard promised == body.count else {
+            throw UserError("\(path) line \(endIndex + 1): the file promises \(promised.map(String.init) ?? "?") commands but holds \(body.count)",
+                            hint: "the file is damaged; the session was not changed")
+        }
+        return body
+    }
+}
