@@ -5,6 +5,8 @@ let package = Package(
     name: "AttentionREPL",
     products: [
         .executable(name: "attention-repl", targets: ["AttentionREPL"]),
+        // Built with libFuzzer by fuzz/run.sh; a plain build replays inputs (see fuzz/README.md).
+        .executable(name: "attention-fuzz", targets: ["AttentionFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +32,11 @@ let package = Package(
         // Commands: parsing a line, the session it acts on, evaluation, help, completion.
         // Shared by the REPL, scripts and lessons; knows nothing of terminals.
         .target(name: "Interpreter", dependencies: ["Attention", "TensorIO", "Teaching"]),
+
+        // What the fuzzers feed: one function per input format, shared by the libFuzzer
+        // executable and the regression tests that replay every corpus file.
+        .target(name: "FuzzTargets", dependencies: ["Interpreter", "TensorIO"]),
+        .executableTarget(name: "AttentionFuzz", dependencies: ["FuzzTargets"]),
 
         // The executable: line editing, command-line flags, the read-evaluate-print loop.
         .executableTarget(
@@ -60,6 +67,7 @@ let package = Package(
             dependencies: ["TensorIO"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "AttentionTests", dependencies: ["Attention", "ReferenceCases"]),
     ]
 )

@@ -60,10 +60,14 @@ final class ReadlineReader: LineReader {
 
     /// A history file that cannot be history (a folder, unreadable, binary) is renamed to
     /// `NAME.broken` with a warning, so the REPL starts with a fresh history instead of failing.
+    /// Devices and pipes (`ATTENTION_REPL_HISTORY=/dev/null` switches history off) are never
+    /// touched.
     static func setAsideIfBroken(_ path: String) {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return }
-        let data = isFolder.boolValue ? nil : FileManager.default.contents(atPath: path)
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let kind = status.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFDIR else { return }
+        let data = kind == S_IFDIR ? nil : FileManager.default.contents(atPath: path)
         guard let data, !data.contains(0), String(data: data, encoding: .utf8) != nil else {
             let aside = path + ".broken"
             try? FileManager.default.removeItem(atPath: aside)

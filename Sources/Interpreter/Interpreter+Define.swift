@@ -2,10 +2,10 @@ import Attention
 import Teaching
 import TensorIO
 
-/// The largest tensor a command may create: 4096 x 4096 values.
-let maximumElementCount = 4096 * 4096
-
 extension Interpreter {
+    /// The largest tensor a command may create by default: 4096 x 4096 values.
+    public static let defaultMaximumElements = 4096 * 4096
+
     /// `NAME [head N] = VALUE`.
     func define(_ name: String, head: Int?, value: ValueSource, in session: inout Session) throws -> String {
         let array = try makeArray(value, session: session)
@@ -75,6 +75,11 @@ extension Interpreter {
             throw UserError("head \(head)'s block of \(name) must be \(expected) (\(isOutput ? "d_v x d_model" : "d_model x d_k")), not \(block.shape)")
         }
         let full = isOutput ? Shape(h * dK, dModel) : Shape(dModel, h * dK)
+        guard full.rows.multipliedReportingOverflow(by: full.cols).partialValue <= maximumElements,
+              full.rows <= maximumElements, full.cols <= maximumElements else {
+            throw UserError("the whole \(name) would be \(full), more than the \(maximumElements) values allowed",
+                            hint: "use fewer heads or a smaller d_k")
+        }
         var whole = session.matrices[name].flatMap { $0.shape == full ? $0 : nil } ?? Matrix(rows: full.rows, cols: full.cols)
         let offset = (head - 1) * dK
         for i in 0..<block.rows {
@@ -88,8 +93,9 @@ extension Interpreter {
     func makeArray(_ value: ValueSource, session: Session) throws -> NDArray {
         func checkSize(_ rows: Int, _ cols: Int?) throws {
             let (count, overflow) = rows.multipliedReportingOverflow(by: cols ?? 1)
-            guard !overflow, count <= maximumElementCount else {
-                throw UserError("\(rows)x\(cols.map(String.init) ?? "1") is too large: at most \(maximumElementCount) values (4096 x 4096)")
+            guard !overflow, count <= maximumElements else {
+                throw UserError("\(rows)x\(cols.map(String.init) ?? "1") is too large: at most \(maximumElements) values"
+                                + (maximumElements == Self.defaultMaximumElements ? " (4096 x 4096)" : ""))
             }
         }
         switch value {

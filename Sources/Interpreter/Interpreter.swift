@@ -29,6 +29,8 @@ public struct Interpreter: Sendable {
     public var width: Int
     /// Where `lesson` and `lessons` look.
     public var lessons: LessonLibrary = LessonLibrary(folders: [])
+    /// The most values one tensor may have (commands that would create more are refused).
+    public var maximumElements = Interpreter.defaultMaximumElements
     /// Which files import, export, save and load may touch.
     public var files: FileAccess = .anywhere
     /// Where the session is saved on exit, for `restore`.
@@ -39,7 +41,7 @@ public struct Interpreter: Sendable {
         self.session = Session()
         self.style = style
         self.width = width
-        if loadExample { session = Self.exampleSession() }
+        if loadExample { session = Self.exampleSession }
     }
 
     /// Parses and runs one line. On error the session is left exactly as it was.
@@ -93,7 +95,7 @@ public struct Interpreter: Sendable {
             return Reply("Blank session: no tensors, no tokens, 1 head, default d_k, no mask, no padding.\n"
                          + "Define X and W_Q, W_K, W_V, W_O (or Q, K, V), or type `example` for the ready example.")
         case .example:
-            session = Self.exampleSession()
+            session = Self.exampleSession
             return Reply("Loaded the example: \(Example.summary). Type `step` to begin.")
         case .quit:
             return Reply("", action: .quit)
@@ -106,8 +108,8 @@ public struct Interpreter: Sendable {
         }
     }
 
-    /// The ready example, built by running its commands like any script.
-    static func exampleSession() -> Session {
+    /// The ready example, built once by running its commands like any script.
+    static let exampleSession: Session = {
         var interpreter = Interpreter(loadExample: false)
         for line in Example.commands {
             do { _ = try interpreter.execute(line) } catch {
@@ -115,7 +117,7 @@ public struct Interpreter: Sendable {
             }
         }
         return interpreter.session
-    }
+    }()
 
     /// The trace of the session, or the reason it cannot be computed.
     func trace(_ session: Session) throws -> Trace {

@@ -131,4 +131,44 @@ struct InteractiveSessionTests {
         try next.enter("restore")
         #expect(try next.enter("heads").contains("heads = 4"))
     }
+
+    /// Two REPLs open at once, both writing the same history file as they leave: every line
+    /// of both must be there afterwards.
+    @Test func twoREPLsKeepEachOthersHistory() throws {
+        let shared = try TemporaryDirectory()
+        let history = shared.file("shared-history").path
+        let first = try REPLSession(environment: ["ATTENTION_REPL_HISTORY": history])
+        defer { first.close() }
+        let second = try REPLSession(environment: ["ATTENTION_REPL_HISTORY": history])
+        defer { second.close() }
+        for line in ["step", "show X", "where"] { try first.enter(line) }
+        for line in ["shapes", "heads", "tokens"] { try second.enter(line) }
+        try first.tmux.press("C-d")
+        try second.tmux.press("C-d")
+        #expect(try first.tmux.waitForExit() == 0)
+        #expect(try second.tmux.waitForExit() == 0)
+        let lines = try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(Set(lines) == ["step", "show X", "where", "shapes", "heads", "tokens"], "history: \(lines)")
+        #expect(lines.count == 6)
+    }
+
+    /// ATTENTION_REPL_HISTORY=/dev/null switches history off; the device must survive, and a
+    /// history file that is a folder is set aside with a warning instead of stopping start-up.
+    @Test func devNullAndBrokenHistoryFiles() throws {
+        let quiet = try REPLSession(environment: ["ATTENTION_REPL_HISTORY": "/dev/null"])
+        defer { quiet.close() }
+        try quiet.enter("step")
+        try quiet.tmux.press("C-d")
+        #expect(try quiet.tmux.waitForExit() == 0)
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "/dev/null must stay a device")
+
+        let folder = try TemporaryDirectory()
+        let broken = folder.file("history").path
+        try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+        let repl = try REPLSession(environment: ["ATTENTION_REPL_HISTORY": broken])
+        defer { repl.close() }
+        #expect(try repl.tmux.screen().contains("warning: the history file \(broken) could not be read"))
+        #expect(FileManager.default.fileExists(atPath: broken + ".broken"))
+    }
 }

@@ -118,6 +118,11 @@ extension Interpreter {
         }
         let dK = overrides["dk"] ?? (overrides["heads"] == nil && overrides["d_model"] == nil ? session.dK : nil) ?? dModel / heads
         guard dK >= 1 else { throw UserError("d_k = d_model / h is 0: give dk, or fewer heads") }
+        // Counted in Double first: a layer too large for 64-bit counts is refused, not wrapped.
+        let (N, D, H, K) = (Double(n), Double(dModel), Double(heads), Double(dK))
+        guard 4 * H * N * N * K + 8 * N * D * H * K + 8 * D * H * K < 1e17 else {
+            throw UserError("that layer is too large to count (more than 10^17 FLOPs)", hint: "try sizes of real models, e.g. n 512 d_model 1024 heads 16")
+        }
         return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK)
     }
 }

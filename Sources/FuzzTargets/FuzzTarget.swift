@@ -1,0 +1,66 @@
+import Foundation
+import Interpreter
+import TensorIO
+
+/// The inputs a fuzzer may throw at the program, one entry point each. Every entry point
+/// must return normally for every input: errors are thrown and caught as the REPL would; a
+/// trap, a crash or a hang is a bug. The same functions replay the corpus in the tests.
+public enum FuzzTarget: String, CaseIterable, Sendable {
+    /// Lines of commands run by the interpreter, with files confined to a scratch folder.
+    case commands
+    /// The text of a lesson file.
+    case lesson
+    /// The bytes of an .npy file.
+    case npy
+    /// The text of a .json array file (and of a matrix literal).
+    case json
+    /// The text of a .csv file.
+    case csv
+
+    /// Feeds one input to this target.
+    public func run(_ data: [UInt8]) {
+        switch self {
+        case .commands: Self.runCommands(data)
+        case .lesson:
+            let text = String(decoding: data, as: UTF8.self)
+            if let lesson = try? LessonParser.parse(text, name: "fuzz", path: "fuzz.lesson") {
+                _ = lesson.sectionCount
+            }
+        case .npy: _ = try? NPY.decode(data)
+        case .json:
+            if let array = try? JSONArrayText.parse(String(decoding: data, as: UTF8.self)) {
+                _ = JSONArrayText.format(array)
+            }
+        case .csv:
+            if let array = try? CSVText.parse(String(decoding: data, as: UTF8.self)) {
+                _ = try? CSVText.format(array)
+            }
+        }
+    }
+
+    /// A scratch folder for the files commands write, made once per process.
+    static let scratch: String = {
+        let path = NSTemporaryDirectory() + "attention-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    /// At most 64 lines a run, tensors of at most 64 x 64 values, so that each input stays
+    /// fast; the limits are the interpreter's own, only smaller.
+    static func runCommands(_ data: [UInt8]) {
+        var interpreter = Interpreter(width: 80)
+        interpreter.files = .confined(to: scratch)
+        interpreter.maximumElements = 64 * 64
+        interpreter.stateFile = nil
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {
+            // Lessons run through their own target; here `lesson` would only read files.
+            do {
+                let reply = try interpreter.execute(String(line))
+                if reply.quit { return }
+            } catch {
+                continue   // a user error: the REPL prints it and goes on
+            }
+        }
+    }
+}
