@@ -10,8 +10,8 @@ struct REPL {
     static let prompt = "attention> "
 
     static let greeting = """
-        AttentionREPL: multi-head attention, one stage at a time. The example "the cat sat" is loaded (d_model 4, 2 heads).
-        Type `step` to see the first stage, `help` for every command, `lessons` for guided lessons, `quit` to leave.
+        AttentionREPL: multi-head attention, one stage at a time. Loaded: "the cat sat", d_model 4, 2 heads.
+        Type `step` for the first stage, `help` for every command, `lessons` for guided lessons.
         """
 
     /// Interactive: prompts, errors with a caret under the typed line, never stops on an error.
