@@ -2,44 +2,49 @@ extension Trace {
     /// Computes every stage of the configured attention. A pure function: same
     /// configuration, same trace.
     ///
+    /// `kernels` chooses how the matrix products are done: the readable `.reference` (the
+    /// default) or `.fast` (blocked, SIMD, heads in parallel). The stages are the same code
+    /// either way, and the two give the same numbers.
+    ///
     /// Throws `AttentionError` naming the tensor and the shapes when they do not fit.
-    public static func compute(_ configuration: AttentionConfiguration) throws -> Trace {
+    public static func compute(_ configuration: AttentionConfiguration, kernels: Kernels = .reference) throws -> Trace {
         switch configuration {
-        case let .multiHead(config): return try multiHead(config)
-        case let .direct(config): return try direct(config)
+        case let .multiHead(config): return try multiHead(config, kernels)
+        case let .direct(config): return try direct(config, kernels)
         }
     }
 
     /// Multi-head attention, in numbered steps as in the paper:
     /// `MultiHead(X) = Concat(head_1, ..., head_h) W_O + b_O`, with
     /// `head_i = softmax(mask(Q_i K_iᵀ / sqrt(d_k))) V_i`.
-    private static func multiHead(_ c: MultiHeadConfiguration) throws -> Trace {
+    private static func multiHead(_ c: MultiHeadConfiguration, _ kernels: Kernels) throws -> Trace {
         let dims = try LayerDimensions(c)
         let (h, dK, dV) = (c.heads, dims.dK, dims.dV)
         let n = c.X.rows
 
         // 1. Project every token once for all heads: (n x d_model)(d_model x h*d_k).
-        let Q = try project(c.X, c.W_Q, c.b_Q, name: "Q")       // n x h*d_k
-        let K = try project(c.X, c.W_K, c.b_K, name: "K")       // n x h*d_k
-        let V = try project(c.X, c.W_V, c.b_V, name: "V")       // n x h*d_v
+        let Q = try project(c.X, c.W_Q, c.b_Q, name: "Q", kernels)       // n x h*d_k
+        let K = try project(c.X, c.W_K, c.b_K, name: "K", kernels)       // n x h*d_k
+        let V = try project(c.X, c.W_V, c.b_V, name: "V", kernels)       // n x h*d_v
 
         // 2. The mask is the same for every head: queries x keys, here n x n.
         let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: n, keys: n)
 
-        // 3. Each head attends in its own d_k-wide subspace, independently of the others.
-        let heads = try (0..<h).map { i in
+        // 3. Each head attends in its own d_k-wide subspace, independently of the others
+        //    (which is also why the fast kernels may compute the heads in parallel).
+        let heads = try kernels.map(h, multiplyAdds: n * n * (dK + dV)) { i, kernels in
             try attend(
                 Q: Q.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 K: K.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 V: V.columns(i * dV..<(i + 1) * dV),             // n x d_v
-                dK: dK, scaling: c.scaling, blocked: blocked)
+                dK: dK, scaling: c.scaling, blocked: blocked, kernels: kernels)
         }
 
         // 4. Concatenate the heads side by side (n x h*d_v), each scaled by its gate (1 unless
         //    pruned or gated), and mix them with W_O.
         let gated = heads.enumerated().map { i, head in c.gates[i].map { head.headOut.scaled(by: $0) } ?? head.headOut }
         let concat = try Matrix.concatenatedHorizontally(gated)
-        var output = try concat.multiplied(by: c.W_O, operation: "concat W_O")   // n x d_out
+        var output = try kernels.multiply(concat, c.W_O, operation: "concat W_O")   // n x d_out
         if let b_O = c.b_O { output = try output.addingRowVector(b_O, operation: "adding b_O") }
 
         return Trace(configuration: .multiHead(c), heads: heads, concat: concat, output: output,
@@ -47,7 +52,7 @@ extension Trace {
     }
 
     /// Scaled dot-product attention of given Q (n x d_k), K (m x d_k), V (m x d_v).
-    private static func direct(_ c: DirectConfiguration) throws -> Trace {
+    private static func direct(_ c: DirectConfiguration, _ kernels: Kernels) throws -> Trace {
         guard c.K.cols == c.Q.cols else {
             throw AttentionError.invalid(
                 "Q is \(c.Q.shape) and K is \(c.K.shape): queries and keys need the same width d_k "
@@ -59,7 +64,8 @@ extension Trace {
                 + "(V needs \(c.K.rows) rows, it has \(c.V.rows))")
         }
         let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: c.Q.rows, keys: c.K.rows)
-        let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, scaling: c.scaling, blocked: blocked)
+        let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, scaling: c.scaling, blocked: blocked,
+                              kernels: kernels)
         return Trace(configuration: .direct(c), heads: [head], concat: nil, output: head.headOut,
                      blocked: blocked, fullyBlockedRows: blocked.fullyBlockedRows,
                      dK: c.Q.cols, dV: c.V.cols)
@@ -67,21 +73,22 @@ extension Trace {
 
     /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V` (without the division when `scaling` is
     /// off, the classic mistake the lessons demonstrate).
-    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask) throws -> HeadTrace {
-        let scores = try Q.multiplied(by: K.transposed, operation: "Q Kᵀ")   // n x m
+    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask,
+                       kernels: Kernels = .reference) throws -> HeadTrace {
+        let scores = try kernels.multiplyTransposed(Q, K, operation: "Q Kᵀ")  // n x m
         // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so
         // dividing by sqrt(d_k) keeps the scores near unit size and the softmax out of saturation.
         let scaled = scaling ? scores.scaled(by: 1 / Double(dK).squareRoot()) : scores   // n x m
         let masked = try scaled.maskedFill(blocked, with: -.infinity)          // n x m
         let weights = masked.softmaxRows                                       // n x m
-        let headOut = try weights.multiplied(by: V, operation: "weights V")    // n x d_v
+        let headOut = try kernels.multiply(weights, V, operation: "weights V") // n x d_v
         return HeadTrace(Q: Q, K: K, V: V, scores: scores, scaled: scaled, masked: masked,
                          weights: weights, headOut: headOut)
     }
 
     /// `X W + b`, with an error that names the projection.
-    private static func project(_ X: Matrix, _ W: Matrix, _ b: [Double]?, name: String) throws -> Matrix {
-        let product = try X.multiplied(by: W, operation: "\(name) = X W_\(name)")
+    private static func project(_ X: Matrix, _ W: Matrix, _ b: [Double]?, name: String, _ kernels: Kernels) throws -> Matrix {
+        let product = try kernels.multiply(X, W, operation: "\(name) = X W_\(name)")
         guard let b else { return product }
         return try product.addingRowVector(b, operation: "adding b_\(name) to \(name)")
     }

@@ -17,7 +17,7 @@ struct AttentionREPLCommand: ParsableCommand {
             the first error, printing `error: line N: ...` to standard error.
             """,
         version: "attention-repl 0.1.0",
-        subcommands: [ListLessons.self]
+        subcommands: [ListLessons.self, BenchCommand.self]
     )
 
     @Option(name: .long, help: ArgumentHelp("Run the commands in FILE without prompts ('-' for standard input).", valueName: "FILE"))

@@ -124,7 +124,9 @@ public struct Interpreter: Sendable {
         let configuration = try session.configuration()
         let trace: Trace
         do {
-            trace = try Trace.compute(configuration)
+            // The fast kernels give the same numbers (their sums run in the same order); they
+            // only pay for themselves on layers of real size.
+            trace = try Trace.compute(configuration, kernels: Self.isLarge(configuration) ? .fast : .reference)
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
         }
@@ -136,6 +138,14 @@ public struct Interpreter: Sendable {
                             hint: "scale the inputs down; the softmax itself is stable for any finite score")
         }
         return trace
+    }
+
+    /// At least about a million multiply-adds in the projections.
+    static func isLarge(_ configuration: AttentionConfiguration) -> Bool {
+        switch configuration {
+        case let .multiHead(c): return c.X.rows * c.X.cols * c.W_Q.cols >= 1 << 20
+        case let .direct(c): return c.Q.rows * c.Q.cols * c.K.rows >= 1 << 20
+        }
     }
 
     func presenter(_ session: Session) throws -> Presenter {

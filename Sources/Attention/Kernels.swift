@@ -1,0 +1,78 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How `Trace.compute` does its matrix products, where nearly all of its time goes. The
+/// stages themselves are written once (`Trace+Compute.swift`); this only chooses the product
+/// they call and whether the heads run one after another or side by side.
+///
+/// - `reference`: the readable product of `Matrix+Arithmetic.swift`, one head after another.
+///   This is what the teaching explains and what the fast path is tested against.
+/// - `fast`: the blocked SIMD product of `Matrix+FastProduct.swift`, with the large products
+///   split across `threads` and the heads (independent of one another) computed in parallel.
+///   Its sums are added in the same order, so both give the same numbers.
+public struct Kernels: Equatable, Sendable {
+    public enum Product: String, Equatable, Sendable {
+        case reference, fast
+    }
+
+    public let product: Product
+    /// Threads the work may use (1 for the reference).
+    public let threads: Int
+
+    public static let reference = Kernels(product: .reference, threads: 1)
+    /// The fast kernels on every core.
+    public static var fast: Kernels { fast(threads: processorCount) }
+
+    /// The fast kernels on at most `threads` threads (at least 1).
+    public static func fast(threads: Int) -> Kernels {
+        Kernels(product: .fast, threads: max(1, threads))
+    }
+
+    /// The cores this process may use.
+    public static var processorCount: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// `A B`.
+    func multiply(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
+        switch product {
+        case .reference: return try a.multiplied(by: b, operation: operation)
+        case .fast: return try a.fastMultiplied(by: b, operation: operation, threads: threads)
+        }
+    }
+
+    /// `A Bᵀ` (the scores `Q Kᵀ`).
+    func multiplyTransposed(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
+        switch product {
+        case .reference: return try a.multiplied(by: b.transposed, operation: operation)
+        case .fast: return try a.fastMultipliedByTransposed(b, operation: operation, threads: threads)
+        }
+    }
+
+    /// `[body(0), ..., body(count - 1)]`, for independent pieces of work such as the heads,
+    /// each about `multiplyAdds` multiply-adds. With more than one thread and pieces big enough
+    /// to pay for starting threads, the pieces run concurrently, each given single-threaded
+    /// kernels so that the threads are not oversubscribed. The first error (by index) is thrown.
+    func map<T: Sendable>(_ count: Int, multiplyAdds: Int, _ body: (Int, Kernels) throws -> T) throws -> [T] {
+        guard threads > 1, count > 1, multiplyAdds >= 1 << 14 else {
+            return try (0..<count).map { try body($0, self) }
+        }
+        let serial = Kernels(product: product, threads: 1)
+        var results = [Result<T, Error>?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot.
+            nonisolated(unsafe) let slots = buffer
+            withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: count) { i in
+                    slots[i] = Result { try body(i, serial) }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+}

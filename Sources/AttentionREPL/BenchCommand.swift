@@ -1,0 +1,235 @@
+import ArgumentParser
+import Attention
+import Foundation
+
+/// `attention-repl bench`: how long one full trace (every stage of every head, the
+/// concatenation and W_O) takes at the sizes that matter, with the arithmetic rate and the
+/// memory it needed. `bench/compare.py` runs it beside NumPy doing the same stages.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the full attention trace at the lesson, MiniLM and BERT-base sizes (or one size given).",
+        discussion: """
+            Each size runs until its median time per trace is stable (at least --min-time seconds and \
+            five samples, at most ten times that). GFLOP/s counts the FLOPs of `cost` (a multiply-add \
+            as two) over the median time. Peak memory is the process's maximum resident set so far \
+            (including the program itself, about 20 MiB), so run one size per process to see that size's peak.
+            """
+    )
+
+    @Option(help: "Tokens n (with --d-model and --heads: time this one size).")
+    var n: Int?
+
+    @Option(name: .customLong("d-model"), help: "Model width d_model.")
+    var dModel: Int?
+
+    @Option(help: "Number of heads h (d_k = d_model / h).")
+    var heads: Int?
+
+    @Option(help: "Threads for the fast kernels (default: every core).")
+    var threads: Int = Kernels.processorCount
+
+    @Option(help: "Which products to time: fast or reference.")
+    var kernels: Kernels.Product = .fast
+
+    @Option(name: .customLong("min-time"), help: "Seconds to spend on each size at least.")
+    var minTime: Double = 0.5
+
+    @Flag(help: "Print a JSON array, one object per size.")
+    var json = false
+
+    func validate() throws {
+        let given = [n, dModel, heads].compactMap { $0 }
+        guard given.isEmpty || given.count == 3 else {
+            throw ValidationError("give all of --n, --d-model and --heads, or none of them for the three standard sizes")
+        }
+        if let n, let dModel, let heads {
+            guard n >= 1, dModel >= 1, heads >= 1 else { throw ValidationError("--n, --d-model and --heads must be at least 1") }
+            guard dModel % heads == 0 else {
+                throw ValidationError("d_model = \(dModel) does not divide into \(heads) heads; choose a number of heads that divides it")
+            }
+            guard n <= 4096, dModel <= 4096, heads <= 1024 else {
+                throw ValidationError("tensors are limited to 4096 x 4096 values and layers to 1024 heads")
+            }
+        }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard minTime > 0, minTime <= 60 else { throw ValidationError("--min-time must be between 0 and 60 seconds") }
+    }
+
+    func run() throws {
+        let sizes: [BenchSize]
+        if let n, let dModel, let heads {
+            sizes = [BenchSize(name: "custom", n: n, dModel: dModel, heads: heads)]
+        } else {
+            sizes = BenchSize.standard
+        }
+        let chosen: Kernels = kernels == .fast ? .fast(threads: threads) : .reference
+        var results: [BenchResult] = []
+        for size in sizes {
+            let result = try Benchmark(size: size, kernels: chosen, minTime: minTime).run()
+            results.append(result)
+            if !json { print(result.line) }
+        }
+        if json { print(BenchResult.json(results)) }
+    }
+}
+
+extension Kernels.Product: ExpressibleByArgument {}
+
+/// One layer size to time.
+struct BenchSize {
+    let name: String
+    let n: Int
+    let dModel: Int
+    let heads: Int
+
+    static let standard = [
+        BenchSize(name: "lesson", n: 3, dModel: 4, heads: 2),
+        BenchSize(name: "MiniLM layer", n: 128, dModel: 384, heads: 12),
+        BenchSize(name: "BERT-base layer", n: 128, dModel: 768, heads: 12),
+    ]
+
+    var dK: Int { dModel / heads }
+
+    /// FLOPs of one trace, as the `cost` command counts them.
+    var flops: Int { LayerCost(n: n, dModel: dModel, heads: heads, dK: dK).flops }
+
+    /// A layer with normal random entries (weights scaled by 1/sqrt(d_model), as initialised
+    /// in practice, so the scores have the sizes a real layer sees), biases included.
+    func configuration() throws -> AttentionConfiguration {
+        var random = SeededRandom(seed: 2017)
+        func matrix(_ rows: Int, _ cols: Int, scale: Double) throws -> Matrix {
+            try Matrix(rows: rows, cols: cols, values: (0..<(rows * cols)).map { _ in random.normal() * scale })
+        }
+        func vector(_ count: Int) -> [Double] { (0..<count).map { _ in random.normal() * 0.1 } }
+        let w = 1 / Double(dModel).squareRoot()
+        return .multiHead(MultiHeadConfiguration(
+            X: try matrix(n, dModel, scale: 1), heads: heads,
+            W_Q: try matrix(dModel, dModel, scale: w), W_K: try matrix(dModel, dModel, scale: w),
+            W_V: try matrix(dModel, dModel, scale: w), W_O: try matrix(dModel, dModel, scale: w),
+            b_Q: vector(dModel), b_K: vector(dModel), b_V: vector(dModel), b_O: vector(dModel)))
+    }
+}
+
+/// Times traces of one size until the median settles.
+struct Benchmark {
+    let size: BenchSize
+    let kernels: Kernels
+    let minTime: Double
+
+    func run() throws -> BenchResult {
+        let configuration = try size.configuration()
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        // Warm up (page in the code and the buffers), then batch tiny traces so that each
+        // sample lasts at least 2 ms and the clock's resolution does not matter.
+        var checksum = try Trace.compute(configuration, kernels: kernels).output[0, 0]
+        let once = seconds(try clock.measure { checksum += try Trace.compute(configuration, kernels: kernels).output[0, 0] })
+        let batch = max(1, Int((0.002 / max(once, 1e-9)).rounded(.up)))
+
+        var samples: [Double] = []
+        let start = clock.now
+        while true {
+            let elapsed = seconds(try clock.measure {
+                for _ in 0..<batch { checksum += try Trace.compute(configuration, kernels: kernels).output[0, 0] }
+            })
+            samples.append(elapsed / Double(batch))
+            let spent = seconds(clock.now - start)
+            if spent >= 10 * minTime { break }
+            // Stable: at least five samples and minTime spent, and the median of the later half
+            // within 2% of the median of all.
+            if samples.count >= 5 && spent >= minTime {
+                let all = median(samples), later = median(Array(samples.suffix(samples.count / 2)))
+                if abs(later - all) <= 0.02 * all { break }
+            }
+        }
+        let seconds = median(samples)
+        return BenchResult(
+            size: size, kernels: kernels, seconds: seconds, minSeconds: samples.min() ?? seconds,
+            traces: samples.count * batch, samples: samples.count,
+            peakMemoryBytes: Self.peakMemoryBytes(), checksum: checksum)
+    }
+
+    /// The process's peak resident set: VmHWM from /proc/self/status where there is one.
+    /// getrusage's ru_maxrss is the fallback only, since Linux carries it across exec: a bench
+    /// started by a large parent (such as Python with NumPy loaded) would report the parent's.
+    static func peakMemoryBytes() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+            return kib * 1024
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Int(usage.ru_maxrss) * 1024
+    }
+
+    private func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}
+
+/// What one size measured, as a line of text or a JSON object.
+struct BenchResult: Encodable {
+    let name: String
+    let n: Int
+    let dModel: Int
+    let heads: Int
+    let dK: Int
+    let kernels: String
+    let threads: Int
+    /// Median seconds per trace.
+    let seconds: Double
+    let minSeconds: Double
+    let traces: Int
+    let samples: Int
+    /// FLOPs of one trace (`LayerCost`).
+    let flops: Int
+    let gflops: Double
+    /// The process's peak resident set size so far (VmHWM), after this size.
+    let peakMemoryBytes: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, n, dModel = "d_model", heads, dK = "d_k", kernels, threads, seconds
+        case minSeconds = "min_seconds", traces, samples, flops, gflops, peakMemoryBytes = "peak_memory_bytes"
+    }
+
+    init(size: BenchSize, kernels: Kernels, seconds: Double, minSeconds: Double, traces: Int, samples: Int,
+         peakMemoryBytes: Int, checksum: Double) {
+        name = size.name
+        n = size.n
+        dModel = size.dModel
+        heads = size.heads
+        dK = size.dK
+        self.kernels = kernels.product.rawValue
+        threads = kernels.threads
+        self.seconds = seconds
+        self.minSeconds = minSeconds
+        self.traces = traces
+        self.samples = samples
+        flops = size.flops
+        gflops = Double(size.flops) / seconds / 1e9
+        self.peakMemoryBytes = peakMemoryBytes
+        _ = checksum   // the traces' outputs were used, so none could be skipped
+    }
+
+    var line: String {
+        let time = seconds >= 1e-3 ? String(format: "%.3f ms", seconds * 1e3) : String(format: "%.2f µs", seconds * 1e6)
+        return "\(name): n \(n), d_model \(dModel), \(heads) heads (d_k \(dK)): \(time) per trace "
+            + "(median of \(samples) samples, \(traces) traces), "
+            + String(format: "%.2f GFLOP/s (%.1f MFLOP a trace), ", gflops, Double(flops) / 1e6)
+            + String(format: "peak memory %.1f MiB", Double(peakMemoryBytes) / 1_048_576)
+            + " [\(kernels), \(threads) thread\(threads == 1 ? "" : "s")]"
+    }
+
+    static func json(_ results: [BenchResult]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(results) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
