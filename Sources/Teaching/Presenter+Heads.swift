@@ -12,31 +12,29 @@ extension Presenter {
     /// per head), blocked pairs marked.
     public func heatmap(_ stage: Stage, head: Int?) -> String {
         let heads = stage.isPerHead ? (head.map { [$0] } ?? Array(0..<headCount)) : [0]
-        let panels = heads.map { i in
-            Heatmap.Panel(title: stage.isPerHead && !direct ? "\(stage.rawValue) · \(headTitle(i))" : stage.rawValue,
-                          matrix: trace.tensor(stage, head: i)!,
-                          blocked: [.masked, .weights].contains(stage) ? trace.blocked : nil)
-        }
-        let queriesByKeys = [.scores, .scaled, .masked, .weights].contains(stage)
-        let columns = queriesByKeys ? labels.keys : Labels.features(panels[0].matrix.cols)
-        let rows = stage == .K || stage == .V ? labels.keys : labels.queries
-        let map = Heatmap(panels: panels, rowLabels: rows, columnLabels: columns,
-                          range: Heatmap.range(of: panels, isWeights: stage == .weights))
-        return map.render(style: style, format: format, width: width)
+        return heatmapModel(stage, heads: heads) { "\(stage.rawValue) · \(headTitle($0))" }
+            .render(style: style, format: format, width: width)
     }
 
-    /// The same panels as an SVG picture.
+    /// The same panels, every head, as an SVG picture.
     public func svg(_ stage: Stage) -> String {
-        let panels = (stage.isPerHead ? Array(0..<headCount) : [0]).map { i in
-            Heatmap.Panel(title: stage.isPerHead && !direct ? headTitle(i) : stage.rawValue,
+        let model = heatmapModel(stage, heads: stage.isPerHead ? Array(0..<headCount) : [0]) { headTitle($0) }
+        return SVGHeatmap.render(model, title: "\(stage.rawValue) (\(trace.n) x \(model.panels[0].matrix.cols) per panel)",
+                                 format: format)
+    }
+
+    /// The panels of `stage` for `heads`, with token labels and the scale every picture uses
+    /// (0 to 1 for weights, the finite range otherwise).
+    private func heatmapModel(_ stage: Stage, heads: [Int], title: (Int) -> String) -> Heatmap {
+        let panels = heads.map { i in
+            Heatmap.Panel(title: stage.isPerHead && !direct ? title(i) : stage.rawValue,
                           matrix: trace.tensor(stage, head: i)!,
                           blocked: [.masked, .weights].contains(stage) ? trace.blocked : nil)
         }
         let queriesByKeys = [.scores, .scaled, .masked, .weights].contains(stage)
-        let map = Heatmap(panels: panels, rowLabels: stage == .K || stage == .V ? labels.keys : labels.queries,
-                          columnLabels: queriesByKeys ? labels.keys : Labels.features(panels[0].matrix.cols),
-                          range: Heatmap.range(of: panels, isWeights: stage == .weights))
-        return SVGHeatmap.render(map, title: "\(stage.rawValue) (\(trace.n) x \(panels[0].matrix.cols) per panel)", format: format)
+        return Heatmap(panels: panels, rowLabels: stage == .K || stage == .V ? labels.keys : labels.queries,
+                       columnLabels: queriesByKeys ? labels.keys : Labels.features(panels[0].matrix.cols),
+                       range: Heatmap.range(of: panels, isWeights: stage == .weights))
     }
 
     /// `attends [ROW]`: where each head puts the weight of one query, strongest first.

@@ -23,9 +23,6 @@ public struct Presenter: Sendable {
     var direct: Bool { trace.isDirect }
     var headCount: Int { trace.heads.count }
 
-    /// "head 2" for 0-based head 1, or nothing in direct mode (there is only one head).
-    func headName(_ head: Int) -> String { direct ? "" : "head \(head + 1)" }
-
     /// The table of one stage for one head (0-based).
     public func table(_ stage: Stage, head: Int = 0) -> String {
         guard let matrix = trace.tensor(stage, head: head) else { return "" }
@@ -52,19 +49,6 @@ public struct Presenter: Sendable {
         guard stage.isPerHead else { return table(stage) }
         let heads = head.map { [$0] } ?? Array(0..<headCount)
         return heads.map { table(stage, head: $0) }.joined(separator: "\n\n")
-    }
-
-    /// A parameter or any other named matrix, with feature indices on both axes.
-    public func matrixTable(_ name: String, _ matrix: Matrix, rowOffset: Int = 0, columnOffset: Int = 0) -> String {
-        TensorTable(title: name, matrix: matrix,
-                    rowLabels: Labels.features(matrix.rows, offset: rowOffset),
-                    columnLabels: Labels.features(matrix.cols, offset: columnOffset))
-            .render(format: format, style: style, width: width)
-    }
-
-    /// A bias or other vector as a single row.
-    public func vectorTable(_ name: String, _ vector: [Double]) -> String {
-        TensorTable(title: name, vector: vector).render(format: format, style: style, width: width)
     }
 
     /// The mask as the learner sees it: `x` where a query may not look at a key.
