@@ -115,6 +115,10 @@ public enum CommandParser {
         case "restore": return .restore
         case "heatmap":
             var stage = "weights"
+            if words.peek?.text == "all" {
+                _ = words.next()
+                return .heatmap(stage: stage, head: nil)
+            }
             if let word = words.peek, word.text != "head" {
                 _ = words.next()
                 guard Stage(rawValue: word.text) != nil else {
@@ -122,6 +126,7 @@ public enum CommandParser {
                 }
                 stage = word.text
             }
+            if words.peek?.text == "all" { _ = words.next() }
             guard words.peek?.text == "head" else { return .heatmap(stage: stage, head: nil) }
             _ = words.next()
             let which = try words.require("a head number or 'all', e.g. heatmap weights head 2")
@@ -158,7 +163,7 @@ public enum CommandParser {
             guard let gate = Double(value.text), (0...1).contains(gate) else {
                 throw UserError("the gate must be a number from 0 to 1, not '\(value.text)'", column: value.column)
             }
-            return .gate(head: number, value: gate)
+            return .gate(head: number, value: gate + 0)   // + 0 turns -0 into 0
         case "cost":
             var overrides: [String: Int] = [:]
             while let key = words.next() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which files commands may read and write. `anywhere` for the learner; `confined` keeps a
 /// fuzzer (or any untrusted script) inside one folder: relative paths only, no `..`.
 public enum FileAccess: Equatable, Sendable {
@@ -8,7 +10,7 @@ public enum FileAccess: Equatable, Sendable {
     func resolve(_ path: String) throws -> String {
         switch self {
         case .anywhere:
-            return path
+            return (path as NSString).expandingTildeInPath
         case let .confined(folder):
             guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."), !path.isEmpty else {
                 throw UserError("'\(path)' is outside the folder this session may use", hint: "use a plain relative name")

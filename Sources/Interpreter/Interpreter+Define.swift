@@ -31,6 +31,13 @@ extension Interpreter {
         return ([shown] + notes + computeNote(session)).joined(separator: "\n")
     }
 
+    /// X in layer mode, or Q, K, V in direct mode: an input the learner defined, available
+    /// (to show, export and check) before the whole layer can be computed.
+    func definedInput(_ name: String, _ session: Session) -> Matrix? {
+        let inputs = session.direct ? Session.directInputs : ["X"]
+        return inputs.contains(name) ? session.matrices[name] : nil
+    }
+
     /// A table of a defined input, with token labels on the rows of X, Q, K and V.
     func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
         let tokenRows = ["X", "Q", "K", "V"].contains(name)
@@ -61,7 +68,8 @@ extension Interpreter {
     private func defineBlock(_ name: String, head: Int, array: NDArray, in session: inout Session) throws {
         let block = try matrix(array, name: "\(name) head \(head)")
         guard head <= session.heads else {
-            throw UserError("there are \(session.heads) heads, so head \(head) does not exist", hint: "set `heads \(head)` first")
+            throw UserError("there \(session.heads == 1 ? "is 1 head" : "are \(session.heads) heads"), so head \(head) does not exist",
+                            hint: "set `heads \(head)` first")
         }
         guard let X = session.matrices["X"] else {
             throw UserError("define X first: the block's size depends on d_model")
@@ -107,6 +115,9 @@ extension Interpreter {
             let values = (0..<(rows * (cols ?? 1))).map { _ in
                 distribution == .normal ? scale * generator.normal() : scale * (2 * generator.unit() - 1)
             }
+            guard values.allSatisfy(\.isFinite) else {
+                throw UserError("scale \(scale) makes some values overflow to infinity", hint: "choose a smaller scale")
+            }
             return try NDArray(shape: cols.map { [rows, $0] } ?? [rows], values: values)
         case let .identity(n):
             try checkSize(n, n)
@@ -145,6 +156,12 @@ extension Interpreter {
         guard let words else { return describeTokens(session) }
         session.tokens = words
         var text = "tokens: " + words.joined(separator: " ")
+        if Set(words).count < words.count {
+            text += "\n" + style.dim("note: some tokens repeat; `why` and checks that name a token use its first row (use row numbers for the others)")
+        }
+        if words.contains(where: { Int($0) != nil }) {
+            text += "\n" + style.dim("note: a token that is a number is read as a row number in `why` and `attends`")
+        }
         let rows = (session.direct ? session.matrices["Q"] : session.matrices["X"])?.rows
         if let rows, rows != words.count {
             text += "\n" + style.dim("note: \(words.count) tokens but \(session.direct ? "Q" : "X") has \(rows) rows; tables use t0, t1, ... until they match")
@@ -164,6 +181,11 @@ extension Interpreter {
         }
         session.heads = count
         var text = "heads = \(count)"
+        let dropped = session.gates.keys.filter { $0 >= count }.sorted()
+        if !dropped.isEmpty {
+            for head in dropped { session.gates[head] = nil }
+            text += "\nhead " + dropped.map { String($0 + 1) }.joined(separator: ", ") + " no longer exists: its pruning or gate is cleared"
+        }
         if let X = session.matrices["X"], session.dK == nil, X.cols % count == 0 {
             text += ", so d_k = d_model / h = \(X.cols) / \(count) = \(X.cols / count)"
         }
@@ -179,6 +201,10 @@ extension Interpreter {
             return (["d_k = d_model / h (automatic)"] + computeNote(session)).joined(separator: "\n")
         case let .value(value):
             guard value <= 4096 else { throw UserError("d_k = \(value) is larger than the 4096 allowed") }
+            guard !session.direct else {
+                throw UserError("in direct mode d_k is the width of Q and K (here \(session.matrices["Q"]?.cols ?? 0))",
+                                hint: "define Q and K with the width you want")
+            }
             session.dK = value
             return (["d_k = \(value)"] + computeNote(session)).joined(separator: "\n")
         }

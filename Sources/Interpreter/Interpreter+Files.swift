@@ -38,12 +38,20 @@ extension Interpreter {
     func exportedArray(_ name: String, head: Int?, session: Session) throws -> NDArray {
         if let parameter = Parameter(rawValue: name) {
             if parameter.isBias {
-                guard let bias = session.biases[name] else { throw UserError("\(name) is not set (it is zero)") }
-                return NDArray(vector: bias)
+                if let bias = session.biases[name] { return NDArray(vector: bias) }
+                // An unset bias is zero: write zeros of the length the layer gives it.
+                guard case let .multiHead(c) = try? session.configuration(), let trace = try? trace(session) else {
+                    throw UserError("\(name) is not set, and its length is not known until the layer can be computed")
+                }
+                let length = name == "b_O" ? c.W_O.cols : name == "b_V" ? trace.heads.count * trace.dV : trace.heads.count * trace.dK
+                return NDArray(vector: Array(repeating: 0, count: length))
             }
             guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
             let block = try head.map { try parameterBlock(parameter, head: $0, session: session).0 } ?? matrix
             return try NDArray(shape: [block.rows, block.cols], values: block.values)
+        }
+        if head == nil, let input = definedInput(name, session), (try? trace(session)) == nil {
+            return try NDArray(shape: [input.rows, input.cols], values: input.values)
         }
         let trace = try trace(session)
         if name == "mask" {

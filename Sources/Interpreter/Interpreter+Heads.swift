@@ -37,8 +37,8 @@ extension Interpreter {
     }
 
     func importance(_ session: Session) throws -> String {
-        ImportanceReport.render(try measureHeads(session), gates: { session.gates[$0] ?? 1 },
-                                style: style, format: NumberFormat(decimals: session.precision))
+        Prose.wrap(ImportanceReport.render(try measureHeads(session), gates: { session.gates[$0] ?? 1 },
+                                           style: style, format: NumberFormat(decimals: session.precision)), width: width)
     }
 
     func prune(_ what: Prune, in session: inout Session) throws -> String {
@@ -113,6 +113,9 @@ extension Interpreter {
     }
 
     func compare(_ session: Session) throws -> String {
+        guard !session.direct else {
+            throw UserError("direct mode has a single head and no W_O: nothing can be pruned, so there is nothing to compare")
+        }
         let pruned = try trace(session)
         var whole = session
         whole.gates = [:]

@@ -10,8 +10,7 @@ extension Interpreter {
             return try showParameter(parameter, head: head, session: session)
         }
         // X, Q, K, V in the mode where they are inputs can be shown even before a trace exists.
-        if head == nil, let matrix = session.matrices[name], (name == "X") != session.direct,
-           (try? trace(session)) == nil {
+        if head == nil, let matrix = definedInput(name, session), (try? trace(session)) == nil {
             return table(name, matrix, session)
         }
         guard let stage = Stage(rawValue: name) else { throw UserError("cannot show '\(name)'") }
@@ -81,7 +80,8 @@ extension Interpreter {
         switch index {
         case let .number(value):
             guard (0..<count).contains(value) else {
-                throw UserError("\(what) \(value) is outside \(stage), which has \(count) \(what)s (0 to \(count - 1))")
+                let plural = what == "query" ? "queries" : what + "s"
+                throw UserError("\(what) \(value) is outside \(stage), which has \(count) \(count == 1 ? what : plural) (0 to \(count - 1))")
             }
             return value
         case let .label(label):
@@ -118,20 +118,23 @@ extension Interpreter {
                 lines.append("")
                 lines.append(style.strong(group.rawValue))
                 for verb in Verb.all where verb.group == group {
-                    lines.append("  " + verb.usage.padded(to: 30) + "  " + verb.summary)
+                    // Usage and summary side by side when they fit, else the summary below.
+                    let line = "  " + verb.usage.padded(to: 30) + "  " + verb.summary
+                    lines.append(line.count <= width ? line : "  " + verb.usage + "\n" + Prose.wrap("      " + verb.summary, width: width))
                 }
             }
             lines.append("")
             lines.append("Limits: tensors up to 4096 x 4096 values, up to 1024 heads.")
             return lines.joined(separator: "\n")
         }
-        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "="].contains(verb) ? "NAME =" : verb
+        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "=", "random", "identity", "zeros"].contains(verb)
+            ? "NAME =" : verb
         guard let found = Verb.named(key) else {
             var message = "no command '\(verb)'"
             if let suggestion = Suggestion.didYouMean(verb, among: Verb.names) { message += ": \(suggestion)" }
             throw UserError(message, hint: "type `help` for the list")
         }
-        return ([style.strong(found.usage), found.summary] + (found.details.isEmpty ? [] : [found.details]))
-            .joined(separator: "\n")
+        return Prose.wrap(([style.strong(found.usage), found.summary] + (found.details.isEmpty ? [] : [found.details]))
+            .joined(separator: "\n"), width: width)
     }
 }

@@ -34,9 +34,13 @@ extension Interpreter {
         var rebuilt = Interpreter(loadExample: false)
         rebuilt.files = files
         for (line, command) in try SessionFile.commands(in: text, path: path) {
-            // A session file holds definitions and settings only.
-            if let parsed = try? CommandParser.parse(command), case .load = parsed {
-                throw UserError("\(path) line \(line): a session file cannot load another file")
+            // A session file holds definitions and settings only: nothing that reads or writes
+            // other files, starts a lesson or leaves.
+            switch try? CommandParser.parse(command) {
+            case .load?, .save?, .restore?, .importTensor?, .export?, .lesson?, .quit?:
+                throw UserError("\(path) line \(line): '\(command)' does not belong in a session file",
+                                hint: "a session file holds definitions and settings; the session was not changed")
+            default: break
             }
             do {
                 _ = try rebuilt.execute(command)

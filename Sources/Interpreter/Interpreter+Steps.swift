@@ -57,7 +57,7 @@ extension Interpreter {
         let steps = Step.all(direct: session.direct)
         let list = steps.map { $0 == session.cursor ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " -> ")
         guard let cursor = session.cursor, let index = steps.firstIndex(of: cursor) else {
-            return "Not started. Stages: \(list)\nType `step` to see the first (\(steps[0].rawValue): \(steps[0].summary))."
+            return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(steps[0].rawValue): \(steps[0].summary)).", width: width)
         }
         var text = "Stage \(index + 1) of \(steps.count): \(cursor.rawValue) (\(cursor.summary)).\n\(list)"
         if index + 1 < steps.count {
@@ -65,6 +65,6 @@ extension Interpreter {
         } else {
             text += "\nThis is the last stage."
         }
-        return text
+        return Prose.wrap(text, width: width)
     }
 }

@@ -11,6 +11,11 @@ public struct NumberFormat: Sendable {
         if value.isNaN { return "NaN" }
         if value == .infinity { return "inf" }
         if value == -.infinity { return "-inf" }
+        // Fixed decimals read best for the sizes attention works with; values of ten million
+        // or more are written in scientific notation so a table cell stays readable.
+        if abs(value) >= 1e7 {
+            return String(format: "%.\(max(decimals, 1))e", value)
+        }
         let text = String(format: "%.\(decimals)f", value)
         // Rounding a tiny negative number gives "-0.000": the sign would only confuse.
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {

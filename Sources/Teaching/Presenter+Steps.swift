@@ -100,7 +100,7 @@ extension Presenter {
                 text += "With d_k = d_model / h = \(dModel) / \(h) = \(trace.dK), the \(h) heads together cost about as much as one full-width head, "
                     + "but each looks at the tokens in its own smaller subspace, so each can pick up a different relationship."
             } else {
-                text += "d_k = \(trace.dK) is set explicitly (d_model / h would be \(Double(dModel) / Double(h))): "
+                text += "d_k = \(trace.dK) is set explicitly (d_model / h would be \(f.string(Double(dModel) / Double(h)))): "
                     + "the heads together are \(trace.dK * h) wide instead of d_model = \(dModel)."
             }
             return text
@@ -159,9 +159,16 @@ extension Presenter {
         case .concat:
             let dV = trace.dV
             let blocks = (0..<headCount).map { "\($0 * dV)-\(($0 + 1) * dV - 1) from head \($0 + 1)" }
+            if headCount == 1 {
+                return "With a single head there is nothing to place side by side: concat is head_1 itself (\(trace.n) x \(dV))."
+                    + (trace.gate(0) == 1 ? "" : " Its gate \(format.string(trace.gate(0))) scales it first.")
+            }
+            let gates = (0..<headCount).filter { trace.gate($0) != 1 }
+                .map { trace.gate($0) == 0 ? "head \($0 + 1) is pruned (zeros)" : "head \($0 + 1) is scaled by its gate \(format.string(trace.gate($0)))" }
             return "The \(headCount) head outputs (\(trace.n) x \(dV) each) are placed side by side: columns "
                 + blocks.prefix(4).joined(separator: ", ") + (headCount > 4 ? ", ..." : "") + ". "
                 + "Nothing is combined yet: every column still comes from a single head."
+                + (gates.isEmpty ? "" : " Here " + gates.joined(separator: ", ") + ".")
         case .output:
             guard case let .multiHead(c) = trace.configuration, let concat = trace.concat else { return "" }
             if (0..<headCount).allSatisfy({ trace.gate($0) == 0 }) {
@@ -175,9 +182,14 @@ extension Presenter {
             }
             let column = c.W_O.column(0)
             let bias = c.b_O.map { " + b_O[0] \(f.string($0[0]))" } ?? ""
+            let value = f.string(zip(concat.row(q), column).reduce(0) { $0 + $1.0 * $1.1 } + (c.b_O?[0] ?? 0))
+            guard headCount > 1 else {
+                return "W_O maps the head's output back to d_model features: output[\(labels.queries[q])][0] = concat row "
+                    + "\(labels.query(q)) · W_O column 0\(bias) = \(value). With several heads, this is also where their findings are combined."
+                    + blockedRowsNote()
+            }
             return "W_O mixes what the heads found: output[\(labels.queries[q])][0] = concat row \(labels.query(q)) · W_O column 0\(bias) = "
-                + "\(f.string(zip(concat.row(q), column).reduce(0) { $0 + $1.0 * $1.1 } + (c.b_O?[0] ?? 0))), "
-                + "a sum over the columns of every head. Leaving W_O out is a classic mistake: each output feature "
+                + "\(value), a sum over the columns of every head. Leaving W_O out is a classic mistake: each output feature "
                 + "would then come from one head only, and the heads' findings would never be combined."
                 + blockedRowsNote()
         }

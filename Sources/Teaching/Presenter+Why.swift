@@ -59,10 +59,14 @@ extension Presenter {
                        products: products, bias: nil)
         case .concat:
             let source = col / trace.dV, inner = col % trace.dV
-            return CellArithmetic(value: value, terms: [value], text: """
-                \(cellName) = head_out[\(labels.queries[row])][\(inner)] of head \(source + 1)
-                  = \(f.string(value))    (columns \(source * trace.dV)-\((source + 1) * trace.dV - 1) hold head \(source + 1))
-                """)
+            let headOut = trace.heads[source].headOut[row, inner], gate = trace.gate(source)
+            let columns = "(columns \(source * trace.dV)-\((source + 1) * trace.dV - 1) hold head \(source + 1))"
+            let from = "head_out[\(labels.queries[row])][\(inner)] of head \(source + 1)"
+            let text = gate == 1
+                ? "\(cellName) = \(from)\n  = \(f.string(value))    \(columns)"
+                : "\(cellName) = gate × \(from)\n  = \(f.string(gate)) × \(f.string(headOut))\n  = \(f.string(value))    \(columns)"
+                    + (gate == 0 ? "\nHead \(source + 1) is pruned: its output enters the concatenation as zeros." : "")
+            return CellArithmetic(value: value, terms: [value], text: text)
         case .output:
             guard case let .multiHead(c) = trace.configuration, let concat = trace.concat else {
                 return given(cellName, value, "in direct mode the output is head_out")
@@ -103,10 +107,18 @@ extension Presenter {
         let text = """
             \(cellName) = \(formula)
               = \(factors.joined(separator: " + "))
-              = \(addends.joined(separator: " + "))
+              = \(Self.signedSum(addends))
               = \(f.string(value))
             """
         return CellArithmetic(value: value, terms: terms, text: text)
+    }
+
+    /// "0.1 + -0.2 + 0.3" written as "0.1 − 0.2 + 0.3".
+    static func signedSum(_ terms: [String]) -> String {
+        terms.enumerated().map { index, term in
+            guard index > 0 else { return term }
+            return term.hasPrefix("-") ? "− " + term.dropFirst() : "+ " + term
+        }.joined(separator: " ")
     }
 
     /// A softmax weight: exp of the cell's masked score (minus the row maximum, for stability)

@@ -19,7 +19,38 @@ public enum CheckParser {
         let expected = right.joined(separator: " ")
         guard !expected.isEmpty else { throw UserError("nothing to compare with after '\(comparison.rawValue)'") }
         let quantity = try parseQuantity(words)
+        try validate(quantity, comparison: comparison, expected: expected)
         return Check(quantity: quantity, comparison: comparison, expected: expected, tolerance: tolerance, text: text)
+    }
+
+    /// Catches a mistyped stage or an expected value of the wrong kind when the lesson is
+    /// read, not when the learner reaches the check.
+    private static func validate(_ quantity: Check.Quantity, comparison: Check.Comparison, expected: String) throws {
+        let stage: String
+        switch quantity {
+        case let .cell(name, _, _, _): stage = name
+        case let .statistic(_, name, _, _, _): stage = name
+        case let .shape(name): stage = name
+        case .cost: stage = ""
+        }
+        let names = CommandParser.showable.filter { $0 != "tokens" }
+        if !stage.isEmpty, !names.contains(stage) {
+            var message = "there is no stage '\(stage)'"
+            if let suggestion = Suggestion.didYouMean(stage, among: names) { message += ": \(suggestion)" }
+            throw UserError(message)
+        }
+        switch quantity {
+        case .shape:
+            guard comparison == .equal, expected.replacingOccurrences(of: " ", with: "").split(separator: "x").count == 2 else {
+                throw UserError("a shape is compared with '=' and written R x C, e.g. shape concat = 3 x 4")
+            }
+        case _ where quantity.isArgument:
+            guard comparison == .equal else { throw UserError("argmax and argmin are compared with '='") }
+        default:
+            guard Double(expected) != nil || expected.lowercased() == "nan" else {
+                throw UserError("'\(expected)' is not a number (anything after the value other than '+- TOLERANCE' is not allowed)")
+            }
+        }
     }
 
     private static func parseQuantity(_ words: [String]) throws -> Check.Quantity {

@@ -98,7 +98,7 @@ extension Interpreter {
             return matrix
         }
         // Inputs can be checked before the layer is complete.
-        if let input = session.matrices[name], (name == "X") != session.direct { return input }
+        if let input = definedInput(name, session) { return input }
         let trace = try trace(session)
         if name == "mask" { return trace.blocked.asMatrix }
         guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage, head: try headIndex(head, trace) ?? 0) else {
@@ -109,14 +109,21 @@ extension Interpreter {
 
     /// The session's layer sizes with any of them overridden (`n`, `d_model`, `heads`, `dk`).
     func layerCost(_ overrides: [String: Int]) throws -> LayerCost {
-        let X = session.matrices["X"]
+        guard !session.direct || (overrides["n"] != nil && overrides["d_model"] != nil) else {
+            throw UserError("direct mode has no projections or W_O to count", hint: "give the sizes: cost n 128 d_model 512 heads 8")
+        }
+        let X = session.direct ? nil : session.matrices["X"]
         let heads = overrides["heads"] ?? session.heads
         let dModel = overrides["d_model"] ?? X?.cols ?? 0
         let n = overrides["n"] ?? X?.rows ?? 0
         guard dModel > 0, n > 0 else {
             throw UserError("no layer to measure: define X or give n and d_model, e.g. cost n 128 d_model 512 heads 8")
         }
-        let dK = overrides["dk"] ?? (overrides["heads"] == nil && overrides["d_model"] == nil ? session.dK : nil) ?? dModel / heads
+        let explicit = overrides["dk"] ?? (overrides["heads"] == nil && overrides["d_model"] == nil ? session.dK : nil)
+        guard explicit != nil || dModel % heads == 0 else {
+            throw UserError("d_model = \(dModel) does not divide into \(heads) heads", hint: "give d_k too, e.g. cost ... dk \(max(1, dModel / heads))")
+        }
+        let dK = explicit ?? dModel / heads
         guard dK >= 1 else { throw UserError("d_k = d_model / h is 0: give dk, or fewer heads") }
         // Counted in Double first: a layer too large for 64-bit counts is refused, not wrapped.
         let (N, D, H, K) = (Double(n), Double(dModel), Double(heads), Double(dK))

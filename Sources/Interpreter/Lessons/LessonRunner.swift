@@ -73,7 +73,7 @@ public struct LessonRunner {
                 case let .question(question):
                     guard interactive else { continue }
                     let answer = conversation.ask(question.prompt) ?? ""
-                    let right = question.answers.contains { $0.lowercased() == answer.trimmingCharacters(in: .whitespaces).lowercased() }
+                    let right = question.answers.contains { Self.normalized($0) == Self.normalized(answer) }
                     var feedback = right ? style.strong("Right.") : style.strong("Not quite:") + " the answer is \(question.answers[0])."
                     if let explanation = question.explanation { feedback += " " + explanation }
                     conversation.say(Prose.wrap(feedback, width: width))
@@ -99,6 +99,14 @@ public struct LessonRunner {
                              + "The session is yours to explore; `lessons` lists the others.")
             return .finished(checks: checks)
         }
+    }
+}
+
+extension LessonRunner {
+    /// An answer as compared: lower case, without spaces or brackets, so "[5, 5]", "5,5" and
+    /// "5, 5" are the same answer.
+    public static func normalized(_ answer: String) -> String {
+        answer.lowercased().filter { !" \t[]()".contains($0) }
     }
 }
 

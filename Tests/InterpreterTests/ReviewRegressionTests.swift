@@ -1,0 +1,110 @@
+import Attention
+import Foundation
+import Interpreter
+import Teaching
+import Testing
+
+/// Problems a review found, each pinned so it stays fixed.
+@Suite("Review regressions")
+struct ReviewRegressionTests {
+    func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attention-review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func whyConcatShowsTheGate() throws {
+        var repl = Interpreter()
+        _ = try repl.execute("gate head 1 0.5")
+        // head_out[sat][0] of head 1 is -0.174 (see the example); gated by 0.5: -0.087.
+        let text = try repl.execute("why concat sat 0").text
+        #expect(text.contains("gate × head_out[sat][0] of head 1") && text.contains("0.500 × -0.174") && text.contains("-0.087"))
+        _ = try repl.execute("prune head 2")
+        #expect(try repl.execute("why concat sat 3").text.contains("Head 2 is pruned"))
+    }
+
+    /// Any state reachable by commands survives save and load: here, a gate on a head that
+    /// a later `heads` removed.
+    @Test func reducingHeadsClearsTheirGatesSoSavesLoad() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var repl = Interpreter()
+        _ = try repl.execute("prune head 2")
+        #expect(try repl.execute("heads 1").text.contains("head 2 no longer exists"))
+        #expect(repl.session.gates.isEmpty)
+        _ = try repl.execute("save \(dir.path)/s.txt")
+        var loaded = Interpreter()
+        _ = try loaded.execute("load \(dir.path)/s.txt")
+        #expect(loaded.session == repl.session)
+    }
+
+    @Test func inputsAndUnsetBiasesExport() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var repl = Interpreter()
+        _ = try repl.execute("X = [[1, 2], [3, 4]]")   // the 4 x 4 weights no longer fit
+        _ = try repl.execute("export X \(dir.path)/x.json")
+        #expect(try String(contentsOf: dir.appendingPathComponent("x.json"), encoding: .utf8).contains("3.0"))
+        var example = Interpreter()
+        _ = try example.execute("export b_O \(dir.path)/b.json")
+        let zeros = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("b.json"))) as? [Double]
+        #expect(zeros == [0, 0, 0, 0])
+    }
+
+    @Test func documentedFormsParse() throws {
+        var repl = Interpreter()
+        #expect(try repl.execute("heatmap all").text.contains("weights · head 2"))
+        #expect(try repl.execute("heatmap scores all").text.contains("scores · head 2"))
+        #expect(try repl.execute("help random").text.contains("random RxC"))
+    }
+
+    @Test func badValuesAndModesAreRefused() throws {
+        var repl = Interpreter()
+        let overflow = #expect(throws: UserError.self) { try repl.execute("W_Q = random 4x4 scale 1e308") }
+        #expect(overflow?.message.contains("overflow") == true)
+        #expect(throws: UserError.self) { try repl.execute("cost heads 3") }
+        _ = try repl.execute("Q = [[1, 0]]")
+        _ = try repl.execute("K = [[1, 0]]")
+        _ = try repl.execute("V = [[1, 0]]")
+        #expect(throws: UserError.self) { try repl.execute("compare") }
+        #expect(throws: UserError.self) { try repl.execute("dk 4") }
+        #expect(throws: UserError.self) { try repl.execute("cost") }
+        #expect(try repl.execute("cost n 4 d_model 8 heads 2").text.contains("total"))
+    }
+
+    @Test func sessionFilesHoldOnlyDefinitions() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var repl = Interpreter()
+        _ = try repl.execute("save \(dir.path)/s.txt")
+        var text = try String(contentsOf: dir.appendingPathComponent("s.txt"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "heads 2", with: "quit")
+        try text.write(to: dir.appendingPathComponent("q.txt"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: UserError.self) { try repl.execute("load \(dir.path)/q.txt") }
+        #expect(error?.message.contains("does not belong in a session file") == true)
+    }
+
+    @Test func lessonChecksAreValidatedWhenRead() {
+        for (check, problem) in [("wieghts[sat][cat] = 0.5", "did you mean 'weights'"),
+                                 ("max weights[*][cat] < 0.5 head 1", "is not a number"),
+                                 ("shape concat < 3 x 4", "shape")] {
+            let text = "title: t\nsummary: s\ncheck: \(check)"
+            do {
+                _ = try LessonParser.parse(text, name: "x", path: "x.lesson")
+                Issue.record("'\(check)' should be refused when the lesson is read")
+            } catch {
+                #expect("\(error)".contains("x.lesson line 3") && "\(error)".contains(problem), "\(error)")
+            }
+        }
+    }
+
+    @Test func answersIgnoreSpacesAndBrackets() {
+        #expect(LessonRunner.normalized("[5, 5]") == LessonRunner.normalized("5,5"))
+        #expect(LessonRunner.normalized(" Cat ") == "cat")
+    }
+
+    @Test func hugeNumbersStayReadable() {
+        #expect(NumberFormat(decimals: 3).string(1e308) == "1.000e+308")
+        #expect(NumberFormat(decimals: 3).string(123.4567) == "123.457")
+    }
+}
