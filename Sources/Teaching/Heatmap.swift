@@ -89,10 +89,7 @@ public struct Heatmap: Sendable {
         if value.isNaN { return " " + String(repeating: " ", count: width - 2) + "?" }
         let t = level(value)
         if style.colour {
-            // The 24 greys of the 256-colour palette, light (255) to dark (232), then deep blue
-            // for the top of the scale so the strongest cells stand out.
-            let code = t > 0.9 ? 19 : 255 - Int((t * 22).rounded())
-            return " \u{1B}[48;5;\(code)m\(pad)\u{1B}[0m"
+            return " \u{1B}[48;5;\(colourCode(t))m\(pad)\u{1B}[0m"
         }
         let index = Int((t * Double(Self.ramp.count - 1)).rounded())
         return " " + String(repeating: Self.ramp[index], count: width - 1)
@@ -102,14 +99,44 @@ public struct Heatmap: Sendable {
         let low = format.string(range.lowerBound), high = format.string(range.upperBound)
         let scale: String
         if style.colour {
-            scale = stride(from: 0.0, through: 1.0, by: 0.1).map { t -> String in
-                let code = t > 0.9 ? 19 : 255 - Int((t * 22).rounded())
-                return "\u{1B}[48;5;\(code)m  \u{1B}[0m"
-            }.joined()
+            scale = stride(from: 0.0, through: 1.0, by: 0.1).map { "\u{1B}[48;5;\(colourCode($0))m  \u{1B}[0m" }.joined()
         } else {
             scale = "[" + String(Self.ramp) + "]"
         }
-        return "scale: \(low) \(scale) \(high)    x = blocked (masked), ? = NaN (no visible key)"
+        let cells = panels.flatMap { panel in
+            panel.matrix.values.indices.map { (panel.matrix.values[$0], panel.blocked?.blocked[$0] ?? false) }
+        }
+        var marks: [String] = []
+        if cells.contains(where: { $0.1 || $0.0 == -.infinity }) { marks.append("x = blocked (masked)") }
+        if cells.contains(where: { $0.0.isNaN }) { marks.append("? = NaN (no visible key)") }
+        return "scale: \(low) \(scale) \(high)" + (marks.isEmpty ? "" : "    " + marks.joined(separator: ", "))
+    }
+
+    /// Whether a cell at scale position t is dark enough to need light text on it.
+    func isDark(_ t: Double) -> Bool {
+        guard isSigned else { return t > 0.55 }
+        let zero = -range.lowerBound / (range.upperBound - range.lowerBound)
+        return t < zero ? t / zero < 0.45 : (t - zero) / (1 - zero) > 0.55
+    }
+
+    /// Whether the scale runs from negative to positive values (scores, X, outputs): such
+    /// tensors get a two-sided scale, blue below zero and red above, white at zero.
+    public var isSigned: Bool { range.lowerBound < 0 && range.upperBound > 0 }
+
+    /// The 256-colour palette entry for scale position t (0...1). One-sided scales run through
+    /// the 24 greys, light (255) to dark (232), evenly; two-sided ones from deep blue through
+    /// white (at zero) to deep red.
+    public func colourCode(_ t: Double) -> Int {
+        guard isSigned else { return 255 - Int((t * 23).rounded()) }
+        let blues = [17, 19, 25, 68, 111, 153, 195], reds = [224, 217, 210, 203, 167, 124, 88]
+        let zero = -range.lowerBound / (range.upperBound - range.lowerBound)
+        if abs(t - zero) < 0.02 { return 231 }
+        if t < zero {
+            let s = t / zero                                  // 0 = most negative, 1 = zero
+            return blues[min(Int(s * Double(blues.count)), blues.count - 1)]
+        }
+        let s = (t - zero) / (1 - zero)                       // 0 = zero, 1 = most positive
+        return reds[min(Int(s * Double(reds.count)), reds.count - 1)]
     }
 }
 

@@ -38,11 +38,11 @@ public enum SVGHeatmap {
                     let value = panel.matrix[i, j]
                     let blocked = panel.blocked?[i, j] ?? false || value == -.infinity
                     let x = x0 + labelWidth + cell * Double(j)
-                    let fill = blocked || value.isNaN ? "#d9d9d9" : colour(heatmap.level(value))
+                    let fill = blocked || value.isNaN ? "#d9d9d9" : colour(heatmap, heatmap.level(value))
                     svg += "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\" stroke=\"white\"><title>\(escaped("\(heatmap.rowLabels[i]) -> \(heatmap.columnLabels[j]): \(format.string(value))"))</title></rect>\n"
                     let text = blocked ? "x" : (value.isNaN ? "NaN" : (showValues ? format.string(value) : ""))
                     if !text.isEmpty {
-                        let ink = !blocked && !value.isNaN && heatmap.level(value) > 0.55 ? "white" : "black"
+                        let ink = !blocked && !value.isNaN && heatmap.isDark(heatmap.level(value)) ? "white" : "black"
                         svg += "<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"middle\" font-size=\"9\" fill=\"\(ink)\">\(escaped(text))</text>\n"
                     }
                 }
@@ -53,7 +53,7 @@ public enum SVGHeatmap {
         let y = height - 36
         svg += "<g class=\"legend\">\n<text x=\"\(gap)\" y=\"\(y + 12)\">\(escaped(format.string(heatmap.range.lowerBound)))</text>\n"
         for step in 0..<20 {
-            svg += "<rect x=\"\(gap + 50 + Double(step) * 12)\" y=\"\(y)\" width=\"12\" height=\"16\" fill=\"\(colour(Double(step) / 19))\"/>\n"
+            svg += "<rect x=\"\(gap + 50 + Double(step) * 12)\" y=\"\(y)\" width=\"12\" height=\"16\" fill=\"\(colour(heatmap, Double(step) / 19))\"/>\n"
         }
         svg += "<text x=\"\(gap + 50 + 20 * 12 + 8)\" y=\"\(y + 12)\">\(escaped(format.string(heatmap.range.upperBound)))</text>\n"
         svg += "<rect x=\"\(gap + 360)\" y=\"\(y)\" width=\"16\" height=\"16\" fill=\"#d9d9d9\"/><text x=\"\(gap + 382)\" y=\"\(y + 12)\">blocked (masked)</text>\n</g>\n"
@@ -61,10 +61,17 @@ public enum SVGHeatmap {
         return svg
     }
 
-    /// White to deep blue.
-    static func colour(_ t: Double) -> String {
-        let (r, g, b) = (255 - 247 * t, 255 - 207 * t, 255 - 148 * t)
-        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+    /// White to deep blue; for a scale that crosses zero, deep blue through white (at zero)
+    /// to deep red, as in the terminal heatmap.
+    static func colour(_ heatmap: Heatmap, _ t: Double) -> String {
+        func mix(_ from: (Double, Double, Double), _ to: (Double, Double, Double), _ s: Double) -> String {
+            let c = (from.0 + (to.0 - from.0) * s, from.1 + (to.1 - from.1) * s, from.2 + (to.2 - from.2) * s)
+            return String(format: "#%02x%02x%02x", Int(c.0.rounded()), Int(c.1.rounded()), Int(c.2.rounded()))
+        }
+        let white = (255.0, 255.0, 255.0), blue = (8.0, 48.0, 107.0), red = (103.0, 0.0, 13.0)
+        guard heatmap.isSigned else { return mix(white, blue, t) }
+        let zero = -heatmap.range.lowerBound / (heatmap.range.upperBound - heatmap.range.lowerBound)
+        return t < zero ? mix(blue, white, t / zero) : mix(white, red, (t - zero) / (1 - zero))
     }
 
     static func escaped(_ text: String) -> String {

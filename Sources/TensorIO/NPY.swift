@@ -60,12 +60,19 @@ public enum NPY {
         let header = try NPYHeader(bytes: bytes[headerStart..<dataStart], baseOffset: headerStart,
                                    utf8: major >= 3)
 
-        // Element type.
+        // Element type: floats, and the booleans and integers masks are often saved as
+        // (PyTorch's masks are bool). Integers are read as the nearest Double.
         let itemSize: Int
+        var kind = ElementKind.float
         switch header.descr {
         case "<f8": itemSize = 8
         case "<f4": itemSize = 4
-        case let descr? where descr.hasPrefix(">") && (descr == ">f8" || descr == ">f4"):
+        case "|b1": (itemSize, kind) = (1, .unsigned)
+        case "|u1": (itemSize, kind) = (1, .unsigned)
+        case "|i1": (itemSize, kind) = (1, .signed)
+        case "<i4": (itemSize, kind) = (4, .signed)
+        case "<i8": (itemSize, kind) = (8, .signed)
+        case let descr? where descr.hasPrefix(">") && ["f", "i"].contains(descr.dropFirst().first):
             throw TensorFileError.bigEndian(descr)
         case let descr?:
             throw TensorFileError.unsupportedDType(descr)
@@ -107,7 +114,17 @@ public enum NPY {
             for byte in (0..<itemSize).reversed() {
                 bits = bits << 8 | UInt64(bytes[offset + byte])
             }
-            let value = itemSize == 8 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+            let value: Double
+            switch kind {
+            case .float:
+                value = itemSize == 8 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+            case .unsigned:
+                value = Double(bits)
+            case .signed:
+                // Sign-extend the itemSize-byte integer.
+                let shift = UInt64(64 - 8 * itemSize)
+                value = Double(Int64(bitPattern: bits << shift) >> Int64(shift))
+            }
             guard value.isFinite else {
                 throw TensorFileError.nonFiniteElement(index: multiIndex(of: element, in: dimensions),
                                                        value: value.isNaN ? "NaN" : (value < 0 ? "-infinity" : "infinity"),
@@ -116,6 +133,11 @@ public enum NPY {
             values.append(value)
         }
         return try NDArray(shape: dimensions, values: values)
+    }
+
+    /// How the bytes of one element are read.
+    enum ElementKind {
+        case float, signed, unsigned
     }
 
     /// Encodes an array as an `.npy` file: format version 1.0, dtype `<f8`,

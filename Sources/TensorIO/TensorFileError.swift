@@ -125,7 +125,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
             return "The .npy header is malformed\(place): \(problem). The file may be damaged; re-save it with numpy.save."
         case let .unsupportedDType(descr):
             return "The .npy file holds values of type '\(descr)', which is not supported. "
-                + "Only float64 ('<f8') and float32 ('<f4') are supported; convert with array.astype(numpy.float64)."
+                + "Supported: float64 ('<f8'), float32 ('<f4'), and for masks bool ('|b1') and integers ('|i1', '|u1', '<i4', '<i8'); "
+                + "convert with array.astype(numpy.float64)."
         case let .bigEndian(descr):
             return "The .npy file stores big-endian values ('\(descr)'), which are not supported. "
                 + "Convert to little-endian float64 with array.astype('<f8') before saving."

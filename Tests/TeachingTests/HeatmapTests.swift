@@ -80,3 +80,25 @@ struct HeatmapTests {
         #expect(!svg.contains("href") && !svg.contains("http://www.w3.org/1999/xlink"), "no external resources")
     }
 }
+
+@Suite("Heatmap scales")
+struct HeatmapScaleTests {
+    @Test func signedTensorsGetATwoSidedScale() throws {
+        let matrix = try Matrix([[-2, 0, 2]])
+        let map = Heatmap(panels: [.init(title: "scores", matrix: matrix, blocked: nil)],
+                          rowLabels: ["a"], columnLabels: ["a", "b", "c"], range: -2...2)
+        #expect(map.isSigned)
+        #expect(map.colourCode(0) == 17 && map.colourCode(0.5) == 231 && map.colourCode(1) == 88)
+        let text = map.render(style: Style(colour: true), format: NumberFormat(), width: 80)
+        #expect(text.contains("48;5;17m") && text.contains("48;5;88m"))
+        #expect(!text.contains("x = blocked"), "no blocked cells, so no mark in the legend")
+    }
+
+    @Test func oneSidedScaleIsAnEvenGreyRamp() throws {
+        let map = Heatmap(panels: [.init(title: "w", matrix: try Matrix([[0, 1]]), blocked: nil)],
+                          rowLabels: ["a"], columnLabels: ["a", "b"], range: 0...1)
+        #expect(map.colourCode(0) == 255 && map.colourCode(1) == 232)
+        let codes: [Int] = (0...10).map { map.colourCode(Double($0) / 10) }
+        #expect(codes == [255, 253, 250, 248, 246, 243, 241, 239, 237, 234, 232])   // 255 - round(23 t)
+    }
+}

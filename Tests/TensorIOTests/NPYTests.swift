@@ -87,9 +87,19 @@ struct NPYTests {
     }
 
     @Test func unsupportedDType() throws {
-        let error = expectError { try NPY.decode(try Fixtures.bytes("int64.npy")) }
-        #expect(error == .unsupportedDType("<i8"))
-        expectDescription(error, contains: "'<i8'", "'<f8'", "'<f4'")
+        let error = expectError { try NPY.decode(try Fixtures.bytes("complex.npy")) }
+        #expect(error == .unsupportedDType("<c16"))
+        expectDescription(error, contains: "'<c16'", "'<f8'", "'<f4'", "'|b1'")
+    }
+
+    /// Masks come as bool or integer arrays (PyTorch's are bool): written by NumPy, read as
+    /// 0 and 1, and integers as their values.
+    @Test func boolAndIntegerArraysAreRead() throws {
+        let mask = try NPY.decode(try Fixtures.bytes("bool_mask.npy"))
+        #expect(mask.shape == [3, 3])
+        #expect(mask.values == [0, 1, 1, 0, 0, 1, 0, 0, 0])
+        #expect(try NPY.decode(try Fixtures.bytes("int32.npy")).values == [-3, 0, 7])
+        #expect(try NPY.decode(try Fixtures.bytes("int64.npy")).values == [0, 1, 2, 3])
     }
 
     @Test func unsupportedRanks() throws {

@@ -41,3 +41,8 @@ expected = {
 }
 with open("expected.json", "w") as f:
     json.dump(expected, f, indent=1)
+
+# Masks and integers (read as numbers; a nonzero or true entry of a mask blocks the pair).
+np.save("bool_mask.npy", np.array([[False, True, True], [False, False, True], [False, False, False]]))
+np.save("int32.npy", np.array([[-3, 0, 7]], dtype=np.int32))
+np.save("complex.npy", np.array([1 + 2j]))
