@@ -106,10 +106,13 @@ extension Presenter {
             return text
         case .scores:
             let row = trace.heads[head].scores.row(q)
-            let best = argmax(row)
-            return "Entry [q][k] is the dot product of query q and key k: the larger, the better they match. "
-                + inHead(head, "\(labels.query(q)) matches \(labels.key(best)) best (score \(f.string(row[best]))) ")
-                + "and \(labels.key(argmin(row))) least (\(f.string(row[argmin(row)])))."
+            let (high, low) = (row.max() ?? 0, row.min() ?? 0)
+            let intro = "Entry [q][k] is the dot product of query q and key k: the larger, the better they match. "
+            guard high > low else {
+                return intro + inHead(head, "every key scores \(f.string(high)) for \(labels.query(q)): it has no preference yet.")
+            }
+            return intro + inHead(head, "\(labels.query(q)) matches \(keys(scoring: high, in: row)) best (score \(f.string(high))); ")
+                + "\(keys(scoring: low, in: row)) least (\(f.string(low)))."
         case .scaled:
             guard trace.scaling else {
                 return "Scaling is off (`set scaling off`): scaled = scores, so with d_k = \(trace.dK) the scores reach the softmax "
@@ -243,11 +246,15 @@ extension Presenter {
             + "as in PyTorch. Unblock at least one key for it (change the mask or `pad none`)."
     }
 
+    /// Every key whose score in `row` equals `value`, as "'red' and 'blue'": ties are named,
+    /// not broken.
+    func keys(scoring value: Double, in row: [Double]) -> String {
+        let names = row.indices.filter { row[$0] == value }.map { labels.key($0) }
+        return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+
     func argmax(_ values: [Double]) -> Int {
         values.indices.max { values[$0] < values[$1] } ?? 0   // the first of equal maxima
     }
 
-    func argmin(_ values: [Double]) -> Int {
-        values.indices.min { values[$0] < values[$1] } ?? 0
-    }
 }

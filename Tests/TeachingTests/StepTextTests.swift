@@ -71,3 +71,14 @@ struct StepTextTests {
         #expect(presenter.explain(.heads).contains("blend"))
     }
 }
+
+@Suite("Ties are named, not broken")
+struct TieTests {
+    @Test func tiedKeysAreAllNamed() throws {
+        // q = [1, 1] against keys [1, 0], [0, 1], [1, 1]: scores 1, 1, 2.
+        let trace = try Trace.compute(.direct(DirectConfiguration(
+            Q: try Matrix([[1, 1]]), K: try Matrix([[1, 0], [0, 1], [1, 1]]), V: Matrix.identity(3).columns(0..<2))))
+        let text = Presenter(trace: trace, tokens: [], width: 10_000).report(.scores)
+        #expect(text.contains("'q0' matches 'k2' best (score 2.000); 'k0' and 'k1' least (1.000)."))
+    }
+}
