@@ -21,7 +21,24 @@ public enum CommandParser {
     }
 
     private static func verb(_ first: Word, _ words: inout Cursor) throws -> Command {
-        switch first.text {
+        let groups = [settingsCommand, filesCommand, steppingCommand, sessionCommand, headsCommand]
+        for group in groups {
+            if let command = try group(first.text, &words) { return command }
+        }
+        if definable.contains(first.text) {
+            throw UserError("'\(first.text)' needs '=' and a value", column: first.column + first.text.count,
+                            hint: "e.g. \(first.text) = random 3x4 seed 1 (or `show \(first.text)` to see it)")
+        }
+        var message = "unknown command '\(first.text)'"
+        if let suggestion = Suggestion.didYouMean(first.text, among: Verb.names + definable) {
+            message += ": \(suggestion)"
+        }
+        throw UserError(message, column: first.column, hint: "type `help` for the list of commands")
+    }
+
+    /// Defining: tokens, heads, d_k, mask, padding.
+    private static func settingsCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
         case "tokens":
             let labels = words.rest().map(\.text)
             return .tokens(labels.isEmpty ? nil : labels)
@@ -48,6 +65,13 @@ public enum CommandParser {
             if rest.isEmpty { return .pad(nil) }
             if rest.count == 1, rest[0].text == "none" { return .pad([]) }
             return .pad(Set(try rest.map { try integer($0, name: "a key position", minimum: 0) }))
+        default: return nil
+        }
+    }
+
+    /// Files: import and export.
+    private static func filesCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
         case "import":
             let name = try words.require("a name to import into, e.g. import X data.npy")
             let path = try words.require("a file to read, e.g. import \(name.text) data.npy")
@@ -62,6 +86,13 @@ public enum CommandParser {
                 throw unknownName(name, among: showable.filter { $0 != "tokens" } + ["importance"], what: "export")
             }
             return .export(name: name.text, path: path.text, head: try words.optionalHead())
+        default: return nil
+        }
+    }
+
+    /// Stepping and inspecting: step, back, run, goto, where, show, shapes, why, explain, set.
+    private static func steppingCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
         case "step": return .step(head: try words.optionalHead())
         case "back": return .back(head: try words.optionalHead())
         case "run": return .run(head: try words.optionalHead())
@@ -103,6 +134,13 @@ public enum CommandParser {
                 throw UserError("precision \(decimals) is too many decimals", column: value.column, hint: "choose 0 to 12")
             }
             return .setPrecision(decimals)
+        default: return nil
+        }
+    }
+
+    /// The session: help, reset, example, quit, lessons, save, load, restore.
+    private static func sessionCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
         case "help": return .help(words.next()?.text)
         case "reset": return .reset
         case "example": return .example
@@ -113,6 +151,13 @@ public enum CommandParser {
         case "save": return .save(try words.require("a file to save to, e.g. save my-session.txt").text)
         case "load": return .load(try words.require("a saved session to load, e.g. load my-session.txt").text)
         case "restore": return .restore
+        default: return nil
+        }
+    }
+
+    /// Heads: heatmaps, attends, importance, pruning, gates, cost.
+    private static func headsCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
         case "heatmap":
             var stage = "weights"
             if words.peek?.text == "all" {
@@ -175,18 +220,10 @@ public enum CommandParser {
                 overrides[key.text] = try integer(value, name: key.text, minimum: 1)
             }
             return .cost(overrides)
-        default:
-            if definable.contains(first.text) {
-                throw UserError("'\(first.text)' needs '=' and a value", column: first.column + first.text.count,
-                                hint: "e.g. \(first.text) = random 3x4 seed 1 (or `show \(first.text)` to see it)")
-            }
-            var message = "unknown command '\(first.text)'"
-            if let suggestion = Suggestion.didYouMean(first.text, among: Verb.names + definable) {
-                message += ": \(suggestion)"
-            }
-            throw UserError(message, column: first.column, hint: "type `help` for the list of commands")
+        default: return nil
         }
     }
+
 
     /// `NAME [head N] = VALUE`.
     private static func definition(_ name: Word, _ words: inout Cursor) throws -> Command {
