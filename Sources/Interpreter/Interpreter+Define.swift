@@ -19,11 +19,12 @@ extension Interpreter {
         }
         let wantsDirect = Session.directInputs.contains(name)
         if wantsDirect != session.direct {
+            let restart = session.cursor == nil ? "" : " The stages start again from the first."
             session.direct = wantsDirect
             session.cursor = nil
-            notes.append(wantsDirect
+            notes.append((wantsDirect
                 ? "Direct mode: plain scaled dot-product attention of Q, K and V (no projections, one head, output = head_out)."
-                : "Layer mode: multi-head attention from X through W_Q, W_K, W_V and W_O.")
+                : "Layer mode: multi-head attention from X through W_Q, W_K, W_V and W_O.") + restart)
         }
         let shown = session.matrices[name].map { table(name, $0, session) }
             ?? TensorTable(title: name, vector: session.biases[name] ?? [])

@@ -57,11 +57,11 @@ extension Interpreter {
         let steps = Step.all(direct: session.direct)
         let list = steps.map { $0 == session.cursor ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " -> ")
         guard let cursor = session.cursor, let index = steps.firstIndex(of: cursor) else {
-            return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(steps[0].rawValue): \(steps[0].summary)).", width: width)
+            return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(steps[0].rawValue): \(steps[0].summary(direct: session.direct))).", width: width)
         }
-        var text = "Stage \(index + 1) of \(steps.count): \(cursor.rawValue) (\(cursor.summary)).\n\(list)"
+        var text = "Stage \(index + 1) of \(steps.count): \(cursor.rawValue) (\(cursor.summary(direct: session.direct))).\n\(list)"
         if index + 1 < steps.count {
-            text += "\nNext: \(steps[index + 1].rawValue) (\(steps[index + 1].summary)). Type `step`."
+            text += "\nNext: \(steps[index + 1].rawValue) (\(steps[index + 1].summary(direct: session.direct))). Type `step`."
         } else {
             text += "\nThis is the last stage."
         }

@@ -13,7 +13,7 @@ extension Presenter {
         parts.append(step.stages(direct: direct).map { tables($0, head: head) }.joined(separator: "\n\n"))
         parts.append(Prose.wrap(explanation(step, head: head ?? 0), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
-            parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary))."))
+            parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary(direct: direct)))."))
         } else {
             parts.append(style.dim("That was the last step. `why STAGE ROW COL` shows the arithmetic of any cell."))
         }

@@ -56,15 +56,15 @@ public enum Step: String, CaseIterable, Sendable {
     }
 
     /// A one-line reminder of what the step does, for `where`.
-    public var summary: String {
+    public func summary(direct: Bool) -> String {
         switch self {
-        case .input: return "the token vectors going in"
+        case .input: return direct ? "the given queries, keys and values" : "the token vectors going in"
         case .projection: return "each head projects X into its own Q, K, V"
         case .scores: return "dot products Q Kᵀ"
         case .scaled: return "divide by sqrt(d_k)"
         case .masked: return "blocked pairs become -inf"
         case .weights: return "softmax turns each row into weights summing to 1"
-        case .head_out: return "each query's weighted average of the values"
+        case .head_out: return direct ? "each query's weighted average of the values: the output" : "each query's weighted average of the values"
         case .concat: return "heads side by side"
         case .output: return "W_O mixes the heads"
         }
