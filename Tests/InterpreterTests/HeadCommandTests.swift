@@ -4,16 +4,12 @@ import Testing
 
 @Suite("Head commands: importance, pruning, pictures")
 struct HeadCommandTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attention-heads-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try makeScratchFolder("heads") }
 
     @Test func importanceExportHasExactlyTheAgreedFields() throws {
         var repl = Interpreter()
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         _ = try repl.execute("export importance \(dir.path)/importance.json")
         let data = try Data(contentsOf: dir.appendingPathComponent("importance.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -34,7 +30,7 @@ struct HeadCommandTests {
         _ = try repl.execute("X = zeros 3x4")
         _ = try repl.execute("W_O = zeros 4x4")   // the output is all zeros: sensitivity is undefined
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         _ = try repl.execute("export importance \(dir.path)/i.json")
         let text = try String(contentsOf: dir.appendingPathComponent("i.json"), encoding: .utf8)
         #expect(text.contains("\"sensitivity\": null"))
@@ -78,7 +74,7 @@ struct HeadCommandTests {
         #expect(try repl.execute("heatmap head all").text.contains("weights · head 1"))
         #expect(try repl.execute("attends sat").text.contains("head 2: sat -> cat 0.483, sat 0.340, the 0.178"))
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         #expect(try repl.execute("export weights \(dir.path)/w.svg").text.contains("open it in a browser"))
         let svg = try String(contentsOf: dir.appendingPathComponent("w.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") && svg.contains("<svg"))

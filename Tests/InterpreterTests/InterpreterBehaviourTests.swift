@@ -138,9 +138,8 @@ struct InterpreterBehaviourTests {
 
     @Test func exportWritesStacksAndSingleHeads() throws {
         var repl = Interpreter()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attention-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeScratchFolder("export")
+        defer { removeScratchFolder(folder) }
         let stack = try repl.execute("export weights \(folder.path)/w.npy").text
         #expect(stack.contains("2 x 3 x 3, heads x rows x cols"))
         #expect(try repl.execute("export weights \(folder.path)/w1.csv head 1").text.contains("3 x 3"))

@@ -13,10 +13,8 @@ struct InterpreterReferenceTests {
 
     @Test(arguments: cases)
     func importRunExportMatches(_ reference: ReferenceCase) throws {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("attention-interpreter-\(reference.name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try makeScratchFolder("interpreter-\(reference.name)")
+        defer { removeScratchFolder(folder) }
 
         var interpreter = Interpreter(loadExample: false)
         func run(_ line: String) throws { _ = try interpreter.execute(line) }

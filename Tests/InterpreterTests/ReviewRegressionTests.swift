@@ -7,11 +7,7 @@ import Testing
 /// Problems a review found, each pinned so it stays fixed.
 @Suite("Review regressions")
 struct ReviewRegressionTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attention-review-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try makeScratchFolder("review") }
 
     @Test func whyConcatShowsTheGate() throws {
         var repl = Interpreter()
@@ -27,7 +23,7 @@ struct ReviewRegressionTests {
     /// a later `heads` removed.
     @Test func reducingHeadsClearsTheirGatesSoSavesLoad() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         _ = try repl.execute("prune head 2")
         #expect(try repl.execute("heads 1").text.contains("head 2 no longer exists"))
@@ -40,7 +36,7 @@ struct ReviewRegressionTests {
 
     @Test func inputsAndUnsetBiasesExport() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         _ = try repl.execute("X = [[1, 2], [3, 4]]")   // the 4 x 4 weights no longer fit
         _ = try repl.execute("export X \(dir.path)/x.json")
@@ -74,7 +70,7 @@ struct ReviewRegressionTests {
 
     @Test func sessionFilesHoldOnlyDefinitions() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         _ = try repl.execute("save \(dir.path)/s.txt")
         var text = try String(contentsOf: dir.appendingPathComponent("s.txt"), encoding: .utf8)

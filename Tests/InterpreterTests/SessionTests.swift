@@ -7,11 +7,7 @@ import Testing
 /// Save, load and restore reproduce a session exactly; damaged files change nothing.
 @Suite("Saved sessions")
 struct SessionTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attention-sessions-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try makeScratchFolder("sessions") }
 
     func roundTrip(_ repl: inout Interpreter, in dir: URL) throws -> Interpreter {
         _ = try repl.execute("save \(dir.path)/s.txt")
@@ -22,7 +18,7 @@ struct SessionTests {
 
     @Test func everySettingSurvives() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         for line in ["tokens a b c", "b_O = [0.1, 0.2, 0.3, 0.4]", "mask [[0, 1, 1], [0, 0, 1], [0, 0, 0]]", "pad 1",
                      "prune head 2", "gate head 1 0.25", "set scaling off", "set precision 6", "goto weights"] {
@@ -36,7 +32,7 @@ struct SessionTests {
     @Test(arguments: (try? ReferenceCase.all()) ?? [])
     func referenceCasesRoundTripExactly(_ reference: ReferenceCase) throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter(loadExample: false)
         let config = try reference.configuration()
         func literal(_ m: Matrix) -> String { "[" + m.nestedRows.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }
@@ -62,7 +58,7 @@ struct SessionTests {
 
     @Test func truncatedOrDamagedFilesChangeNothing() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         _ = try repl.execute("save \(dir.path)/s.txt")
         let text = try String(contentsOf: dir.appendingPathComponent("s.txt"), encoding: .utf8)
@@ -98,7 +94,7 @@ struct SessionTests {
 
     @Test func restoreReadsTheStateFile() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         repl.stateFile = dir.appendingPathComponent("state.txt").path
         #expect(throws: UserError.self) { try repl.execute("restore") }
@@ -112,7 +108,7 @@ struct SessionTests {
 
     @Test func confinedFileAccessStaysInItsFolder() throws {
         let dir = try folder()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        defer { removeScratchFolder(dir) }
         var repl = Interpreter()
         repl.files = .confined(to: dir.path)
         _ = try repl.execute("export X x.json")
