@@ -13,6 +13,14 @@ public enum Stage: String, CaseIterable, Sendable {
         }
     }
 
+    /// Stages with one row per query and one column per key (scores to weights).
+    public var isQueriesByKeys: Bool {
+        switch self {
+        case .scores, .scaled, .masked, .weights: return true
+        default: return false
+        }
+    }
+
     /// The stages that exist in direct mode, where Q, K and V are given rather than projected.
     public static let direct: [Stage] = [.Q, .K, .V, .scores, .scaled, .masked, .weights, .head_out, .output]
 }

@@ -64,10 +64,10 @@ extension Interpreter {
             throw UserError("\(name) does not exist in direct mode")
         }
         let headIndex = try headIndex(head, trace) ?? 0
-        let keyColumns = [.scores, .scaled, .masked, .weights].contains(stage)
-        let rowLabels = stage == .K || stage == .V ? presenter.labels.keys : presenter.labels.queries
-        let r = try resolve(row, labels: rowLabels, count: matrix.rows, what: "row", stage: name)
-        let c = try resolve(col, labels: keyColumns ? presenter.labels.keys : [], count: matrix.cols, what: "column", stage: name)
+        let r = try resolve(row, labels: presenter.rowLabels(stage), count: matrix.rows, what: "row", stage: name)
+        // Feature columns are named by number only; key columns also by token.
+        let c = try resolve(col, labels: stage.isQueriesByKeys ? presenter.labels.keys : [], count: matrix.cols,
+                            what: "column", stage: name)
         var text = presenter.why(stage, row: r, col: c, head: headIndex).text
         if head == nil, stage.isPerHead, trace.heads.count > 1 {
             text += "\n" + style.dim("(head 1; add `head N` for another head)")

@@ -31,9 +31,8 @@ extension Presenter {
                           matrix: trace.tensor(stage, head: i)!,
                           blocked: [.masked, .weights].contains(stage) ? trace.blocked : nil)
         }
-        let queriesByKeys = [.scores, .scaled, .masked, .weights].contains(stage)
-        return Heatmap(panels: panels, rowLabels: stage == .K || stage == .V ? labels.keys : labels.queries,
-                       columnLabels: queriesByKeys ? labels.keys : Labels.features(panels[0].matrix.cols),
+        return Heatmap(panels: panels, rowLabels: rowLabels(stage),
+                       columnLabels: columnLabels(stage, count: panels[0].matrix.cols),
                        range: Heatmap.range(of: panels, isWeights: stage == .weights))
     }
 

@@ -8,7 +8,7 @@ extension Presenter {
     public func why(_ stage: Stage, row: Int, col: Int, head: Int = 0) -> CellArithmetic {
         let f = format
         let where_ = direct || !stage.isPerHead ? "" : " (head \(head + 1))"
-        let cellName = "\(stage.rawValue)[\(rowLabel(stage, row))][\(columnLabel(stage, col))]\(where_)"
+        let cellName = "\(stage.rawValue)[\(rowLabels(stage)[row])][\(stage.isQueriesByKeys ? labels.keys[col] : String(col))]\(where_)"
         let value = trace.tensor(stage, head: head)![row, col]
         switch stage {
         case .X:
@@ -79,13 +79,6 @@ extension Presenter {
         }
     }
 
-    private func rowLabel(_ stage: Stage, _ row: Int) -> String {
-        stage == .K || stage == .V ? labels.keys[row] : labels.queries[row]
-    }
-
-    private func columnLabel(_ stage: Stage, _ col: Int) -> String {
-        [.scores, .scaled, .masked, .weights].contains(stage) ? labels.keys[col] : String(col)
-    }
 
     private func given(_ cellName: String, _ value: Double, _ why: String) -> CellArithmetic {
         CellArithmetic(value: value, terms: [value], text: "\(cellName) = \(format.string(value)): \(why).")

@@ -28,19 +28,29 @@ public struct Presenter: Sendable {
         guard let matrix = trace.tensor(stage, head: head) else { return "" }
         var title = stage.rawValue
         if stage.isPerHead && !direct { title += " · \(headTitle(head))" }
-        let features = Labels.features(matrix.cols)
-        let (rows, columns, axes): ([String], [String], String) = switch stage {
-        case .X: (labels.queries, features, "tokens x d_model")
-        case .Q: (labels.queries, features, "queries x d_k")
-        case .K: (labels.keys, features, "keys x d_k")
-        case .V: (labels.keys, features, "keys x d_v")
-        case .scores, .scaled, .masked, .weights: (labels.queries, labels.keys, "queries x keys")
-        case .head_out: (labels.queries, features, "queries x d_v")
-        case .concat: (labels.queries, features, "queries x h·d_v")
-        case .output: (labels.queries, features, direct ? "queries x d_v" : "queries x d_model")
+        let axes = switch stage {
+        case .X: "tokens x d_model"
+        case .Q: "queries x d_k"
+        case .K: "keys x d_k"
+        case .V: "keys x d_v"
+        case .scores, .scaled, .masked, .weights: "queries x keys"
+        case .head_out: "queries x d_v"
+        case .concat: "queries x h·d_v"
+        case .output: direct ? "queries x d_v" : "queries x d_model"
         }
-        return TensorTable(title: title, matrix: matrix, rowLabels: rows, columnLabels: columns, axes: axes)
+        return TensorTable(title: title, matrix: matrix, rowLabels: rowLabels(stage),
+                           columnLabels: columnLabels(stage, count: matrix.cols), axes: axes)
             .render(format: format, style: style, width: width)
+    }
+
+    /// The labels on a stage's rows: keys for K and V, queries (the tokens) for the rest.
+    public func rowLabels(_ stage: Stage) -> [String] {
+        stage == .K || stage == .V ? labels.keys : labels.queries
+    }
+
+    /// The labels on a stage's columns: keys for queries x keys stages, feature indices otherwise.
+    public func columnLabels(_ stage: Stage, count: Int) -> [String] {
+        stage.isQueriesByKeys ? labels.keys : Labels.features(count)
     }
 
     /// The tables of `stage` for the given heads (every head when `heads` is nil), one after

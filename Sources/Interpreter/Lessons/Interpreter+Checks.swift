@@ -81,11 +81,15 @@ extension Interpreter {
         guard let presenter = try? presenter(session) else {
             return (matrix, (Labels.features(matrix.rows), Labels.features(matrix.cols)))
         }
-        let labels = presenter.labels
-        let keyColumns = ["scores", "scaled", "masked", "weights", "mask"].contains(name)
-        let rows = name == "K" || name == "V" ? labels.keys : (Stage(rawValue: name) != nil || name == "mask" ? labels.queries : Labels.features(matrix.rows))
-        return (matrix, (rows.count == matrix.rows ? rows : Labels.features(matrix.rows),
-                         keyColumns ? labels.keys : Labels.features(matrix.cols)))
+        let (rows, cols): ([String], [String])
+        if let stage = Stage(rawValue: name) {
+            (rows, cols) = (presenter.rowLabels(stage), presenter.columnLabels(stage, count: matrix.cols))
+        } else if name == "mask" {
+            (rows, cols) = (presenter.labels.queries, presenter.labels.keys)
+        } else {
+            (rows, cols) = (Labels.features(matrix.rows), Labels.features(matrix.cols))
+        }
+        return (matrix, (rows.count == matrix.rows ? rows : Labels.features(matrix.rows), cols))
     }
 
     private func stageMatrix(_ name: String, head: Int?) throws -> Matrix {
