@@ -55,7 +55,7 @@ struct AttentionREPLCommand: ParsableCommand {
         interpreter.lessons = library
         interpreter.stateFile = Terminal.stateFile()
         if let load {
-            do { _ = try interpreter.execute("load \"\(load)\"") } catch let error as UserError {
+            do { _ = try interpreter.loadSession(from: load) } catch let error as UserError {
                 REPL.printError("error: \(error.description)")
                 throw ExitCode(1)
             }

@@ -52,8 +52,7 @@ struct REPL {
         let folder = (stateFile as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var saver = interpreter
-            _ = try saver.execute("save \"\(stateFile)\"")
+            _ = try interpreter.saveSession(to: stateFile)
         } catch {
             Self.printError("warning: could not save the session to \(stateFile): \(error)")
         }

@@ -3,6 +3,21 @@ import TensorIO
 
 /// Saving, loading and restoring whole sessions.
 extension Interpreter {
+    /// Saves the session to `path` (what `save` does), for callers that hold a path rather
+    /// than a command line: no quoting, so any file name works.
+    public func saveSession(to path: String) throws -> String {
+        try save(to: path, session: session)
+    }
+
+    /// Replaces the session with the one saved at `path` (what `load` does); on error the
+    /// session is unchanged.
+    public mutating func loadSession(from path: String) throws -> String {
+        var next = session
+        let reply = try load(from: path, into: &next)
+        session = next
+        return reply
+    }
+
     /// `save FILE`: the session as commands, written atomically (a crash or a full disk never
     /// leaves half a file).
     func save(to path: String, session: Session) throws -> String {

@@ -23,7 +23,7 @@ public struct Reply: Equatable, Sendable {
 /// Evaluates command lines against a session. The one interpreter behind the REPL, scripts
 /// and lessons. It never reads input or prints; it returns text.
 public struct Interpreter: Sendable {
-    public private(set) var session: Session
+    public internal(set) var session: Session
     public var style: Style
     /// Width available for tables (the terminal's columns).
     public var width: Int

@@ -148,3 +148,23 @@ struct LimitTests {
         #expect(error?.message.contains("overflowed") == true && error?.hint?.contains("scale the inputs down") == true)
     }
 }
+
+@Suite("Saving by path")
+struct SaveByPathTests {
+    /// The REPL saves on exit and --load reads by path, not through a command line, so a
+    /// file name with quotes and spaces works.
+    @Test func awkwardFileNamesWork() throws {
+        let dir = try makeScratchFolder("path")
+        defer { removeScratchFolder(dir) }
+        let path = dir.appendingPathComponent("my \"odd\" session.txt").path
+        var repl = Interpreter()
+        _ = try repl.execute("heads 4")
+        _ = try repl.saveSession(to: path)
+        var loaded = Interpreter()
+        _ = try loaded.loadSession(from: path)
+        #expect(loaded.session == repl.session)
+        let before = loaded.session
+        #expect(throws: UserError.self) { try loaded.loadSession(from: dir.appendingPathComponent("missing").path) }
+        #expect(loaded.session == before)
+    }
+}
