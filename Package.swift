@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The AVX2 kernel's module is compiled for Haswell's feature set (x86-64-v3: AVX2, FMA, BMI2,
+// ...); the program checks the CPU before calling it (module Platform), so the binary still
+// runs on any x86-64.
+#if arch(x86_64)
+let avx2: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let avx2: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "AttentionREPL",
     products: [
@@ -20,8 +29,18 @@ let package = Package(
         // Pure maths: Matrix, the attention stages, masks. No I/O, no printing.
         .target(
             name: "Attention",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: [
+                "ProductKernels", "ProductKernelsAVX2", "Platform",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
         ),
+
+        // The blocked matrix product behind the fast kernels, generic over its micro-kernel,
+        // with the portable kernel; the AVX2 + FMA kernel, built for x86-64-v3; and, in C, the
+        // CPU check that decides between them and the allocator setting the program starts with.
+        .target(name: "ProductKernels"),
+        .target(name: "ProductKernelsAVX2", dependencies: ["ProductKernels"], swiftSettings: avx2),
+        .target(name: "Platform"),
 
         // Reading and writing tensors as .npy, .json and .csv (and matrix literals).
         .target(name: "TensorIO"),
@@ -42,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "AttentionREPL",
             dependencies: [
-                "Interpreter", "Teaching", "CReadline",
+                "Interpreter", "Teaching", "CReadline", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

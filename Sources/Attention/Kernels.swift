@@ -11,12 +11,14 @@ import Darwin
 ///
 /// - `reference`: the readable product of `Matrix+Arithmetic.swift`, one head after another.
 ///   This is what the teaching explains and what the fast path is tested against.
-/// - `fast`: the blocked SIMD product of `Matrix+FastProduct.swift`, with the large products
-///   split across `threads` and the heads (independent of one another) computed in parallel.
-///   Its sums are added in the same order, so both give the same numbers.
+/// - `portable` and `fused`: the blocked SIMD products of `Matrix+FastProduct.swift`, with the
+///   large products split across `threads` and the heads (independent of one another) computed
+///   in parallel. `portable` runs on any CPU and gives the reference's numbers bit for bit;
+///   `fused` needs AVX2 and FMA (x86-64-v3), is about twice as fast, and agrees with the
+///   reference to the last few bits (fused multiply-adds round once, not twice).
 public struct Kernels: Equatable, Sendable {
-    public enum Product: String, Equatable, Sendable {
-        case reference, fast
+    public enum Product: String, Equatable, Sendable, CaseIterable {
+        case reference, portable, fused
     }
 
     public let product: Product
@@ -24,12 +26,20 @@ public struct Kernels: Equatable, Sendable {
     public let threads: Int
 
     public static let reference = Kernels(product: .reference, threads: 1)
-    /// The fast kernels on every core.
+    /// The fastest kernels this CPU runs, on every core.
     public static var fast: Kernels { fast(threads: processorCount) }
 
-    /// The fast kernels on at most `threads` threads (at least 1).
+    /// The fastest kernels this CPU runs (`Product.fastest`), on at most `threads` threads
+    /// (at least 1).
     public static func fast(threads: Int) -> Kernels {
-        Kernels(product: .fast, threads: max(1, threads))
+        Kernels(product: .fastest, threads: threads)
+    }
+
+    /// `product` on at most `threads` threads (at least 1). A product the CPU cannot run
+    /// (`fused` without AVX2 and FMA) runs as `portable`.
+    public init(product: Product, threads: Int) {
+        self.product = product.isAvailable ? product : .portable
+        self.threads = product == .reference ? 1 : max(1, threads)
     }
 
     /// The cores this process may use.
@@ -41,7 +51,8 @@ public struct Kernels: Equatable, Sendable {
     func multiply(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b, operation: operation)
-        case .fast: return try a.fastMultiplied(by: b, operation: operation, threads: threads)
+        case .portable, .fused:
+            return try a.fastMultiplied(by: b, operation: operation, kernel: product, threads: threads)
         }
     }
 
@@ -49,7 +60,8 @@ public struct Kernels: Equatable, Sendable {
     func multiplyTransposed(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b.transposed, operation: operation)
-        case .fast: return try a.fastMultipliedByTransposed(b, operation: operation, threads: threads)
+        case .portable, .fused:
+            return try a.fastMultipliedByTransposed(b, operation: operation, kernel: product, threads: threads)
         }
     }
 

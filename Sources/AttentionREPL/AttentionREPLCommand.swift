@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Interpreter
+import Platform
 import Teaching
 
 /// `attention-repl`: the interactive REPL at a terminal; scripts with `--script` or a pipe;
@@ -40,6 +41,13 @@ struct AttentionREPLCommand: ParsableCommand {
 
     enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
         case auto, always, never
+    }
+
+    static func main() {
+        // Traces of real size allocate and free tens of megabytes at a time: keep that memory
+        // for the next one rather than page it in again (about a fifth of a BERT-base trace).
+        attention_retain_freed_memory()
+        main(nil)
     }
 
     func run() throws {

@@ -29,8 +29,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for the fast kernels (default: every core).")
     var threads: Int = Kernels.processorCount
 
-    @Option(help: "Which products to time: fast or reference.")
-    var kernels: Kernels.Product = .fast
+    @Option(help: "Which products to time: fast (the fastest this CPU runs), fused (AVX2 and FMA), portable (any CPU) or reference.")
+    var kernels: KernelChoice = .fast
 
     @Option(name: .customLong("min-time"), help: "Seconds to spend on each size at least.")
     var minTime: Double = 0.5
@@ -54,6 +54,9 @@ struct BenchCommand: ParsableCommand {
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard minTime > 0, minTime <= 60 else { throw ValidationError("--min-time must be between 0 and 60 seconds") }
+        if kernels == .fused && !Kernels.Product.fused.isAvailable {
+            throw ValidationError("this CPU lacks AVX2 or FMA, which the fused kernel needs; use --kernels portable")
+        }
     }
 
     func run() throws {
@@ -63,7 +66,7 @@ struct BenchCommand: ParsableCommand {
         } else {
             sizes = BenchSize.standard
         }
-        let chosen: Kernels = kernels == .fast ? .fast(threads: threads) : .reference
+        let chosen = Kernels(product: kernels.product, threads: threads)
         var results: [BenchResult] = []
         for size in sizes {
             let result = try Benchmark(size: size, kernels: chosen, minTime: minTime).run()
@@ -74,7 +77,19 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
-extension Kernels.Product: ExpressibleByArgument {}
+/// `--kernels`: a product by name, or `fast` for the fastest this CPU runs.
+enum KernelChoice: String, ExpressibleByArgument, CaseIterable {
+    case fast, fused, portable, reference
+
+    var product: Kernels.Product {
+        switch self {
+        case .fast: return .fastest
+        case .fused: return .fused
+        case .portable: return .portable
+        case .reference: return .reference
+        }
+    }
+}
 
 /// One layer size to time.
 struct BenchSize {

@@ -2,44 +2,62 @@ import Attention
 import ReferenceCases
 import Testing
 
-/// The fast kernels (blocked SIMD products, heads in parallel) against the readable reference:
-/// every stage of every head, the concatenation and the output must agree to 1e-12 relative.
-/// (By construction they agree exactly, since both add each sum's terms in the same order.)
+/// The fast kernels (blocked SIMD products, heads in parallel) against the readable reference,
+/// every stage of every head, the concatenation and the output:
+/// - the portable kernel adds each sum's terms in the same order with the same roundings, so it
+///   must agree bit for bit;
+/// - the fused kernel (AVX2 and FMA, where the CPU has them) rounds once per multiply-add, so it
+///   must agree to 1e-12 relative to the size of the tensor: `|fast - reference| <= 1e-12 *
+///   max |reference|`. (Element by element relative error is not a fair test: an entry that is
+///   a near-cancelling sum, 1e-5 made of terms near 1, is only known to about 1e-16 absolute.)
 @Suite("Fast kernels agree with the reference")
 struct FastKernelTests {
     static let tolerance = 1e-12
 
-    /// Element by element: NaN where the reference has NaN, the same infinity where it has one,
-    /// and otherwise `|fast - reference| <= 1e-12 * |reference|`.
-    static func problems(_ fast: Matrix?, _ reference: Matrix?, _ label: String) -> [String] {
+    /// The blocked products this CPU can run.
+    static let products = Kernels.Product.allCases.filter { $0 != .reference && $0.isAvailable }
+
+    static func tolerance(_ product: Kernels.Product) -> Double {
+        product == .portable ? 0 : tolerance
+    }
+
+    /// NaN where the reference has NaN, the same infinity where it has one, and otherwise
+    /// `|fast - reference| <= tolerance * (largest finite |reference| in the tensor)`.
+    static func problems(_ fast: Matrix?, _ reference: Matrix?, _ label: String, tolerance: Double) -> [String] {
         guard let fast, let reference else {
             return fast == nil && reference == nil ? [] : ["\(label): present in only one trace"]
         }
         guard fast.shape == reference.shape else { return ["\(label): shape \(fast.shape), expected \(reference.shape)"] }
+        let scale = reference.values.filter(\.isFinite).map(abs).max() ?? 0
         var found: [String] = []
         for i in 0..<fast.rows {
             for j in 0..<fast.cols {
                 let (f, r) = (fast[i, j], reference[i, j])
-                let agrees = r.isNaN ? f.isNaN : r.isInfinite ? f == r : abs(f - r) <= tolerance * abs(r)
+                let agrees = r.isNaN ? f.isNaN : r.isInfinite ? f == r : abs(f - r) <= tolerance * scale
                 if !agrees { found.append("\(label)[\(i)][\(j)] = \(f), reference \(r)") }
             }
         }
         return found
     }
 
+    /// Every product this CPU runs against the reference, on `threads` threads.
     static func compare(_ configuration: AttentionConfiguration, threads: Int) throws -> [String] {
         let reference = try Trace.compute(configuration)
-        let fast = try Trace.compute(configuration, kernels: .fast(threads: threads))
         var found: [String] = []
-        #expect(fast.heads.count == reference.heads.count)
-        for i in reference.heads.indices {
-            for stage in [Stage.Q, .K, .V, .scores, .scaled, .masked, .weights, .head_out] {
-                found += problems(fast.tensor(stage, head: i), reference.tensor(stage, head: i), "head \(i + 1) \(stage)")
+        for product in products {
+            let fast = try Trace.compute(configuration, kernels: Kernels(product: product, threads: threads))
+            let tolerance = tolerance(product)
+            #expect(fast.heads.count == reference.heads.count)
+            for i in reference.heads.indices {
+                for stage in [Stage.Q, .K, .V, .scores, .scaled, .masked, .weights, .head_out] {
+                    found += problems(fast.tensor(stage, head: i), reference.tensor(stage, head: i),
+                                      "\(product): head \(i + 1) \(stage)", tolerance: tolerance)
+                }
             }
+            found += problems(fast.concat, reference.concat, "\(product): concat", tolerance: tolerance)
+            found += problems(fast.output, reference.output, "\(product): output", tolerance: tolerance)
+            #expect(fast.fullyBlockedRows == reference.fullyBlockedRows)
         }
-        found += problems(fast.concat, reference.concat, "concat")
-        found += problems(fast.output, reference.output, "output")
-        #expect(fast.fullyBlockedRows == reference.fullyBlockedRows)
         return found
     }
 
@@ -81,22 +99,52 @@ struct FastKernelTests {
         #expect(found.isEmpty, "\(found.prefix(5).joined(separator: "; "))")
     }
 
-    /// Each sum's terms are added in the same order as in the readable product, so the two
-    /// agree bit for bit, transposed or not, on one thread or several.
-    @Test func productsMatchTheReferenceExactly() throws {
+    /// The portable kernel adds each sum's terms in the same order as the readable product,
+    /// with the same roundings, so the two agree bit for bit, transposed or not, on one thread
+    /// or several.
+    @Test func portableProductsMatchTheReferenceExactly() throws {
         var random = SeededRandom(seed: 9)
         let a = Matrix(rows: 131, cols: 419) { _, _ in random.normal() }
         let b = Matrix(rows: 419, cols: 77) { _, _ in random.normal() }
         let reference = try a.multiplied(by: b)
-        #expect(try a.fastMultiplied(by: b) == reference)
-        #expect(try a.fastMultiplied(by: b, threads: 2) == reference)
-        #expect(try a.fastMultipliedByTransposed(b.transposed) == reference)
+        #expect(try a.fastMultiplied(by: b, kernel: .portable) == reference)
+        #expect(try a.fastMultiplied(by: b, kernel: .portable, threads: 2) == reference)
+        #expect(try a.fastMultipliedByTransposed(b.transposed, kernel: .portable) == reference)
+    }
+
+    /// The fused kernel on products of every awkward width (tile edges in both directions,
+    /// several slices of the inner dimension), on one thread and two: within 1e-12 of the
+    /// reference, and not the portable kernel in disguise (fused multiply-adds round
+    /// differently somewhere in a product this large).
+    @Test(.enabled(if: Kernels.Product.fused.isAvailable, "this CPU lacks AVX2 or FMA"),
+          arguments: [(n: 131, k: 419, m: 77), (n: 5, k: 1000, m: 3), (n: 64, k: 64, m: 128), (n: 1, k: 1, m: 1)])
+    func fusedProductsAgreeWithTheReference(_ size: (n: Int, k: Int, m: Int)) throws {
+        var random = SeededRandom(seed: 21)
+        let a = Matrix(rows: size.n, cols: size.k) { _, _ in random.normal() }
+        let b = Matrix(rows: size.k, cols: size.m) { _, _ in random.normal() }
+        let reference = try a.multiplied(by: b)
+        for product in [try a.fastMultiplied(by: b, kernel: .fused), try a.fastMultiplied(by: b, kernel: .fused, threads: 2),
+                        try a.fastMultipliedByTransposed(b.transposed, kernel: .fused)] {
+            let found = Self.problems(product, reference, "\(size)", tolerance: Self.tolerance)
+            #expect(found.isEmpty, "\(found.prefix(5).joined(separator: "; "))")
+        }
+        if size.k >= 64 {
+            #expect(try a.fastMultiplied(by: b, kernel: .fused) != reference)
+        }
+    }
+
+    /// Where the CPU has AVX2 and FMA, the fast kernels are the fused ones.
+    @Test func fastKernelsAreTheFastestAvailable() {
+        #expect(Kernels.fast(threads: 1).product == (Kernels.Product.fused.isAvailable ? .fused : .portable))
+        #expect(Kernels(product: .reference, threads: 4).threads == 1)
     }
 
     @Test func mismatchedShapesThrow() {
         let a = Matrix(rows: 2, cols: 3), b = Matrix(rows: 2, cols: 3)
-        #expect(throws: AttentionError.self) { try a.fastMultiplied(by: b) }
-        #expect(throws: AttentionError.self) { try a.fastMultipliedByTransposed(Matrix(rows: 3, cols: 2)) }
+        for kernel in Self.products {
+            #expect(throws: AttentionError.self) { try a.fastMultiplied(by: b, kernel: kernel) }
+            #expect(throws: AttentionError.self) { try a.fastMultipliedByTransposed(Matrix(rows: 3, cols: 2), kernel: kernel) }
+        }
     }
 
     static func layer(n: Int, dModel: Int, heads: Int, seed: UInt64, mask: MaskSetting, padding: Set<Int>) -> AttentionConfiguration {

@@ -1,0 +1,18 @@
+#ifndef ATTENTION_PLATFORM_H
+#define ATTENTION_PLATFORM_H
+
+// What the Swift code needs from the machine that Swift's own modules do not offer.
+
+/// 1 when this CPU and operating system can run code built for x86-64-v3 (the Haswell
+/// feature set: AVX, AVX2, FMA, BMI1, BMI2, F16C, LZCNT, MOVBE, with the 256-bit registers
+/// saved by the OS), 0 otherwise or on other architectures.
+int attention_cpu_supports_x86_64_v3(void);
+
+/// Asks the C allocator to keep freed memory for reuse instead of returning it to the system
+/// at once (glibc: blocks under 32 MiB come from the heap, not from their own mmap, and the
+/// heap is trimmed only past 64 MiB free). A trace allocates and frees tens of megabytes of
+/// tensors; without this each one is mapped afresh and every page faults in again. Does nothing
+/// where the C library is not glibc.
+void attention_retain_freed_memory(void);
+
+#endif

@@ -1,0 +1,152 @@
+/// A general matrix product in the classic blocked form (Goto and van de Geijn, "Anatomy of
+/// high-performance matrix multiplication", 2008), for any `MicroKernel`.
+///
+/// C (n x m) += A (n x k) B (k x m) is cut three ways so that each piece of data is reused
+/// from the fastest memory it fits in:
+/// - the inner dimension in slices of kc (`Kernel.sliceDepth`), taken in increasing order. A
+///   kc-deep slice of B is copied ("packed") once into strips of nr columns, each strip
+///   contiguous, so the one the micro-kernel reads stays in the L1 cache;
+/// - rows of A in blocks of mc (`Kernel.blockHeight`), packed into strips of mr rows (the
+///   L2 cache holds the block);
+/// - the micro-kernel keeps an mr x nr tile of C in registers for a whole slice, so each value
+///   of A it loads is used nr times and each value of B mr times.
+/// C is accumulated in place slice after slice, so each element still sums its terms in order
+/// t = 0, 1, ...; whether it equals the readable product bit for bit is up to the kernel.
+///
+/// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
+/// share one `BlockedProduct` when each gives a different range of C's columns: A and B are
+/// only read, and each call packs into buffers of its own.
+///
+/// Everything is `@inlinable` so that it is compiled, and specialised for the kernel, in the
+/// module that names the kernel: the AVX2 kernel's module builds this loop with AVX2 too.
+public struct BlockedProduct<Kernel: MicroKernel>: @unchecked Sendable {
+    @usableFromInline let a: UnsafePointer<Double>
+    @usableFromInline let b: UnsafePointer<Double>
+    @usableFromInline let c: UnsafeMutablePointer<Double>
+    @usableFromInline let n: Int, k: Int, m: Int
+    /// B is given as an m x k matrix and used as its transpose (`A Bᵀ`, as `Q Kᵀ` needs).
+    @usableFromInline let bTransposed: Bool
+
+    /// C (n x m) += A (n x k) times B (k x m), or times Bᵀ with B given as m x k.
+    @inlinable
+    public init(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+                n: Int, k: Int, m: Int, bTransposed: Bool) {
+        (self.a, self.b, self.c, self.n, self.k, self.m, self.bTransposed) = (a, b, c, n, k, m, bTransposed)
+    }
+
+    /// C[:, columns] += A B[:, columns]. The only allocations are the packing buffers, once
+    /// per call.
+    @inlinable
+    public func multiply(columns: Range<Int>) {
+        let (mr, nr) = (Kernel.rows, Kernel.columns)
+        guard n > 0, k > 0, !columns.isEmpty else { return }
+        let width = roundUp(columns.count, nr)
+        let sliceDepth = min(Kernel.sliceDepth, k)
+        let blockHeight = min(Kernel.blockHeight, roundUp(n, mr))
+        let packedB = UnsafeMutablePointer<Double>.allocate(capacity: sliceDepth * width)
+        let packedA = UnsafeMutablePointer<Double>.allocate(capacity: Kernel.copiesOfA * blockHeight * sliceDepth)
+        // The tiles at the bottom and right edges of C are computed here at full size.
+        let edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
+        defer {
+            packedB.deallocate()
+            packedA.deallocate()
+            edge.deallocate()
+        }
+        for pc in stride(from: 0, to: k, by: sliceDepth) {
+            let depth = min(sliceDepth, k - pc)
+            packB(into: packedB, rows: pc, depth: depth, columns: columns)
+            for ic in stride(from: 0, to: n, by: blockHeight) {
+                let height = min(blockHeight, n - ic)
+                packA(into: packedA, rows: ic, height: height, columns: pc, depth: depth)
+                for jr in stride(from: 0, to: columns.count, by: nr) {
+                    let tileColumns = min(nr, columns.count - jr)
+                    for ir in stride(from: 0, to: height, by: mr) {
+                        let tileRows = min(mr, height - ir)
+                        let target = c + (ic + ir) * m + columns.lowerBound + jr
+                        let stripA = packedA + Kernel.copiesOfA * ir * depth
+                        let stripB = packedB + jr * depth
+                        if tileRows == mr && tileColumns == nr {
+                            Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: target, ldc: m)
+                        } else {
+                            for r in 0..<mr {
+                                for j in 0..<nr {
+                                    edge[r * nr + j] = r < tileRows && j < tileColumns ? target[r * m + j] : 0
+                                }
+                            }
+                            Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: edge, ldc: nr)
+                            for r in 0..<tileRows {
+                                for j in 0..<tileColumns { target[r * m + j] = edge[r * nr + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A[rows ..< rows+height][columns ..< columns+depth] as strips of mr rows: within a strip
+    /// the mr values of column t are adjacent, each stored `copiesOfA` times. Rows past the end
+    /// are zeros.
+    @inlinable
+    func packA(into packed: UnsafeMutablePointer<Double>, rows: Int, height: Int, columns: Int, depth: Int) {
+        let (mr, copies) = (Kernel.rows, Kernel.copiesOfA)
+        var out = packed
+        for strip in stride(from: 0, to: height, by: mr) {
+            let source = a + (rows + strip) * k + columns
+            let count = min(mr, height - strip)
+            for t in 0..<depth {
+                for r in 0..<mr {
+                    let value = r < count ? source[r * k + t] : 0
+                    for copy in 0..<copies { out[copies * r + copy] = value }
+                }
+                out += copies * mr
+            }
+        }
+    }
+
+    /// B[rows ..< rows+depth][columns] as strips of nr columns: within a strip the nr values
+    /// of row t are adjacent. Columns past the end are zeros.
+    ///
+    /// B is read in its own memory order (along its rows, or along the rows of the B given
+    /// transposed), so the hardware prefetcher can stream it from memory: a large weight matrix
+    /// is not in any cache when its product starts.
+    @inlinable
+    func packB(into packed: UnsafeMutablePointer<Double>, rows: Int, depth: Int, columns: Range<Int>) {
+        let nr = Kernel.columns
+        let stripSize = depth * nr
+        if bTransposed {
+            // Column j of the strip is B's row `strip + j`, read along t.
+            for (s, strip) in stride(from: columns.lowerBound, to: columns.upperBound, by: nr).enumerated() {
+                let out = packed + s * stripSize
+                for j in 0..<nr {
+                    if strip + j < columns.upperBound {
+                        let source = b + (strip + j) * k + rows
+                        for t in 0..<depth { out[t * nr + j] = source[t] }
+                    } else {
+                        for t in 0..<depth { out[t * nr + j] = 0 }
+                    }
+                }
+            }
+        } else {
+            // Row t of B goes to row t of every strip.
+            let full = columns.count / nr
+            let rest = columns.count - full * nr
+            for t in 0..<depth {
+                let source = b + (rows + t) * m + columns.lowerBound
+                var out = packed + t * nr
+                for s in 0..<full {
+                    for j in 0..<nr { out[j] = source[s * nr + j] }
+                    out += stripSize
+                }
+                if rest > 0 {
+                    for j in 0..<nr { out[j] = j < rest ? source[full * nr + j] : 0 }
+                }
+            }
+        }
+    }
+}
+
+@inlinable
+func roundUp(_ value: Int, _ multiple: Int) -> Int {
+    (value + multiple - 1) / multiple * multiple
+}

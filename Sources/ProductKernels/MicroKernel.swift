@@ -1,0 +1,27 @@
+/// The innermost loop of a blocked matrix product: a small tile of C, kept in registers,
+/// accumulates the product of a packed strip of A and a packed strip of B.
+///
+/// `BlockedProduct` does the blocking and packing once for every kernel; a kernel says how
+/// big its tile is, how it wants A packed, and how large the slices should be for the caches.
+/// Two kernels exist: `PortableKernel` (here, 128-bit vectors, exact to the readable product)
+/// and `FusedKernel` (module `ProductKernelsAVX2`, 256-bit vectors with fused multiply-add).
+public protocol MicroKernel {
+    /// The tile of C one call computes: `rows` x `columns` (mr x nr).
+    static var rows: Int { get }
+    static var columns: Int { get }
+    /// How many times packed A stores each value: 4 for a kernel that loads a ready-made
+    /// broadcast (baseline x86-64 has no broadcast instruction), 1 for one that broadcasts.
+    static var copiesOfA: Int { get }
+    /// Depth of one slice of the inner dimension (kc): a kc x nr strip of B should stay in
+    /// the L1 cache while strips of A stream past it.
+    static var sliceDepth: Int { get }
+    /// Rows of A packed at a time (mc, a multiple of `rows`): the packed block should stay in
+    /// the L2 cache.
+    static var blockHeight: Int { get }
+
+    /// `C[0 ..< rows][0 ..< columns] += A B` over `depth` steps t, where step t reads the
+    /// `rows` values of A's column t (each `copiesOfA` times) at `a + t * rows * copiesOfA`
+    /// and the `columns` values of B's row t at `b + t * columns`. C's rows are `ldc` apart.
+    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                           c: UnsafeMutablePointer<Double>, ldc: Int)
+}

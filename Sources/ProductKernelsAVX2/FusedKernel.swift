@@ -1,0 +1,63 @@
+import ProductKernels
+
+/// The micro-kernel for CPUs with AVX2 and FMA (x86-64-v3: Intel since Haswell, AMD since
+/// Zen): a 6 x 8 tile of C in twelve 256-bit registers, fed by two loads of B and six
+/// broadcasts of A per step, twelve fused multiply-adds.
+///
+/// A fused multiply-add rounds once where the readable product rounds twice, so results differ
+/// from it in the last bits (within 1e-12 relative; the tests hold it to that).
+///
+/// This module is compiled for Haswell's feature set, x86-64-v3 (see Package.swift): call it
+/// only when `attention_cpu_supports_x86_64_v3()` (module Platform) says the CPU has it.
+enum FusedKernel: MicroKernel {
+    static let rows = 6
+    static let columns = 8
+    static let copiesOfA = 1
+    static let sliceDepth = 256
+    static let blockHeight = 72
+
+    @inline(__always)
+    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                           c: UnsafeMutablePointer<Double>, ldc: Int) {
+        typealias V = SIMD4<Double>
+        func load(_ r: Int, _ half: Int) -> V { UnsafeRawPointer(c + r * ldc + 4 * half).loadUnaligned(as: V.self) }
+        func store(_ v: V, _ r: Int, _ half: Int) {
+            UnsafeMutableRawPointer(c + r * ldc + 4 * half).storeBytes(of: v, as: V.self)
+        }
+        var (c00, c01, c10, c11, c20, c21) = (load(0, 0), load(0, 1), load(1, 0), load(1, 1), load(2, 0), load(2, 1))
+        var (c30, c31, c40, c41, c50, c51) = (load(3, 0), load(3, 1), load(4, 0), load(4, 1), load(5, 0), load(5, 1))
+        var pa = a
+        var pb = UnsafeRawPointer(b)
+        for _ in 0..<depth {
+            let b0 = pb.loadUnaligned(as: V.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 32, as: V.self)
+            var x = V(repeating: pa[0])
+            c00.addProduct(x, b0); c01.addProduct(x, b1)
+            x = V(repeating: pa[1])
+            c10.addProduct(x, b0); c11.addProduct(x, b1)
+            x = V(repeating: pa[2])
+            c20.addProduct(x, b0); c21.addProduct(x, b1)
+            x = V(repeating: pa[3])
+            c30.addProduct(x, b0); c31.addProduct(x, b1)
+            x = V(repeating: pa[4])
+            c40.addProduct(x, b0); c41.addProduct(x, b1)
+            x = V(repeating: pa[5])
+            c50.addProduct(x, b0); c51.addProduct(x, b1)
+            pa += 6
+            pb += 64
+        }
+        store(c00, 0, 0); store(c01, 0, 1); store(c10, 1, 0); store(c11, 1, 1); store(c20, 2, 0); store(c21, 2, 1)
+        store(c30, 3, 0); store(c31, 3, 1); store(c40, 4, 0); store(c41, 4, 1); store(c50, 5, 0); store(c51, 5, 1)
+    }
+}
+
+/// C (n x m) += A (n x k) B (k x m) with the fused kernel, for the columns given (or
+/// `A Bᵀ` with B given as m x k). Only for CPUs with x86-64-v3 (AVX2, FMA, ...).
+///
+/// Not inlinable, on purpose: it must stay in this module, compiled for x86-64-v3.
+@inline(never)
+public func fusedProduct(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+                         n: Int, k: Int, m: Int, bTransposed: Bool, columns: Range<Int>) {
+    BlockedProduct<FusedKernel>(a: a, b: b, c: c, n: n, k: k, m: m, bTransposed: bTransposed)
+        .multiply(columns: columns)
+}
