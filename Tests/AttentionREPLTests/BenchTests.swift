@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// `attention-repl bench`, and the fast kernels on a CPU without AVX2 (emulated by QEMU).
+@Suite("Bench and CPU dispatch")
+struct BenchTests {
+    /// One JSON object of `bench --json`.
+    struct Result: Decodable {
+        let n: Int
+        let d_model: Int
+        let heads: Int
+        let seconds: Double
+        let gflops: Double
+        let flops: Int
+        let kernels: String
+        let threads: Int
+    }
+
+    static func bench(_ arguments: [String], emulatedCPU: String? = nil) throws -> ProcessResult {
+        let runner = try AttentionREPLBinary.runner()
+        guard let emulatedCPU else { return try runner.run(["bench"] + arguments, timeout: 60) }
+        return try BinaryRunner(executable: URL(fileURLWithPath: Self.qemu!))
+            .run(["-cpu", emulatedCPU, runner.executable.path, "bench"] + arguments, timeout: 60)
+    }
+
+    static func decode(_ result: ProcessResult) throws -> [Result] {
+        try JSONDecoder().decode([Result].self, from: Data(result.standardOutput.utf8))
+    }
+
+    @Test func jsonHasTheFieldsAskedFor() throws {
+        let result = try Self.bench(["--n", "5", "--d-model", "12", "--heads", "3", "--threads", "1",
+                                     "--min-time", "0.01", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let runs = try Self.decode(result)
+        #expect(runs.count == 1)
+        let run = try #require(runs.first)
+        #expect((run.n, run.d_model, run.heads, run.threads) == (5, 12, 3, 1))
+        // The cost command's count for n 5, d_model 12, h 3, d_k = d_v = 4 (h n n = 75 scores):
+        // projections 3 (2·5·12·12 + 5·12) = 4500, scores 2·75·4 = 600, scaling 75, softmax
+        // 4·75 = 300, weights V 600, W_O 2·5·12·12 + 5·12 = 1500.
+        #expect(run.flops == 4500 + 600 + 75 + 300 + 600 + 1500)
+        #expect(run.seconds > 0)
+        #expect(abs(run.gflops - Double(run.flops) / run.seconds / 1e9) <= 1e-9 * run.gflops)
+        #expect(["fused", "portable"].contains(run.kernels))
+    }
+
+    @Test func referenceKernelsCanBeTimed() throws {
+        let result = try Self.bench(["--n", "3", "--d-model", "4", "--heads", "2", "--kernels", "reference",
+                                     "--min-time", "0.01", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Self.decode(result).first?.kernels == "reference")
+    }
+
+    @Test(arguments: [
+        (["--n", "4"], "give all of --n, --d-model and --heads"),
+        (["--n", "4", "--d-model", "10", "--heads", "3"], "does not divide into 3 heads"),
+        (["--threads", "0"], "--threads must be at least 1"),
+        (["--kernels", "turbo"], "turbo"),
+    ])
+    func badArgumentsAreExplained(_ arguments: [String], _ message: String) throws {
+        let result = try Self.bench(arguments)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
+    // MARK: - A CPU without AVX2
+
+    /// QEMU's user-mode emulator, which can pretend to be an older CPU (`.ci/run` installs it).
+    static let qemu = ["/usr/bin/qemu-x86_64-static", "/usr/bin/qemu-x86_64"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let canEmulate: Bool = {
+        #if arch(x86_64)
+        return qemu != nil
+        #else
+        return false
+        #endif
+    }()
+
+    /// On a Nehalem (2008: SSE4.2, no AVX) the program must pick the portable kernel, refuse
+    /// the fused one with a reason, and never execute an AVX2 instruction (which would kill it
+    /// with SIGILL).
+    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"))
+    func olderCPUsGetThePortableKernel() throws {
+        let result = try Self.bench(["--n", "16", "--d-model", "32", "--heads", "4", "--threads", "2",
+                                     "--min-time", "0.01", "--json"], emulatedCPU: "Nehalem")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(try Self.decode(result).first?.kernels == "portable")
+
+        let refused = try Self.bench(["--kernels", "fused"], emulatedCPU: "Nehalem")
+        #expect(refused.status != 0)
+        #expect(refused.standardError.contains("lacks AVX2 or FMA"), "\(refused.standardError)")
+    }
+
+    /// A layer large enough for the REPL to use the fast kernels (64 x 128 x 128, a million
+    /// multiply-adds in each projection) prints the same on an emulated
+    /// Nehalem (portable kernel) as on this CPU (fused where it has AVX2).
+    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"))
+    func aLargeLayerPrintsTheSameOnAnOlderCPU() throws {
+        let script = """
+            heads 4
+            X = random 64x128 seed 1
+            W_Q = random 128x128 seed 2 scale 0.09
+            W_K = random 128x128 seed 3 scale 0.09
+            W_V = random 128x128 seed 4 scale 0.09
+            W_O = random 128x128 seed 5 scale 0.09
+            show weights head 2
+            show output
+
+            """
+        let native = try AttentionREPLBinary.runner().run(["--color", "never"], standardInput: script)
+        let emulated = try BinaryRunner(executable: URL(fileURLWithPath: Self.qemu!)).run(
+            ["-cpu", "Nehalem", AttentionREPLBinary.url().path, "--color", "never"], standardInput: script, timeout: 60)
+        #expect(native.status == 0, "\(native.standardError)")
+        #expect(emulated.status == 0, "\(emulated.standardError)")
+        #expect(native.standardOutput.contains("output"))
+        #expect(emulated.standardOutput == native.standardOutput)
+    }
+}
