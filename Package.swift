@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The AVX2 kernel's module is compiled for Haswell's feature set (x86-64-v3: AVX2, FMA, BMI2,
-// ...); the program checks the CPU before calling it (module Platform), so the binary still
-// runs on any x86-64.
+// The AVX2 kernel's module is compiled for Haswell's instruction set (x86-64-v3: AVX2, FMA,
+// BMI2, ...; this Swift does not know the name x86-64-v3); the program checks the CPU before
+// calling it (module Platform), so the binary still runs on any x86-64.
 #if arch(x86_64)
 let avx2: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else

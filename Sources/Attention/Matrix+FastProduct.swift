@@ -11,7 +11,8 @@ extension Matrix {
     /// differs in the last bits.
     ///
     /// `threads` > 1 splits the columns of the result between that many threads when the
-    /// product is large enough to pay for it. Throws when `A.cols != B.rows`.
+    /// product is large enough to pay for it. `kernel` `.reference` means `.portable` here, and
+    /// so does `.fused` on a CPU without AVX2 and FMA. Throws when `A.cols != B.rows`.
     public func fastMultiplied(by other: Matrix, operation: String = "matrix product",
                                kernel: Kernels.Product = .fastest, threads: Int = 1) throws -> Matrix {
         guard cols == other.rows else {
@@ -52,7 +53,7 @@ enum FastProduct {
         var c = Matrix(rows: n, cols: m)
         let bands = (m + band - 1) / band
         let workers = n * k * m < parallelThreshold ? 1 : max(1, min(threads, bands))
-        let fused = kernel == .fused && CPU.runsX86_64v3
+        let fused = kernel == .fused && CPU.runsHaswellCode
         a.values.withUnsafeBufferPointer { aBuffer in
             b.values.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeMutableStorage { cBuffer in
@@ -88,18 +89,19 @@ enum FastProduct {
 extension Kernels.Product {
     /// Whether this CPU can run the kernel (only `.fused` needs more than baseline x86-64).
     public var isAvailable: Bool {
-        self != .fused || CPU.runsX86_64v3
+        self != .fused || CPU.runsHaswellCode
     }
 
     /// The fastest blocked kernel this CPU runs: `.fused` where it has AVX2 and FMA,
     /// `.portable` elsewhere.
     public static var fastest: Kernels.Product {
-        CPU.runsX86_64v3 ? .fused : .portable
+        CPU.runsHaswellCode ? .fused : .portable
     }
 }
 
 /// What the CPU offers, asked once.
 enum CPU {
-    /// AVX2, FMA and the rest of x86-64-v3, which module ProductKernelsAVX2 is compiled for.
-    static let runsX86_64v3 = attention_cpu_supports_x86_64_v3() != 0
+    /// AVX2, FMA and the rest of what module ProductKernelsAVX2 is compiled for (Haswell's
+    /// instruction set).
+    static let runsHaswellCode = attention_cpu_runs_haswell_code() != 0
 }

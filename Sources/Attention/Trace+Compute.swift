@@ -3,8 +3,8 @@ extension Trace {
     /// configuration, same trace.
     ///
     /// `kernels` chooses how the matrix products are done: the readable `.reference` (the
-    /// default) or `.fast` (blocked, SIMD, heads in parallel). The stages are the same code
-    /// either way, and the two give the same numbers.
+    /// default) or the blocked SIMD products with the heads in parallel (`Kernels.fast`). The
+    /// stages are the same code either way; the numbers agree to the last bits (see `Kernels`).
     ///
     /// Throws `AttentionError` naming the tensor and the shapes when they do not fit.
     public static func compute(_ configuration: AttentionConfiguration, kernels: Kernels = .reference) throws -> Trace {

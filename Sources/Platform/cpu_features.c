@@ -3,24 +3,28 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 
-static int bit(unsigned int word, int n) { return (word >> n) & 1; }
+static int has_bits(unsigned int word, unsigned int bits) { return (word & bits) == bits; }
 
-int attention_cpu_supports_x86_64_v3(void) {
+int attention_cpu_runs_haswell_code(void) {
     unsigned int eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    // FMA 12, MOVBE 22, OSXSAVE 27, AVX 28, F16C 29 (and the SSE levels before them).
-    if (!(bit(ecx, 12) && bit(ecx, 22) && bit(ecx, 27) && bit(ecx, 28) && bit(ecx, 29))) return 0;
+    // CPUID.1:ECX: SSE3 0, PCLMULQDQ 1, SSSE3 9, FMA 12, CX16 13, SSE4.1 19, SSE4.2 20,
+    // MOVBE 22, POPCNT 23, AES 25, XSAVE 26, OSXSAVE 27, AVX 28, F16C 29, RDRAND 30.
+    const unsigned int leaf1 = 1u << 0 | 1u << 1 | 1u << 9 | 1u << 12 | 1u << 13 | 1u << 19 | 1u << 20
+                             | 1u << 22 | 1u << 23 | 1u << 25 | 1u << 26 | 1u << 27 | 1u << 28
+                             | 1u << 29 | 1u << 30;
+    if (!has_bits(ecx, leaf1)) return 0;
     // XCR0 bits 1 and 2: the OS saves the SSE and the upper AVX register state.
     unsigned int xcr0_low, xcr0_high;
     __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    if ((xcr0_low & 6) != 6) return 0;
-    // BMI1 3, AVX2 5, BMI2 8.
+    if (!has_bits(xcr0_low, 6)) return 0;
+    // CPUID.7.0:EBX: BMI1 3, AVX2 5, BMI2 8.
     if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    if (!(bit(ebx, 3) && bit(ebx, 5) && bit(ebx, 8))) return 0;
-    // LZCNT 5.
+    if (!has_bits(ebx, 1u << 3 | 1u << 5 | 1u << 8)) return 0;
+    // CPUID.80000001h:ECX: LAHF/SAHF in 64-bit mode 0, LZCNT 5.
     if (!__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) return 0;
-    return bit(ecx, 5);
+    return has_bits(ecx, 1u << 0 | 1u << 5);
 }
 #else
-int attention_cpu_supports_x86_64_v3(void) { return 0; }
+int attention_cpu_runs_haswell_code(void) { return 0; }
 #endif

@@ -3,9 +3,11 @@
 ///
 /// C (n x m) += A (n x k) B (k x m) is cut three ways so that each piece of data is reused
 /// from the fastest memory it fits in:
+/// - C's columns in panels of at most `panelWidth` (1024), which bounds the packing buffer;
 /// - the inner dimension in slices of kc (`Kernel.sliceDepth`), taken in increasing order. A
-///   kc-deep slice of B is copied ("packed") once into strips of nr columns, each strip
-///   contiguous, so the one the micro-kernel reads stays in the L1 cache;
+///   kc-deep slice of a panel of B is copied ("packed") once into strips of nr columns, each
+///   strip contiguous, so the one the micro-kernel reads stays in the L1 cache (the whole
+///   packed slice, at most 2 MiB, waits in the L3 cache);
 /// - rows of A in blocks of mc (`Kernel.blockHeight`), packed into strips of mr rows (the
 ///   L2 cache holds the block);
 /// - the micro-kernel keeps an mr x nr tile of C in registers for a whole slice, so each value
@@ -14,12 +16,12 @@
 /// t = 0, 1, ...; whether it equals the readable product bit for bit is up to the kernel.
 ///
 /// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
-/// share one `BlockedProduct` when each gives a different range of C's columns: A and B are
-/// only read, and each call packs into buffers of its own.
+/// each run a `BlockedProduct` of the same operands when each gives a different range of C's
+/// columns: A and B are only read, and each call packs into buffers of its own.
 ///
 /// Everything is `@inlinable` so that it is compiled, and specialised for the kernel, in the
 /// module that names the kernel: the AVX2 kernel's module builds this loop with AVX2 too.
-public struct BlockedProduct<Kernel: MicroKernel>: @unchecked Sendable {
+public struct BlockedProduct<Kernel: MicroKernel> {
     @usableFromInline let a: UnsafePointer<Double>
     @usableFromInline let b: UnsafePointer<Double>
     @usableFromInline let c: UnsafeMutablePointer<Double>
@@ -34,16 +36,19 @@ public struct BlockedProduct<Kernel: MicroKernel>: @unchecked Sendable {
         (self.a, self.b, self.c, self.n, self.k, self.m, self.bTransposed) = (a, b, c, n, k, m, bTransposed)
     }
 
+    /// Columns of C (and of B) packed at a time.
+    @usableFromInline static var panelWidth: Int { 1024 }
+
     /// C[:, columns] += A B[:, columns]. The only allocations are the packing buffers, once
     /// per call.
     @inlinable
     public func multiply(columns: Range<Int>) {
         let (mr, nr) = (Kernel.rows, Kernel.columns)
         guard n > 0, k > 0, !columns.isEmpty else { return }
-        let width = roundUp(columns.count, nr)
         let sliceDepth = min(Kernel.sliceDepth, k)
-        let blockHeight = min(Kernel.blockHeight, roundUp(n, mr))
-        let packedB = UnsafeMutablePointer<Double>.allocate(capacity: sliceDepth * width)
+        let blockHeight = roundUp(min(Kernel.blockHeight, n), mr)
+        let packedB = UnsafeMutablePointer<Double>.allocate(
+            capacity: sliceDepth * roundUp(min(Self.panelWidth, columns.count), nr))
         let packedA = UnsafeMutablePointer<Double>.allocate(capacity: Kernel.copiesOfA * blockHeight * sliceDepth)
         // The tiles at the bottom and right edges of C are computed here at full size.
         let edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
@@ -52,35 +57,46 @@ public struct BlockedProduct<Kernel: MicroKernel>: @unchecked Sendable {
             packedA.deallocate()
             edge.deallocate()
         }
-        for pc in stride(from: 0, to: k, by: sliceDepth) {
-            let depth = min(sliceDepth, k - pc)
-            packB(into: packedB, rows: pc, depth: depth, columns: columns)
-            for ic in stride(from: 0, to: n, by: blockHeight) {
-                let height = min(blockHeight, n - ic)
-                packA(into: packedA, rows: ic, height: height, columns: pc, depth: depth)
-                for jr in stride(from: 0, to: columns.count, by: nr) {
-                    let tileColumns = min(nr, columns.count - jr)
-                    for ir in stride(from: 0, to: height, by: mr) {
-                        let tileRows = min(mr, height - ir)
-                        let target = c + (ic + ir) * m + columns.lowerBound + jr
-                        let stripA = packedA + Kernel.copiesOfA * ir * depth
-                        let stripB = packedB + jr * depth
-                        if tileRows == mr && tileColumns == nr {
-                            Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: target, ldc: m)
-                        } else {
-                            for r in 0..<mr {
-                                for j in 0..<nr {
-                                    edge[r * nr + j] = r < tileRows && j < tileColumns ? target[r * m + j] : 0
-                                }
-                            }
-                            Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: edge, ldc: nr)
-                            for r in 0..<tileRows {
-                                for j in 0..<tileColumns { target[r * m + j] = edge[r * nr + j] }
+        for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: Self.panelWidth) {
+            let panel = panelStart..<min(panelStart + Self.panelWidth, columns.upperBound)
+            for pc in stride(from: 0, to: k, by: sliceDepth) {
+                let depth = min(sliceDepth, k - pc)
+                packB(into: packedB, rows: pc, depth: depth, columns: panel)
+                for ic in stride(from: 0, to: n, by: blockHeight) {
+                    let height = min(blockHeight, n - ic)
+                    packA(into: packedA, rows: ic, height: height, columns: pc, depth: depth)
+                    for jr in stride(from: 0, to: panel.count, by: nr) {
+                        let tileColumns = min(nr, panel.count - jr)
+                        for ir in stride(from: 0, to: height, by: mr) {
+                            let tileRows = min(mr, height - ir)
+                            let target = c + (ic + ir) * m + panel.lowerBound + jr
+                            let stripA = packedA + Kernel.copiesOfA * ir * depth
+                            let stripB = packedB + jr * depth
+                            if tileRows == mr && tileColumns == nr {
+                                Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: target, ldc: m)
+                            } else {
+                                tile(depth: depth, a: stripA, b: stripB, c: target, rows: tileRows, columns: tileColumns,
+                                     scratch: edge)
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// A tile at the bottom or right edge of C, `rows` x `columns` (less than the kernel's),
+    /// computed at full size in `scratch` and copied back.
+    @inlinable
+    func tile(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+              rows: Int, columns: Int, scratch: UnsafeMutablePointer<Double>) {
+        let (mr, nr) = (Kernel.rows, Kernel.columns)
+        for r in 0..<mr {
+            for j in 0..<nr { scratch[r * nr + j] = r < rows && j < columns ? c[r * m + j] : 0 }
+        }
+        Kernel.accumulate(depth: depth, a: a, b: b, c: scratch, ldc: nr)
+        for r in 0..<rows {
+            for j in 0..<columns { c[r * m + j] = scratch[r * nr + j] }
         }
     }
 

@@ -1,14 +1,16 @@
 import ProductKernels
 
-/// The micro-kernel for CPUs with AVX2 and FMA (x86-64-v3: Intel since Haswell, AMD since
-/// Zen): a 6 x 8 tile of C in twelve 256-bit registers, fed by two loads of B and six
+/// The micro-kernel for CPUs with AVX2 and FMA (x86-64-v3: Intel Core since Haswell, AMD since
+/// Excavator): a 6 x 8 tile of C in twelve 256-bit registers, fed by two loads of B and six
 /// broadcasts of A per step, twelve fused multiply-adds.
 ///
 /// A fused multiply-add rounds once where the readable product rounds twice, so results differ
-/// from it in the last bits (within 1e-12 relative; the tests hold it to that).
+/// from it in the last bits: each element by at most about 2 k u sum_t |a_t b_t| (k terms,
+/// unit roundoff u = 2^-53), the classic bound for two ways of summing the same products. The
+/// tests hold every element to that bound.
 ///
-/// This module is compiled for Haswell's feature set, x86-64-v3 (see Package.swift): call it
-/// only when `attention_cpu_supports_x86_64_v3()` (module Platform) says the CPU has it.
+/// This module is compiled for Haswell's instruction set (see Package.swift): call it only when
+/// `attention_cpu_runs_haswell_code()` (module Platform) says the CPU has it.
 enum FusedKernel: MicroKernel {
     static let rows = 6
     static let columns = 8
@@ -52,7 +54,7 @@ enum FusedKernel: MicroKernel {
 }
 
 /// C (n x m) += A (n x k) B (k x m) with the fused kernel, for the columns given (or
-/// `A Bᵀ` with B given as m x k). Only for CPUs with x86-64-v3 (AVX2, FMA, ...).
+/// `A Bᵀ` with B given as m x k). Only for CPUs that run Haswell's instructions (AVX2, FMA, ...).
 ///
 /// Not inlinable, on purpose: it must stay in this module, compiled for x86-64-v3.
 @inline(never)

@@ -3,10 +3,11 @@
 
 // What the Swift code needs from the machine that Swift's own modules do not offer.
 
-/// 1 when this CPU and operating system can run code built for x86-64-v3 (the Haswell
-/// feature set: AVX, AVX2, FMA, BMI1, BMI2, F16C, LZCNT, MOVBE, with the 256-bit registers
-/// saved by the OS), 0 otherwise or on other architectures.
-int attention_cpu_supports_x86_64_v3(void);
+/// 1 when this CPU and operating system can run code compiled for `-target-cpu haswell`:
+/// x86-64-v3 (AVX, AVX2, FMA, BMI1, BMI2, F16C, LZCNT, MOVBE, with the 256-bit registers saved
+/// by the OS) and everything below it, plus AES, PCLMULQDQ and RDRAND, which that CPU name
+/// also lets the compiler use. 0 otherwise, and on other architectures.
+int attention_cpu_runs_haswell_code(void);
 
 /// Asks the C allocator to keep freed memory for reuse instead of returning it to the system
 /// at once (glibc: blocks under 32 MiB come from the heap, not from their own mmap, and the
