@@ -13,7 +13,7 @@ struct BenchCommand: ParsableCommand {
             Each size runs until its median time per trace is stable (at least --min-time seconds and \
             five samples, at most ten times that). GFLOP/s counts the FLOPs of `cost` (a multiply-add \
             as two) over the median time. Peak memory is the process's maximum resident set so far \
-            (including the program itself, about 20 MiB), so run one size per process to see that size's peak.
+            (including the program itself, 14 to 20 MiB), so run one size per process to see that size's peak.
             """
     )
 
@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Number of heads h (d_k = d_model / h).")
     var heads: Int?
 
-    @Option(help: "Threads for the fast kernels (default: every core).")
+    @Option(help: "Threads for the fast kernels (the default is every core).")
     var threads: Int = Kernels.processorCount
 
     @Option(help: "Which products to time: fast (the fastest this CPU runs), fused (AVX2 and FMA), portable (any CPU) or reference.")
