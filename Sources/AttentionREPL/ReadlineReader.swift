@@ -15,7 +15,7 @@ final class ReadlineReader: LineReader {
         using_history()
         Self.setAsideIfBroken(historyPath)
         _ = read_history(historyPath)   // ENOENT on the first run is fine
-        signal(SIGINT) { _ in attention_rl_interrupted() }
+        signal(SIGINT, attention_rl_sigint)
     }
 
     func readLine(prompt: String) -> String? {

@@ -24,8 +24,17 @@ static inline const char *attention_rl_line(void) { return rl_line_buffer; }
 /// Stops readline from falling back to file-name completion after ours.
 static inline void attention_rl_completion_over(int over) { rl_attempted_completion_over = over; }
 
-/// Ctrl-C at the prompt: drop the line and show a fresh prompt.
-static inline void attention_rl_interrupted(void) {
+/// The SIGINT handler: Ctrl-C at the prompt drops the line and shows a fresh prompt.
+///
+/// While readline reads a line it catches SIGINT itself, only noting it; at a safe point it
+/// cleans up, then sends the signal again with this handler in place and RL_STATE_SIGHANDLER
+/// set. Only then may the handler call readline. A Ctrl-C that arrives while a command runs
+/// finds readline idle and is ignored: calling readline there (which allocates) from an
+/// interrupted computation, perhaps interrupted inside malloc, could deadlock or garble the
+/// output, and every command is bounded, so the prompt comes back by itself.
+static inline void attention_rl_sigint(int signal_number) {
+    (void)signal_number;
+    if (!RL_ISSTATE(RL_STATE_SIGHANDLER)) return;
     rl_replace_line("", 0);
     rl_crlf();
     rl_on_new_line();

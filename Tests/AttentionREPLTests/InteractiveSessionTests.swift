@@ -66,6 +66,30 @@ struct InteractiveSessionTests {
         #expect(!afterWhere.contains("half a command where"), "the interrupted text was dropped")
     }
 
+    /// Ctrl-C while a command runs (here generating 2.25 million random values, seconds in a
+    /// debug build) is ignored: the command finishes, its output is whole, no prompt is drawn
+    /// in the middle of it, and the session goes on.
+    @Test func controlCDuringACommandIsIgnored() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+
+        try repl.tmux.type("X = random 1500x1500 seed 1")
+        try repl.tmux.press("Enter")
+        Thread.sleep(forTimeInterval: 0.3)
+        try repl.tmux.press("C-c")
+        let screen = try repl.tmux.waitForScreen("the command's last line, then a prompt", timeout: 30) {
+            nonEmptyLines(of: $0).suffix(2).first?.hasPrefix("note: not computable yet") == true
+                && lastLine(of: $0) == prompt
+        }
+
+        let lines = nonEmptyLines(of: screen)
+        let prompts = lines.filter { $0.hasPrefix(prompt) }
+        #expect(prompts.last == prompt && prompts.dropLast().last == "\(prompt) X = random 1500x1500 seed 1",
+                "one prompt after the command, none inside its output:\n\(screen)")
+        #expect(try repl.tmux.paneState().dead == false, "Ctrl-C must not end the session")
+        #expect(try repl.enter("where").contains("Not started"))
+    }
+
     @Test func upArrowRecallsThePreviousCommand() throws {
         let repl = try REPLSession()
         defer { repl.close() }
