@@ -236,7 +236,8 @@ struct BenchResult: Encodable {
         let time = seconds >= 1e-3 ? String(format: "%.3f ms", seconds * 1e3) : String(format: "%.2f µs", seconds * 1e6)
         return "\(name): n \(n), d_model \(dModel), \(heads) heads (d_k \(dK)): \(time) per trace "
             + "(median of \(samples) samples, \(traces) traces), "
-            + String(format: "%.2f GFLOP/s (%.1f MFLOP a trace), ", gflops, Double(flops) / 1e6)
+            + String(format: "%.2f GFLOP/s ", gflops)
+            + (flops >= 100_000 ? String(format: "(%.1f MFLOP a trace), ", Double(flops) / 1e6) : "(\(flops) FLOPs a trace), ")
             + String(format: "peak memory %.1f MiB", Double(peakMemoryBytes) / 1_048_576)
             + " [\(kernels), \(threads) thread\(threads == 1 ? "" : "s")]"
     }

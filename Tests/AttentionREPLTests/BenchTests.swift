@@ -44,6 +44,17 @@ struct BenchTests {
         #expect(["fused", "portable"].contains(run.kernels))
     }
 
+    /// The text line gives the time, the rate and the FLOP count it assumed (666 for the lesson
+    /// size: projections 3 (2·3·4·4 + 3·4) = 324, scores 2·18·2 = 72, scaling 18, softmax 72,
+    /// weights V 72, W_O 2·3·4·4 + 3·4 = 108).
+    @Test func textLineGivesTheFlopCount() throws {
+        let result = try Self.bench(["--n", "3", "--d-model", "4", "--heads", "2", "--min-time", "0.01"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("n 3, d_model 4, 2 heads (d_k 2)"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("GFLOP/s (666 FLOPs a trace)"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("per trace"))
+    }
+
     @Test func referenceKernelsCanBeTimed() throws {
         let result = try Self.bench(["--n", "3", "--d-model", "4", "--heads", "2", "--kernels", "reference",
                                      "--min-time", "0.01", "--json"])
