@@ -38,7 +38,7 @@ public struct Kernels: Equatable, Sendable {
     /// `product` on at most `threads` threads (at least 1). A product the CPU cannot run
     /// (`fused` without AVX2 and FMA) runs as `portable`.
     public init(product: Product, threads: Int) {
-        self.product = product.isAvailable ? product : .portable
+        self.product = product.runnable
         self.threads = product == .reference ? 1 : max(1, threads)
     }
 

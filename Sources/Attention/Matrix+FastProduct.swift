@@ -53,7 +53,7 @@ enum FastProduct {
         var c = Matrix(rows: n, cols: m)
         let bands = (m + band - 1) / band
         let workers = n * k * m < parallelThreshold ? 1 : max(1, min(threads, bands))
-        let fused = kernel == .fused && CPU.runsHaswellCode
+        let fused = kernel.runnable == .fused
         a.values.withUnsafeBufferPointer { aBuffer in
             b.values.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeMutableStorage { cBuffer in
@@ -90,6 +90,12 @@ extension Kernels.Product {
     /// Whether this CPU can run the kernel (only `.fused` needs more than baseline x86-64).
     public var isAvailable: Bool {
         self != .fused || CPU.runsHaswellCode
+    }
+
+    /// The kernel that runs when this one is asked for: itself, or `.portable` for `.fused` on
+    /// a CPU without AVX2 and FMA.
+    public var runnable: Kernels.Product {
+        isAvailable ? self : .portable
     }
 
     /// The fastest blocked kernel this CPU runs: `.fused` where it has AVX2 and FMA,

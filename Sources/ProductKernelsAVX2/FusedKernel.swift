@@ -56,7 +56,7 @@ enum FusedKernel: MicroKernel {
 /// C (n x m) += A (n x k) B (k x m) with the fused kernel, for the columns given (or
 /// `A Bᵀ` with B given as m x k). Only for CPUs that run Haswell's instructions (AVX2, FMA, ...).
 ///
-/// Not inlinable, on purpose: it must stay in this module, compiled for x86-64-v3.
+/// Not inlinable, on purpose: it must stay in this module, compiled for Haswell.
 @inline(never)
 public func fusedProduct(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
                          n: Int, k: Int, m: Int, bTransposed: Bool, columns: Range<Int>) {

@@ -16,11 +16,19 @@ struct BenchTests {
         let threads: Int
     }
 
-    static func bench(_ arguments: [String], emulatedCPU: String? = nil) throws -> ProcessResult {
-        let runner = try AttentionREPLBinary.runner()
-        guard let emulatedCPU else { return try runner.run(["bench"] + arguments, timeout: 60) }
+    /// Runs attention-repl with `arguments`: natively, or under QEMU posing as `emulatedCPU`.
+    static func run(_ arguments: [String], standardInput: String = "", emulatedCPU: String? = nil,
+                    timeout: TimeInterval = 60) throws -> ProcessResult {
+        let binary = try AttentionREPLBinary.url()
+        guard let emulatedCPU else {
+            return try BinaryRunner(executable: binary).run(arguments, standardInput: standardInput, timeout: timeout)
+        }
         return try BinaryRunner(executable: URL(fileURLWithPath: Self.qemu!))
-            .run(["-cpu", emulatedCPU, runner.executable.path, "bench"] + arguments, timeout: 60)
+            .run(["-cpu", emulatedCPU, binary.path] + arguments, standardInput: standardInput, timeout: timeout)
+    }
+
+    static func bench(_ arguments: [String], emulatedCPU: String? = nil) throws -> ProcessResult {
+        try run(["bench"] + arguments, emulatedCPU: emulatedCPU)
     }
 
     static func decode(_ result: ProcessResult) throws -> [Result] {
@@ -118,9 +126,8 @@ struct BenchTests {
             show output
 
             """
-        let native = try AttentionREPLBinary.runner().run(["--color", "never"], standardInput: script)
-        let emulated = try BinaryRunner(executable: URL(fileURLWithPath: Self.qemu!)).run(
-            ["-cpu", "Nehalem", AttentionREPLBinary.url().path, "--color", "never"], standardInput: script, timeout: 60)
+        let native = try Self.run(["--color", "never"], standardInput: script, timeout: 10)
+        let emulated = try Self.run(["--color", "never"], standardInput: script, emulatedCPU: "Nehalem")
         #expect(native.status == 0, "\(native.standardError)")
         #expect(emulated.status == 0, "\(emulated.standardError)")
         #expect(native.standardOutput.contains("output"))
