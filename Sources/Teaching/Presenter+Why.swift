@@ -99,11 +99,20 @@ extension Presenter {
         }
         let text = """
             \(cellName) = \(formula)
-              = \(factors.joined(separator: " + "))
-              = \(Self.signedSum(addends))
+              = \(Self.elided(factors).joined(separator: " + "))
+              = \(Self.signedSum(Self.elided(addends)))
               = \(f.string(value))
             """
         return CellArithmetic(value: value, terms: terms, text: text)
+    }
+
+    /// The terms of a long sum (a real layer's has 64 or 768) cut to the first six and the last
+    /// two, with how many are left out between them, so the sum still fits a screen. Every term
+    /// still counts in the total printed after it.
+    static func elided(_ terms: [String]) -> [String] {
+        let (first, last) = (6, 2)
+        guard terms.count > first + last + 1 else { return terms }
+        return terms.prefix(first) + ["(\(terms.count - first - last) more terms)"] + terms.suffix(last)
     }
 
     /// "0.1 + -0.2 + 0.3" written as "0.1 − 0.2 + 0.3".
@@ -132,8 +141,8 @@ extension Presenter {
         let text = """
             \(cellName) = exp(s - max) / Σ_j exp(s_j - max), with s = masked row \(labels.query(row)), max = \(f.string(top))
               numerator   = exp(\(f.string(scores[col])) - \(f.string(top))) = \(f.string(exps[col]))
-              denominator = \(shown.joined(separator: " + "))
-                          = \(exps.map(f.string).joined(separator: " + ")) = \(f.string(exps.reduce(0, +)))
+              denominator = \(Self.elided(shown).joined(separator: " + "))
+                          = \(Self.elided(exps.map(f.string)).joined(separator: " + ")) = \(f.string(exps.reduce(0, +)))
               weight      = \(f.string(exps[col])) / \(f.string(exps.reduce(0, +))) = \(f.string(value))
             Subtracting the row maximum changes nothing (it cancels) but keeps exp from overflowing.
             """

@@ -48,6 +48,31 @@ struct WhyTests {
         #expect(scaled.text.contains("17.0 / sqrt(2)") && scaled.text.contains("= 12.0"))   // 17 / 1.414 = 12.02
     }
 
+    /// A real layer's sums have dozens of terms: the text shows the first six and the last two
+    /// and says how many it leaves out; the terms and the total are still all of them.
+    @Test func longSumsAreCutToFitTheScreen() throws {
+        // One query (1, 1, ..., 1) against 20 keys whose rows are 1, 2, ..., 20 times (1, ..., 1),
+        // in 20 dimensions: score j = 20 (j + 1).
+        let Q = Matrix(rows: 1, cols: 20) { _, _ in 1 }
+        let K = Matrix(rows: 20, cols: 20) { row, _ in Double(row + 1) }
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: K)))
+        let presenter = Presenter(trace: trace, tokens: [], format: NumberFormat(decimals: 1))
+
+        let score = presenter.why(.scores, row: 0, col: 2)
+        #expect(score.terms.count == 20 && score.terms.reduce(0, +) == 60)
+        #expect(score.text.contains("(1.0)(3.0) + (1.0)(3.0) + (1.0)(3.0) + (1.0)(3.0) + (1.0)(3.0) + (1.0)(3.0) "
+                                    + "+ (12 more terms) + (1.0)(3.0) + (1.0)(3.0)"), "\(score.text)")
+        #expect(score.text.contains("3.0 + 3.0 + 3.0 + 3.0 + 3.0 + 3.0 + (12 more terms) + 3.0 + 3.0"), "\(score.text)")
+        #expect(score.text.hasSuffix("= 60.0"))
+
+        let weight = presenter.why(.weights, row: 0, col: 19)
+        #expect(weight.terms.count == 20)
+        #expect(weight.text.components(separatedBy: "(12 more terms)").count == 3, "\(weight.text)")
+        // Scaled scores 20 (j + 1) / sqrt(20): the last key's, 89.4, is the maximum.
+        #expect(weight.text.contains("+ (12 more terms) + exp(85.0 - 89.4) + exp(89.4 - 89.4)\n"), "\(weight.text)")
+        #expect(weight.text.contains("+ (12 more terms) + 0.0 + 1.0 = 1.0"), "\(weight.text)")
+    }
+
     @Test func blockedCellsSayWhy() throws {
         let I = Matrix.identity(2)
         let trace = try Trace.compute(.direct(DirectConfiguration(Q: I, K: I, V: I, mask: .causal)))
