@@ -36,14 +36,21 @@ extension Presenter {
                        range: Heatmap.range(of: panels, isWeights: stage == .weights))
     }
 
-    /// `attends [ROW]`: where each head puts the weight of one query, strongest first.
+    /// `attends [ROW]`: where each head puts the weight of one query, strongest first. Past ten
+    /// keys (a real layer has a hundred or more) each head lists its strongest eight and sums
+    /// the weight of the rest.
     public func attends(row: Int) -> String {
         var lines = [style.strong("\(labels.query(row)) attends to") + style.dim("  (weights, strongest first; blocked keys left out)")]
         for head in trace.heads.indices {
             let weights = trace.heads[head].weights.row(row)
             let order = weights.indices.filter { !trace.blocked[row, $0] }.sorted { weights[$0] > weights[$1] }
-            let list = order.isEmpty ? "nothing: every key is blocked"
-                : order.map { "\(labels.keys[$0]) \(format.string(weights[$0]))" }.joined(separator: ", ")
+            let shown = order.count > 10 ? order.prefix(8) : order[...]
+            let rest = order.dropFirst(shown.count)
+            var list = order.isEmpty ? "nothing: every key is blocked"
+                : shown.map { "\(labels.keys[$0]) \(format.string(weights[$0]))" }.joined(separator: ", ")
+            if !rest.isEmpty {
+                list += ", and \(rest.count) more keys with \(format.string(rest.map { weights[$0] }.reduce(0, +))) together"
+            }
             lines.append("  " + (direct ? "" : headTitle(head) + ": ") + "\(labels.queries[row]) -> " + list)
         }
         return lines.joined(separator: "\n")

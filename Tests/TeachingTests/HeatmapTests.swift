@@ -54,6 +54,25 @@ struct HeatmapTests {
         #expect(pruned.attends(row: 2).contains("head 2 (pruned): sat ->"))
     }
 
+    /// Past ten keys, `attends` lists each head's strongest eight and sums the rest; up to ten,
+    /// every key.
+    @Test func attendsListsTheStrongestKeysOfALongRow() throws {
+        // One query whose scores against 12 keys are 0, 1, ..., 11 (Q = [1], K = 0 ... 11).
+        let Q = try Matrix([[1]])
+        let K = Matrix(rows: 12, cols: 1) { row, _ in Double(row) }
+        let long = Presenter(trace: try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: K))), tokens: [])
+        let text = long.attends(row: 0)
+        let weights = long.trace.heads[0].weights.row(0)
+        let rest = weights[0..<4].reduce(0, +)   // keys 0 to 3, the weakest
+        #expect(text.contains("q0 -> k11 \(long.format.string(weights[11])), k10"), "\(text)")
+        #expect(text.contains("k4 \(long.format.string(weights[4])), and 4 more keys with \(long.format.string(rest)) together"),
+                "\(text)")
+        #expect(!text.contains("k3 "))
+
+        let short = presenter.attends(row: 2)
+        #expect(short.contains("sat ->") && !short.contains("more keys"))
+    }
+
     /// The SVG parses as XML, has one panel per head and one cell per weight, and its labels.
     @Test func svgIsValidWithAPanelPerHead() throws {
         let svg = presenter.svg(.weights)
