@@ -24,8 +24,9 @@ public struct NumberFormat: Sendable {
         return text
     }
 
-    /// A list of numbers, `[0.1, 0.2]`.
+    /// A list of numbers, `[0.1, 0.2]`; a long one shows its ends and how many it leaves out
+    /// (`Elision`): `[1, 2, 3, 4, 5, 6, … 12 more, 19, 20]`.
     public func list(_ values: [Double]) -> String {
-        "[" + values.map(string).joined(separator: ", ") + "]"
+        "[" + Elision.cut(values.map(string)) { "… \($0) more" }.joined(separator: ", ") + "]"
     }
 }

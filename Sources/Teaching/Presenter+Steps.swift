@@ -132,7 +132,7 @@ extension Presenter {
             let row = trace.heads[head].weights.row(q)
             var text = "Softmax makes each row positive and sum to 1. "
             if trace.fullyBlockedRows.contains(q) { return text + blockedRowsWarning() }
-            text += inHead(head, "row \(labels.query(q)) is ") + row.map(f.string).joined(separator: " + ")
+            text += inHead(head, "row \(labels.query(q)) is ") + Self.elided(row.map(f.string)).joined(separator: " + ")
                 + " = \(f.string(row.reduce(0, +))). "
             let heads = direct ? [0] : Array(0..<min(headCount, 4))
             let favourites = heads.map { i -> String in
@@ -153,7 +153,7 @@ extension Presenter {
             let terms = weights.indices.filter { !trace.blocked[q, $0] }
                 .map { "\(f.string(weights[$0]))·v_\(labels.keys[$0])" }
             var text = "Each query's output is the weighted average of the value rows, using its row of weights. "
-                + inHead(head, "\(labels.query(q)) gets ") + terms.joined(separator: " + ")
+                + inHead(head, "\(labels.query(q)) gets ") + Self.elided(terms).joined(separator: " + ")
                 + " = \(f.list(trace.heads[head].headOut.row(q))). "
             text += direct ? "In direct mode this is the output."
                 : headCount == 1 ? "With one head, this is the only view each token gets of the others."

@@ -106,13 +106,9 @@ extension Presenter {
         return CellArithmetic(value: value, terms: terms, text: text)
     }
 
-    /// The terms of a long sum (a real layer's has 64 or 768) cut to the first six and the last
-    /// two, with how many are left out between them, so the sum still fits a screen. Every term
-    /// still counts in the total printed after it.
+    /// The terms of a sum as shown (see `Elision`): a long one says how many it leaves out.
     static func elided(_ terms: [String]) -> [String] {
-        let (first, last) = (6, 2)
-        guard terms.count > first + last + 1 else { return terms }
-        return terms.prefix(first) + ["(\(terms.count - first - last) more terms)"] + terms.suffix(last)
+        Elision.cut(terms) { "(\($0) more terms)" }
     }
 
     /// "0.1 + -0.2 + 0.3" written as "0.1 − 0.2 + 0.3".

@@ -13,6 +13,14 @@ struct RenderingTests {
         #expect(NumberFormat(decimals: 0).string(2.5) == "2")
     }
 
+    /// Up to nine numbers a list shows them all; past that, the first six, how many it leaves
+    /// out, and the last two.
+    @Test func longListsShowTheirEnds() {
+        let f = NumberFormat(decimals: 0)
+        #expect(f.list((1...9).map(Double.init)) == "[1, 2, 3, 4, 5, 6, 7, 8, 9]")
+        #expect(f.list((1...20).map(Double.init)) == "[1, 2, 3, 4, 5, 6, … 12 more, 19, 20]")
+    }
+
     @Test func tableAlignsColumnsAndLabelsRows() throws {
         let table = TensorTable(title: "w", matrix: try Matrix([[1, -10], [0.5, 2]]),
                                 rowLabels: ["the", "cat"], columnLabels: ["the", "cat"], axes: "queries x keys")

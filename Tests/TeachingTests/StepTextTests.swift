@@ -32,6 +32,20 @@ struct StepTextTests {
         #expect(text.contains("In direct mode this is the output"))
     }
 
+    /// Twelve keys with equal scores (Q = [0]): every weight is 1/12 = 0.083, and V = I makes
+    /// the output [0.083, ..., 0.083]. The row sum and the weighted average show their ends and
+    /// count the rest; the total is of all twelve.
+    @Test func longRowsShowTheirEnds() throws {
+        let trace = try Trace.compute(.direct(DirectConfiguration(
+            Q: try Matrix([[0]]), K: Matrix(rows: 12, cols: 1) { row, _ in Double(row) }, V: Matrix.identity(12))))
+        let presenter = Presenter(trace: trace, tokens: [], width: 10_000)
+        let sixTerms = Array(repeating: "0.083", count: 6).joined(separator: " + ")
+        #expect(presenter.report(.weights).contains(sixTerms + " + (4 more terms) + 0.083 + 0.083 = 1.000"))
+        let output = "[0.083, 0.083, 0.083, 0.083, 0.083, 0.083, … 4 more, 0.083, 0.083]"
+        #expect(presenter.report(.head_out).contains("0.083·v_k0 + 0.083·v_k1 + 0.083·v_k2 + 0.083·v_k3 + 0.083·v_k4 "
+                                                     + "+ 0.083·v_k5 + (4 more terms) + 0.083·v_k10 + 0.083·v_k11 = " + output))
+    }
+
     @Test func layerStepsMentionSubspacesAndWO() throws {
         let I = Matrix.identity(4)
         let trace = try Trace.compute(.multiHead(MultiHeadConfiguration(X: I, heads: 2, W_Q: I, W_K: I, W_V: I, W_O: I)))
