@@ -42,6 +42,10 @@ let package = Package(
         .target(name: "ProductKernelsAVX2", dependencies: ["ProductKernels"], swiftSettings: avx2),
         .target(name: "Platform"),
 
+        // The backward pass: the loss and dL/d(every stage and parameter), one short function
+        // per stage, each the twin of a forward stage. Pure, like Attention.
+        .target(name: "Gradients", dependencies: ["Attention"]),
+
         // Reading and writing tensors as .npy, .json and .csv (and matrix literals).
         .target(name: "TensorIO"),
 
@@ -88,5 +92,6 @@ let package = Package(
         ),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "AttentionTests", dependencies: ["Attention", "ReferenceCases"]),
+        .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Attention", "ReferenceCases"]),
     ]
 )

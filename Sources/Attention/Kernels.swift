@@ -48,7 +48,7 @@ public struct Kernels: Equatable, Sendable {
     }
 
     /// `A B`.
-    func multiply(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
+    public func multiply(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b, operation: operation)
         case .portable, .fused:
@@ -57,7 +57,7 @@ public struct Kernels: Equatable, Sendable {
     }
 
     /// `A Bᵀ` (the scores `Q Kᵀ`).
-    func multiplyTransposed(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
+    public func multiplyTransposed(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b.transposed, operation: operation)
         case .portable, .fused:
@@ -65,11 +65,17 @@ public struct Kernels: Equatable, Sendable {
         }
     }
 
+    /// `Aᵀ B`, (k x n)ᵀ(k x m) -> (n x m): the weight gradients `Xᵀ dL/dQ` of the backward
+    /// pass. The transpose is built once (k x n values), then multiplied like any product.
+    public func multiplyTransposingLeft(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
+        try multiply(a.transposed, b, operation: operation)
+    }
+
     /// `[body(0), ..., body(count - 1)]`, for independent pieces of work such as the heads,
     /// each about `multiplyAdds` multiply-adds. With more than one thread and pieces big enough
     /// to pay for starting threads, the pieces run concurrently, each given single-threaded
     /// kernels so that the threads are not oversubscribed. The first error (by index) is thrown.
-    func map<T: Sendable>(_ count: Int, multiplyAdds: Int, _ body: (Int, Kernels) throws -> T) throws -> [T] {
+    public func map<T: Sendable>(_ count: Int, multiplyAdds: Int, _ body: (Int, Kernels) throws -> T) throws -> [T] {
         guard threads > 1, count > 1, multiplyAdds >= 1 << 14 else {
             return try (0..<count).map { try body($0, self) }
         }

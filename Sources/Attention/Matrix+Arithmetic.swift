@@ -68,6 +68,26 @@ extension Matrix {
         return result
     }
 
+    /// `1ᵀ A`: the sum of each column (length m), which is how a bias added to every row
+    /// receives its gradient, `dL/db = Σ_rows dL/d(A + 1 bᵀ)`.
+    public var columnSums: [Double] {
+        var sums = Array(repeating: 0.0, count: cols)
+        for i in 0..<rows {
+            for j in 0..<cols { sums[j] += values[i * cols + j] }
+        }
+        return sums
+    }
+
+    /// `Σ_ij A[i][j] B[i][j]`, the Frobenius inner product of two matrices of the same shape:
+    /// how a scalar gate g that multiplies B receives its gradient from dL/d(g B) = A.
+    public func innerProduct(_ other: Matrix, operation: String = "an inner product") throws -> Double {
+        guard shape == other.shape else {
+            throw AttentionError.shapeMismatch(operation: operation, left: shape, right: other.shape,
+                                               requirement: "both must have the same shape")
+        }
+        return zip(values, other.values).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
     /// Runs `body` on the mutable storage without copy-on-write checks in the loop.
     mutating func withUnsafeMutableStorage<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) -> R) -> R {
         values.withUnsafeMutableBufferPointer { body(&$0) }

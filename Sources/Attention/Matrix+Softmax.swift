@@ -33,6 +33,32 @@ extension Matrix {
         return result
     }
 
+    /// The backward twin of `softmaxRows`: called on the weights `w = softmax(s)` (row-wise)
+    /// with `g = dL/dw`, it returns `dL/ds`, the softmax's Jacobian-vector product row by row:
+    ///
+    ///     dL/ds_j = Σ_t g_t dw_t/ds_j = w_j (g_j - Σ_t g_t w_t)
+    ///
+    /// since dw_t/ds_j = w_t (δ_tj - w_j). Only how a weight differs from the row's weighted
+    /// average gradient matters: adding a constant to every g_t changes nothing, as adding a
+    /// constant to every score changes no weight. A blocked key (w_j = 0) gets exactly 0. A row
+    /// of NaN weights (every key blocked) depends on no score: its gradient is 0, not NaN.
+    /// Throws when the shapes differ.
+    public func softmaxRowsBackward(_ gradient: Matrix, operation: String = "the softmax's backward pass") throws -> Matrix {
+        guard gradient.shape == shape else {
+            throw AttentionError.shapeMismatch(operation: operation, left: shape, right: gradient.shape,
+                                               requirement: "the gradient has the weights' shape")
+        }
+        var result = Matrix(rows: rows, cols: cols)
+        for i in 0..<rows {
+            let start = i * cols
+            guard !values[start].isNaN else { continue }
+            var average = 0.0   // Σ_t g_t w_t, the weighted average of the row's gradient
+            for j in 0..<cols { average += gradient.values[start + j] * values[start + j] }
+            for j in 0..<cols { result.values[start + j] = values[start + j] * (gradient.values[start + j] - average) }
+        }
+        return result
+    }
+
     /// `A` with every element where `mask` is true replaced by `value` (usually -infinity):
     /// `result[i][j] = mask[i][j] ? value : A[i][j]`. Throws when the shapes differ.
     public func maskedFill(_ mask: Mask, with value: Double, operation: String = "applying the mask") throws -> Matrix {

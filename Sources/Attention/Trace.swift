@@ -17,6 +17,18 @@ public struct HeadTrace: Equatable, Sendable {
     public let weights: Matrix
     /// n x d_v: `weights V`, each query's weighted average of the value rows.
     public let headOut: Matrix
+
+    public init(Q: Matrix, K: Matrix, V: Matrix, scores: Matrix, scaled: Matrix, masked: Matrix,
+                weights: Matrix, headOut: Matrix) {
+        self.Q = Q
+        self.K = K
+        self.V = V
+        self.scores = scores
+        self.scaled = scaled
+        self.masked = masked
+        self.weights = weights
+        self.headOut = headOut
+    }
 }
 
 /// The whole computation for one configuration: every stage of every head, the concatenation
