@@ -44,7 +44,10 @@ let package = Package(
 
         // The backward pass: the loss and dL/d(every stage and parameter), one short function
         // per stage, each the twin of a forward stage. Pure, like Attention.
-        .target(name: "Gradients", dependencies: ["Attention"]),
+        .target(
+            name: "Gradients",
+            dependencies: ["Attention", .product(name: "RealModule", package: "swift-numerics")]
+        ),
 
         // Reading and writing tensors as .npy, .json and .csv (and matrix literals).
         .target(name: "TensorIO"),
