@@ -53,11 +53,11 @@ let package = Package(
         .target(name: "TensorIO"),
 
         // Explanations and rendering: turns a trace into text. Never computes attention.
-        .target(name: "Teaching", dependencies: ["Attention"]),
+        .target(name: "Teaching", dependencies: ["Attention", "Gradients"]),
 
         // Commands: parsing a line, the session it acts on, evaluation, help, completion.
         // Shared by the REPL, scripts and lessons; knows nothing of terminals.
-        .target(name: "Interpreter", dependencies: ["Attention", "TensorIO", "Teaching"]),
+        .target(name: "Interpreter", dependencies: ["Attention", "Gradients", "TensorIO", "Teaching"]),
 
         // What the fuzzers feed: one function per input format, shared by the libFuzzer
         // executable and the regression tests that replay every corpus file.
@@ -81,7 +81,7 @@ let package = Package(
             path: "Tests/ReferenceCases",
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Attention", "ReferenceCases"]),
+        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Attention", "Gradients", "ReferenceCases"]),
         .testTarget(
             name: "InterpreterTests",
             dependencies: ["Interpreter", "Attention", "TensorIO", "Teaching", "ReferenceCases"]

@@ -78,7 +78,7 @@ struct AttentionREPLCommand: ParsableCommand {
             }
             if interactive && !noPause {
                 let reader = Self.readlineReader(library)
-                var conversation = TerminalConversation(reader: reader)
+                var conversation = TerminalConversation(reader: reader, progress: repl.progress)
                 _ = repl.runLesson(loaded, interactive: true, conversation: &conversation)
                 repl.runInteractive(reader: reader, greet: false)
                 return

@@ -3,8 +3,13 @@ import Interpreter
 /// A lesson at the terminal: pauses and questions read through readline.
 struct TerminalConversation: LessonConversation {
     let reader: ReadlineReader
+    /// A `fit` in the lesson draws its progress here; erased before anything is said.
+    let progress: ProgressLine
 
-    mutating func say(_ text: String) { print(text) }
+    mutating func say(_ text: String) {
+        progress.erase()
+        print(text)
+    }
 
     mutating func pause() -> PauseChoice {
         guard let line = reader.readLine(prompt: "[Enter: go on · q: leave · r: restart] ", remember: false) else { return .leave }

@@ -1,11 +1,14 @@
 import Foundation
 import Interpreter
+import Platform
 import Teaching
 
 /// The read-evaluate-print loop: the only place that reads input and prints.
 struct REPL {
     var interpreter: Interpreter
     let style: Style
+    /// The line `fit` redraws while it runs (at a terminal), and Ctrl-C to stop it.
+    let progress = ProgressLine(draws: Terminal.isTerminal(STDOUT_FILENO))
 
     static let prompt = "attention> "
 
@@ -26,15 +29,18 @@ struct REPL {
             reader.saveHistory()
             saveOnExit()
         }
+        interpreter.progress = progress.watcher
         while let line = reader.readLine(prompt: Self.prompt) {
+            defer { progress.erase() }
             do {
                 let reply = try interpreter.execute(line)
+                progress.erase()
                 if !reply.text.isEmpty { print(reply.text + "\n") }
                 switch reply.action {
                 case .none: break
                 case .quit: return
                 case let .lesson(lesson):
-                    var conversation = TerminalConversation(reader: reader)
+                    var conversation = TerminalConversation(reader: reader, progress: progress)
                     _ = runLesson(lesson, interactive: true, conversation: &conversation)
                 }
             } catch let error as UserError {
@@ -91,6 +97,7 @@ struct REPL {
     mutating func runLesson(_ lesson: Lesson, interactive: Bool, conversation: inout some LessonConversation) -> LessonOutcome {
         var lessonInterpreter = Interpreter(style: interpreter.style, width: interpreter.width)
         lessonInterpreter.lessons = interpreter.lessons
+        if interactive { lessonInterpreter.progress = progress.watcher }
         let runner = LessonRunner(interactive: interactive, style: style, width: interpreter.width)
         let outcome = runner.run(lesson, interpreter: &lessonInterpreter, conversation: &conversation)
         interpreter = lessonInterpreter

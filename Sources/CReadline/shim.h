@@ -24,17 +24,24 @@ static inline const char *attention_rl_line(void) { return rl_line_buffer; }
 /// Stops readline from falling back to file-name completion after ours.
 static inline void attention_rl_completion_over(int over) { rl_attempted_completion_over = over; }
 
+/// Defined in module Platform: notes a Ctrl-C for the command that is running.
+extern void attention_request_interrupt(void);
+
 /// The SIGINT handler: Ctrl-C at the prompt drops the line and shows a fresh prompt.
 ///
 /// While readline reads a line it catches SIGINT itself, only noting it; at a safe point it
 /// cleans up, then sends the signal again with this handler in place and RL_STATE_SIGHANDLER
 /// set. Only then may the handler call readline. A Ctrl-C that arrives while a command runs
-/// finds readline idle and is ignored: calling readline there (which allocates) from an
-/// interrupted computation, perhaps interrupted inside malloc, could deadlock or garble the
-/// output, and every command is bounded, so the prompt comes back by itself.
+/// finds readline idle: calling readline there (which allocates) from an interrupted
+/// computation, perhaps interrupted inside malloc, could deadlock or garble the output. So it
+/// only sets a flag, which a long command (`fit`) polls between steps to stop cleanly; every
+/// other command is bounded and ignores it.
 static inline void attention_rl_sigint(int signal_number) {
     (void)signal_number;
-    if (!RL_ISSTATE(RL_STATE_SIGHANDLER)) return;
+    if (!RL_ISSTATE(RL_STATE_SIGHANDLER)) {
+        attention_request_interrupt();
+        return;
+    }
     rl_replace_line("", 0);
     rl_crlf();
     rl_on_new_line();

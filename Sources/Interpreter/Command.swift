@@ -56,6 +56,32 @@ public enum Command: Equatable, Sendable {
     case listLessons
     /// `cost [n N] [d_model D] [heads H] [dk K]`: parameters and FLOPs of the layer.
     case cost([String: Int])
+    /// `loss`: L = mean((output - target)²) with its arithmetic.
+    case loss
+    /// `backward [head N]`: start or continue the walk back through the stages.
+    case backward(head: Int?)
+    /// `goto grad STAGE [head N]`: jump to a backward step.
+    case gotoGrad(name: String, head: Int?)
+    /// `grad NAME [head N]`: dL/dNAME for a stage, a parameter or `gates`.
+    case grad(name: String, head: Int?)
+    /// `why grad NAME ROW [COL] [head N]`: the arithmetic of one gradient cell (biases and
+    /// gates have one index).
+    case whyGrad(name: String, row: CellIndex, col: CellIndex?, head: Int?)
+    /// `export grad NAME FILE [head N]`.
+    case exportGrad(name: String, path: String, head: Int?)
+    /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`.
+    case fit(FitRequest)
+}
+
+/// What `fit` was asked to do. Unset options take their defaults when the fit starts.
+public struct FitRequest: Equatable, Sendable {
+    public var steps: Int
+    public var learningRate: Double?
+    public var optimizer: String?
+    /// `X` given: X is trained too.
+    public var includeX = false
+    /// `only NAME ...`: exactly these tensors are trained.
+    public var only: [String]? = nil
 }
 
 /// How a tensor's values are given.

@@ -1,17 +1,23 @@
 import Attention
+import Gradients
+import Teaching
 import TensorIO
 
 /// Turns one line into a `Command`, or throws a `UserError` that points at the column of the
 /// problem. Blank lines and `# comments` give nil.
 public enum CommandParser {
     /// Names that `NAME = ...` may define.
-    public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V"]
+    public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V", "target"]
     /// Everything `show` and `export` accept.
-    public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens"]
+    public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target"]
+    /// Everything `grad`, `why grad` and `export grad` accept.
+    public static let gradients = GradientPresenter.names
 
     public static func parse(_ line: String) throws -> Command? {
         var words = Cursor(try Lexer.words(line), lineLength: line.count)
         guard let first = words.next() else { return nil }
+        // `target T = ...`: T is the loss's name for the target, allowed before the '='.
+        if first.text == "target", words.peek?.text == "T", words.peek(at: 1)?.text == "=" { _ = words.next() }
         if words.peek?.text == "=" || words.peek?.text == "head" && definable.contains(first.text) {
             return try definition(first, &words)
         }
@@ -21,7 +27,7 @@ public enum CommandParser {
     }
 
     private static func verb(_ first: Word, _ words: inout Cursor) throws -> Command {
-        let groups = [settingsCommand, filesCommand, steppingCommand, sessionCommand, headsCommand]
+        let groups = [settingsCommand, filesCommand, steppingCommand, sessionCommand, headsCommand, gradientsCommand]
         for group in groups {
             if let command = try group(first.text, &words) { return command }
         }
@@ -80,6 +86,12 @@ public enum CommandParser {
             }
             return .importTensor(name: name.text, path: path.text)
         case "export":
+            if words.peek?.text == "grad" {
+                _ = words.next()
+                let name = try gradientName(&words, example: "export grad weights dweights.npy")
+                let path = try words.require("a file to write, e.g. export grad \(name) d\(name).npy")
+                return .exportGrad(name: name, path: path.text, head: try words.optionalHead())
+            }
             let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
             guard showable.contains(name.text) && name.text != "tokens" || name.text == "importance" else {
@@ -97,6 +109,11 @@ public enum CommandParser {
         case "back": return .back(head: try words.optionalHead())
         case "run": return .run(head: try words.optionalHead())
         case "goto":
+            if words.peek?.text == "grad" {
+                _ = words.next()
+                let name = try words.require("a backward stage, e.g. goto grad scores")
+                return .gotoGrad(name: name.text, head: try words.optionalHead())
+            }
             let name = try words.require("a stage, e.g. goto weights")
             return .goto(name: name.text, head: try words.optionalHead())
         case "where": return .whereAmI
@@ -106,6 +123,14 @@ public enum CommandParser {
             return .show(name: name.text, head: try words.optionalHead())
         case "shapes": return .shapes
         case "why":
+            if words.peek?.text == "grad" {
+                _ = words.next()
+                let name = try gradientName(&words, example: "why grad scores 0 1")
+                let row = try words.require("a row (a number from 0 or a token), e.g. why grad \(name) 0 1")
+                var col: Word? = nil
+                if let next = words.peek, next.text != "head" { col = words.next() }
+                return .whyGrad(name: name, row: cellIndex(row), col: col.map(cellIndex), head: try words.optionalHead())
+            }
             let stage = try words.require("a stage, a row and a column, e.g. why weights 0 1")
             guard Stage(rawValue: stage.text) != nil else {
                 throw unknownName(stage, among: Stage.allCases.map(\.rawValue), what: "explain a cell of")
@@ -224,6 +249,62 @@ public enum CommandParser {
         }
     }
 
+
+    /// Gradients: loss, backward, grad, fit.
+    private static func gradientsCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
+        switch verb {
+        case "loss": return .loss
+        case "backward": return .backward(head: try words.optionalHead())
+        case "grad":
+            let name = try gradientName(&words, example: "grad scores")
+            return .grad(name: name, head: try words.optionalHead())
+        case "fit":
+            return .fit(try fitRequest(&words))
+        default: return nil
+        }
+    }
+
+    /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`, options in any order.
+    private static func fitRequest(_ words: inout Cursor) throws -> FitRequest {
+        let count = try words.require("a number of steps, e.g. fit 100")
+        var request = FitRequest(steps: try integer(count, name: "the number of steps", minimum: 1))
+        while let word = words.next() {
+            switch word.text {
+            case "lr":
+                let value = try words.require("a learning rate, e.g. lr 0.05")
+                guard let rate = Double(value.text), rate.isFinite, rate > 0 else {
+                    throw UserError("the learning rate must be a positive number, not '\(value.text)'", column: value.column)
+                }
+                request.learningRate = rate
+            case "sgd", "adam":
+                request.optimizer = word.text
+            case "X":
+                request.includeX = true
+            case "only":
+                let names = words.rest()
+                guard !names.isEmpty else {
+                    throw UserError("'only' needs the tensors to train", column: word.column + 4, hint: "e.g. fit 100 only W_Q W_K")
+                }
+                let trainable = Trainable.allCases.map(\.rawValue)
+                for name in names where !trainable.contains(name.text) {
+                    throw unknownName(name, among: trainable, what: "train")
+                }
+                request.only = names.map(\.text)
+            default:
+                var message = "unknown option '\(word.text)' for fit"
+                if let suggestion = Suggestion.didYouMean(word.text, among: ["lr", "sgd", "adam", "only", "X"]) { message += ": \(suggestion)" }
+                throw UserError(message, column: word.column, hint: "fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]")
+            }
+        }
+        return request
+    }
+
+    /// A name `grad` accepts: a stage, a parameter or `gates`.
+    private static func gradientName(_ words: inout Cursor, example: String) throws -> String {
+        let name = try words.require("what to take the gradient of, e.g. \(example)")
+        guard gradients.contains(name.text) else { throw unknownName(name, among: gradients, what: "take the gradient of") }
+        return name.text
+    }
 
     /// `NAME [head N] = VALUE`.
     private static func definition(_ name: Word, _ words: inout Cursor) throws -> Command {
@@ -345,6 +426,9 @@ struct Cursor {
     }
 
     var peek: Word? { index < words.count ? words[index] : nil }
+
+    /// The word `offset` places after the next one.
+    func peek(at offset: Int) -> Word? { index + offset < words.count ? words[index + offset] : nil }
 
     mutating func next() -> Word? {
         defer { index += 1 }

@@ -1,4 +1,5 @@
 import Attention
+import Gradients
 import Teaching
 
 /// What Tab may complete at a point in a line. Pure: the REPL asks, readline displays.
@@ -22,13 +23,29 @@ public enum Completion {
         case "show":
             return position == 1 ? .words(CommandParser.showable) : .words(["head"])
         case "export":
-            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance"]) : position == 2 ? .path : .words(["head"])
+            if previous.count >= 2, previous[1] == "grad" {
+                return position == 2 ? .words(CommandParser.gradients) : position == 3 ? .path : .words(["head"])
+            }
+            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance", "grad"]) : position == 2 ? .path : .words(["head"])
         case "import":
             return position == 1 ? .words(CommandParser.definable + ["mask"]) : .path
         case "goto":
-            return position == 1 ? .words(Step.allCases.map(\.rawValue) + stages) : .words(["head"])
+            if previous.count >= 2, previous[1] == "grad" {
+                return position == 2 ? .words(BackwardStep.allCases.map(\.rawValue)) : .words(["head"])
+            }
+            return position == 1 ? .words(Step.allCases.map(\.rawValue) + stages + ["grad"]) : .words(["head"])
         case "why":
-            return position == 1 ? .words(stages) : .words(position >= 4 ? ["head"] : [])
+            if previous.count >= 2, previous[1] == "grad" {
+                return position == 2 ? .words(CommandParser.gradients) : .words(position >= 4 ? ["head"] : [])
+            }
+            return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : [])
+        case "grad":
+            return position == 1 ? .words(CommandParser.gradients) : .words(["head"])
+        case "backward":
+            return .words(["head"])
+        case "fit":
+            if previous.contains("only") { return .words(Trainable.allCases.map(\.rawValue)) }
+            return position == 1 ? .words([]) : .words(previous.last == "lr" ? [] : ["lr", "sgd", "adam", "X", "only"])
         case "explain":
             return .words(Concept.allCases.map(\.rawValue) + ["softmax", "mask", "W_O", "dk"])
         case "help":

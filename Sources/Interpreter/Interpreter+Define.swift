@@ -10,6 +10,9 @@ extension Interpreter {
     func define(_ name: String, head: Int?, value: ValueSource, in session: inout Session) throws -> String {
         let array = try makeArray(value, session: session)
         var notes: [String] = []
+        if name == "target" {
+            return try defineTarget(array, in: &session)
+        }
         if let head {
             try defineBlock(name, head: head, array: array, in: &session)
         } else if Parameter(rawValue: name)?.isBias == true {
@@ -22,6 +25,7 @@ extension Interpreter {
             let restart = session.cursor == nil ? "" : " The stages start again from the first."
             session.direct = wantsDirect
             session.cursor = nil
+            session.backwardCursor = nil
             notes.append((wantsDirect
                 ? "Direct mode: plain scaled dot-product attention of Q, K and V (no projections, one head, output = head_out)."
                 : "Layer mode: multi-head attention from X through W_Q, W_K, W_V and W_O.") + restart)
@@ -30,6 +34,19 @@ extension Interpreter {
             ?? TensorTable(title: name, vector: session.biases[name] ?? [])
                 .render(format: NumberFormat(decimals: session.precision), style: style, width: width)
         return ([shown] + notes + computeNote(session)).joined(separator: "\n")
+    }
+
+    /// `target = VALUE`: what the output should be, for the loss.
+    private func defineTarget(_ array: NDArray, in session: inout Session) throws -> String {
+        let target = try matrix(array, name: "the target")
+        session.target = target
+        var lines = [table("target", target, session)]
+        if let output = try? trace(session).output, output.shape != target.shape {
+            lines.append(style.dim("note: the output is \(output.shape) but the target is \(target.shape): `loss` needs them the same shape"))
+        } else {
+            lines.append(style.dim("`loss` measures the output against it; `backward` shows every gradient; `fit N` trains toward it"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// X in layer mode, or Q, K, V in direct mode: an input the learner defined, available
@@ -41,7 +58,7 @@ extension Interpreter {
 
     /// A table of a defined input, with token labels on the rows of X, Q, K and V.
     func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
-        let tokenRows = ["X", "Q", "K", "V"].contains(name)
+        let tokenRows = ["X", "Q", "K", "V", "target"].contains(name)
         // The same labels the stage tables will use: queries for X and Q, keys for K and V.
         let queries = name == "Q" || name == "X" ? matrix.rows : session.matrices["Q"]?.rows ?? matrix.rows
         let keys = name == "K" || name == "V" ? matrix.rows : session.matrices["K"]?.rows ?? matrix.rows

@@ -36,6 +36,10 @@ extension Interpreter {
 
     /// A stage, parameter or the mask as an array: what `export` writes and `X = output` copies.
     func exportedArray(_ name: String, head: Int?, session: Session) throws -> NDArray {
+        if name == "target" {
+            guard let target = session.target else { throw UserError("there is no target yet", hint: "define one, e.g. target = output") }
+            return try NDArray(shape: [target.rows, target.cols], values: target.values)
+        }
         if let parameter = Parameter(rawValue: name) {
             if parameter.isBias {
                 if let bias = session.biases[name] { return NDArray(vector: bias) }

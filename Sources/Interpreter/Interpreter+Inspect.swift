@@ -6,6 +6,12 @@ extension Interpreter {
     func show(_ name: String, head: Int?, session: Session) throws -> String {
         if name == "tokens" { return describeTokens(session) }
         if name == "mask" { return try presenter(session).maskTable() }
+        if name == "target" {
+            guard let target = session.target else {
+                throw UserError("there is no target yet", hint: "define one with the output's shape, e.g. target = output, then change it")
+            }
+            return table("target", target, session)
+        }
         if let parameter = Parameter(rawValue: name) {
             return try showParameter(parameter, head: head, session: session)
         }
@@ -104,6 +110,7 @@ extension Interpreter {
             if let suggestion = Suggestion.didYouMean(topic, among: Concept.allCases.map(\.rawValue)) { message += ": \(suggestion)" }
             throw UserError(message, hint: "topics: " + Concept.allCases.map(\.rawValue).joined(separator: " "))
         }
+        if concept == .backward, let gradients = try? gradientPresenter(session) { return gradients.explainBackward() }
         if let presenter = try? presenter(session) { return presenter.explain(concept) }
         var parts = [style.title(concept.rawValue), concept.idea, style.strong("Why: ") + concept.why]
         if let pitfall = concept.pitfall { parts.append(style.strong("Pitfall: ") + pitfall) }
@@ -127,7 +134,7 @@ extension Interpreter {
             lines.append("Limits: tensors up to 4096 x 4096 values, up to 1024 heads.")
             return lines.joined(separator: "\n")
         }
-        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "=", "random", "identity", "zeros"].contains(verb)
+        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "=", "random", "identity", "zeros", "target"].contains(verb)
             ? "NAME =" : verb
         guard let found = Verb.named(key) else {
             var message = "no command '\(verb)'"

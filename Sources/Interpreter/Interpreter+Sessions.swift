@@ -21,7 +21,8 @@ extension Interpreter {
     /// `save FILE`: the session as commands, written atomically (a crash or a full disk never
     /// leaves half a file).
     func save(to path: String, session: Session) throws -> String {
-        let text = SessionFile.encode(session, stageIsValid: (try? trace(session)) != nil)
+        let text = SessionFile.encode(session, stageIsValid: (try? trace(session)) != nil,
+                                      gradientsAreValid: (try? gradientPresenter(session)) != nil)
         do {
             try TensorFile.writeText(text, path: try files.resolve(path))
         } catch let error as TensorFileError {
@@ -52,7 +53,7 @@ extension Interpreter {
             // A session file holds definitions and settings only: nothing that reads or writes
             // other files, starts a lesson or leaves.
             switch try? CommandParser.parse(command) {
-            case .load?, .save?, .restore?, .importTensor?, .export?, .lesson?, .quit?:
+            case .load?, .save?, .restore?, .importTensor?, .export?, .exportGrad?, .lesson?, .quit?, .fit?:
                 throw UserError("\(path) line \(line): '\(command)' does not belong in a session file",
                                 hint: "a session file holds definitions and settings; the session was not changed")
             default: break

@@ -33,6 +33,7 @@ extension Interpreter {
         let head = try headIndex(head, presenter.trace)
         let steps = Step.all(direct: session.direct)
         session.cursor = steps.last
+        session.backwardCursor = nil
         return steps.map { presenter.report($0, head: head) }.joined(separator: "\n\n")
     }
 
@@ -49,11 +50,13 @@ extension Interpreter {
             throw UserError(message, hint: "stages: " + names.joined(separator: " "))
         }
         session.cursor = step
+        session.backwardCursor = nil
         return presenter.report(step, head: head)
     }
 
     /// `where`: the current stage and what comes next.
     func whereAmI(_ session: Session) throws -> String {
+        if let step = session.backwardCursor { return whereInBackward(step, direct: session.direct) }
         let steps = Step.all(direct: session.direct)
         let list = steps.map { $0 == session.cursor ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " -> ")
         guard let cursor = session.cursor, let index = steps.firstIndex(of: cursor) else {

@@ -35,6 +35,10 @@ public struct Interpreter: Sendable {
     public var files: FileAccess = .anywhere
     /// Where the session is saved on exit, for `restore`.
     public var stateFile: String?
+    /// Shown progress and Ctrl-C for `fit`.
+    public var progress: ProgressWatcher = .none
+    /// The most steps one `fit` may take.
+    public var maximumFitSteps = 1_000_000
 
     /// A new interpreter with the ready example loaded (or a blank session).
     public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {
@@ -70,8 +74,12 @@ public struct Interpreter: Sendable {
         case let .unprune(head): return Reply(try unprune(head, in: &session))
         case let .gate(head, value): return Reply(try gate(head, value, in: &session))
         case .compare: return Reply(try compare(session))
-        case let .step(head): return Reply(try move(by: 1, head: head, in: &session))
-        case let .back(head): return Reply(try move(by: -1, head: head, in: &session))
+        case let .step(head):
+            return Reply(session.backwardCursor == nil ? try move(by: 1, head: head, in: &session)
+                                                       : try moveBackward(by: 1, head: head, in: &session))
+        case let .back(head):
+            return Reply(session.backwardCursor == nil ? try move(by: -1, head: head, in: &session)
+                                                       : try moveBackward(by: -1, head: head, in: &session))
         case let .run(head): return Reply(try runAll(head: head, in: &session))
         case let .goto(name, head): return Reply(try goto(name, head: head, in: &session))
         case .whereAmI: return Reply(try whereAmI(session))
@@ -105,6 +113,13 @@ public struct Interpreter: Sendable {
             return Reply(lessons.listing())
         case let .cost(overrides):
             return Reply(CostReport.render(try layerCost(overrides), style: style))
+        case .loss: return Reply(try lossReport(session))
+        case let .backward(head): return Reply(try backward(head: head, in: &session))
+        case let .gotoGrad(name, head): return Reply(try gotoGrad(name, head: head, in: &session))
+        case let .grad(name, head): return Reply(try grad(name, head: head, session: session))
+        case let .whyGrad(name, row, col, head): return Reply(try whyGrad(name, row: row, col: col, head: head, session: session))
+        case let .exportGrad(name, path, head): return Reply(try exportGrad(name, to: path, head: head, session: session))
+        case let .fit(request): return Reply(try fit(request, in: &session))
         }
     }
 

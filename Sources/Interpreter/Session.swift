@@ -25,6 +25,10 @@ public struct Session: Equatable, Sendable {
     public var scaling = true
     /// Pruned and gated heads (0-based head -> gate in [0, 1]; 0 = pruned).
     public var gates: [Int: Double] = [:]
+    /// What the output should be (n x d_out): the loss is mean((output - target)²).
+    public var target: Matrix? = nil
+    /// The backward step last shown; set only while walking the backward pass.
+    public var backwardCursor: BackwardStep? = nil
 
     public init() {}
 

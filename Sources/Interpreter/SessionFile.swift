@@ -16,8 +16,9 @@ enum SessionFile {
 
     /// The commands that rebuild `session` exactly, in an order that keeps every command valid:
     /// the inactive mode's tensors first, then the active mode's, then the settings.
-    /// `stageIsValid`: whether the trace can be computed, so the cursor can be restored.
-    static func encode(_ session: Session, stageIsValid: Bool) -> String {
+    /// `stageIsValid`: whether the trace can be computed, so the cursor can be restored;
+    /// `gradientsAreValid`: whether the loss can be, so the backward cursor can be.
+    static func encode(_ session: Session, stageIsValid: Bool, gradientsAreValid: Bool = false) -> String {
         func literal(_ matrix: Matrix) -> String {
             JSONArrayText.formatLine((try? NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values)) ?? NDArray(vector: []))
         }
@@ -31,9 +32,10 @@ enum SessionFile {
         let layer = define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
             + ["heads \(session.heads)"] + (session.dK.map { ["dk \($0)"] } ?? [])
         let direct = define(["Q", "K", "V"])
+        let target = session.target.map { ["target = \(literal($0))"] } ?? []
         var commands: [String] = []
         if !session.tokens.isEmpty { commands.append("tokens " + session.tokens.joined(separator: " ")) }
-        commands += session.direct ? layer + direct : direct + layer
+        commands += (session.direct ? layer + direct : direct + layer) + target
         switch session.mask {
         case .none: break
         case .causal: commands.append("mask causal")
@@ -44,6 +46,7 @@ enum SessionFile {
         for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
         if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
         if let cursor = session.cursor, stageIsValid { commands.append("goto \(cursor.rawValue)") }
+        if let step = session.backwardCursor, gradientsAreValid { commands.append("goto grad \(step.rawValue)") }
         return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
     }
 

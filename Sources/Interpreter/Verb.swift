@@ -12,13 +12,14 @@ public struct Verb: Sendable {
         case step = "Stepping"
         case inspect = "Inspecting"
         case heads = "Heads: importance and pruning"
+        case gradients = "Gradients: loss, backward pass, fitting"
         case files = "Files"
         case session = "Session"
     }
 
     public static let all: [Verb] = [
         Verb(name: "NAME =", usage: "NAME = [[...]] | random RxC [seed S] [normal|uniform] [scale A] | identity N | zeros RxC",
-             summary: "define X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O (or Q, K, V for direct mode)",
+             summary: "define X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O (or Q, K, V for direct mode), or the target",
              details: """
              Literals use JSON nested arrays: X = [[1, 0, 2], [0, 1, 1]]; a bias is a flat list: b_O = [0.1, 0, 0].
              random RxC draws from a normal distribution with mean 0 and standard deviation A (default 1),
@@ -28,6 +29,7 @@ public struct Verb: Sendable {
              W_Q head 2 = [[...]] sets head 2's block: d_model x d_k columns of W_Q, W_K or W_V, d_v rows of W_O.
              Defining Q, K or V switches to direct mode: plain scaled dot-product attention of n queries
              over m keys, one head, output = head_out. Defining X or a weight switches back.
+             target = ... sets what the output should be (n x d_out), for `loss`, `backward` and `fit`.
              """, group: .define),
         Verb(name: "tokens", usage: "tokens WORD ...", summary: "label the rows of X (the cat sat)",
              details: "tokens the cat sat names the three rows of X; the names label every table. `tokens` alone shows them.", group: .define),
@@ -65,6 +67,35 @@ public struct Verb: Sendable {
         Verb(name: "unprune", usage: "unprune head N | unprune all", summary: "bring pruned or gated heads back", details: "", group: .heads),
         Verb(name: "gate", usage: "gate head N G", summary: "scale head N's output by G in [0, 1] (G = 0 prunes it)", details: "", group: .heads),
         Verb(name: "compare", usage: "compare", summary: "how far pruning moved the output (relative Frobenius change, per token too)", details: "", group: .heads),
+        Verb(name: "loss", usage: "loss", summary: "L = mean((output − target)²) with its arithmetic (define `target = ...` first)",
+             details: """
+             The target has the output's shape (n x d_out): target = [[...]], target = output (then change it), import target FILE.
+             L is PyTorch's nn.MSELoss(): the mean over every entry. A query that sees no key has no defined output;
+             its row is left out of the mean.
+             """, group: .gradients),
+        Verb(name: "backward", usage: "backward [head N]", summary: "step back through the stages: the gradient of the loss at each",
+             details: """
+             From dL/doutput back to dL/dX: output, concat (and W_O, b_O), head_out (and the gates), weights (and V),
+             masked (the softmax), scaled, scores, projection (Q, K), parameters (W_Q, W_K, W_V, biases), input.
+             Each stage shows its rule, its shapes, the gradients with token labels and what they say.
+             In the backward pass `step` and `back` move along it, `where` shows it, `goto grad STAGE` jumps,
+             and `goto STAGE` returns to the forward pass.
+             """, group: .gradients),
+        Verb(name: "grad", usage: "grad NAME [head N]", summary: "show dL/dNAME for any stage, parameter, or the gates",
+             details: """
+             NAME: X Q K V scores scaled masked weights head_out concat output W_Q W_K W_V W_O b_Q b_K b_V b_O gates.
+             `grad gates` ranks the heads by dL/dg_i, the head-importance proxy of Michel et al. (2019).
+             `why grad NAME ROW COL [head N]` shows the arithmetic of one cell (one index for biases; a head for gates).
+             `export grad NAME FILE` writes it (.npy .json .csv; per-head stages as heads x rows x cols).
+             """, group: .gradients),
+        Verb(name: "fit", usage: "fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]",
+             summary: "gradient descent toward the target; Ctrl-C stops and keeps the weights reached",
+             details: """
+             Trains every parameter you defined (W_Q, W_K, W_V, W_O and any biases set; Q, K, V in direct mode).
+             X stays fixed unless you add X; `only W_Q W_K` trains just those. adam (default, lr 0.01) or sgd (lr 0.1).
+             A step whose loss is NaN or over 1000 times the start is not kept: the fit stops with the last good weights.
+             The fit changes your weights: `save FILE` first to keep them.
+             """, group: .gradients),
         Verb(name: "import", usage: "import NAME FILE | import mask FILE", summary: "read a tensor or mask from .npy, .json or .csv",
              details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter (.npy .json .csv), a picture (.svg) or importance (.json)",

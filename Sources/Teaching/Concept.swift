@@ -1,7 +1,7 @@
 /// The ideas behind each part of attention, for `explain`: what it is, why it is there, and
 /// the common pitfall where there is one. `Presenter.explain` adds the learner's own numbers.
 public enum Concept: String, CaseIterable, Sendable {
-    case input, projection, scores, scaled, masked, weights, head_out, concat, output, heads
+    case input, projection, scores, scaled, masked, weights, head_out, concat, output, heads, backward
 
     /// Topic names a learner may type, mapped to concepts (stage names, step names, aliases).
     public static func named(_ name: String) -> Concept? {
@@ -14,12 +14,13 @@ public enum Concept: String, CaseIterable, Sendable {
         case "softmax": return .weights
         case "head", "multihead", "multi-head": return .heads
         case "w_o", "b_o", "wo": return .output
+        case "gradient", "gradients", "grad", "backprop", "backpropagation", "loss", "fit", "training": return .backward
         default: return nil
         }
     }
 
     /// The step a concept belongs to, whose explanation carries the learner's numbers.
-    public var step: Step? { Step(rawValue: rawValue) }
+    public var step: Step? { self == .backward ? nil : Step(rawValue: rawValue) }
 
     public var idea: String {
         switch self {
@@ -41,6 +42,8 @@ public enum Concept: String, CaseIterable, Sendable {
             return "The h head outputs (n x d_v each) are put side by side into one n x (h·d_v) matrix. This only places them next to each other; nothing is mixed."
         case .output:
             return "The output projection W_O multiplies the concatenation: every output feature is a weighted sum over the columns of all heads, so this is the step where what the heads found is combined."
+        case .backward:
+            return "Training changes every weight a little, against its gradient: the derivative of the loss L with respect to that weight. Backpropagation computes every gradient in one pass backwards through the stages: each stage receives dL/d(its output) and, by the chain rule, hands on dL/d(each of its inputs), using the numbers the forward pass kept. Through attention: W_O carries the gradient back to the heads' columns; each head's weighted sum splits it between the weights and the values; the softmax turns gradients of weights into gradients of scores, w ⊙ (g − Σ w g); the scaling divides by sqrt(d_k) again; Q Kᵀ hands it to the queries and keys; and the projections turn those into gradients of W_Q, W_K, W_V and X."
         case .heads:
             return "One head computes one set of weights per query, so it must blend every relationship it cares about (say, the previous word and the subject of the sentence) into a single average. Several heads, each with its own projections, can attend to different tokens for different reasons at the same time. With d_k = d_model / h, h heads cost about as much as one full-width head."
         }
@@ -57,6 +60,7 @@ public enum Concept: String, CaseIterable, Sendable {
         case .head_out: return "This is where information actually moves between tokens."
         case .concat: return "It assembles the heads' results into one vector per token, ready for W_O."
         case .output: return "Without mixing, the heads' findings would sit in separate columns and never be combined; W_O also maps the result back to d_model for the next layer."
+        case .backward: return "This is how the projections are learned: nothing tells a head what to attend to. Gradient descent moves W_Q and W_K so that the scores the loss wants raised go up; where heads end up specialised, it is because that lowered the loss."
         case .heads: return "Different relationships need different weights; many heads get many patterns for the price of one wide head."
         }
     }
@@ -68,6 +72,7 @@ public enum Concept: String, CaseIterable, Sendable {
         case .masked: return "Masking after the softmax (the weights then no longer sum to 1), or blocking every key of a row (its weights become NaN)."
         case .weights: return "Taking the softmax over the wrong axis: each query's row must sum to 1, not each key's column."
         case .output: return "Leaving W_O out, so the heads are never mixed."
+        case .backward: return "Reading a gradient as the change a step will make: it is a slope, right for small steps only, so a step too large overshoots (a fit whose loss blows up). And a lower loss does not prove that attention changed: other weights may have found another route (lesson 11 shows one)."
         case .heads: return "Reading too much into one head's pattern: real trained heads are rarely as clean as hand-built ones."
         case .input, .scores, .head_out, .concat: return nil
         }

@@ -25,7 +25,7 @@ extension Presenter {
         if !direct {
             rows.append(("concat", "\(n) x \(h * dV)", "queries x (h · d_v)"))
         }
-        rows.append(("output", "\(trace.output.rows) x \(trace.output.cols)", direct ? "= head_out" : "queries x d_model"))
+        rows.append(("output", "\(trace.output.rows) x \(trace.output.cols)", direct ? "= head_out" : axes(.output)))
         let nameWidth = rows.map(\.0.count).max()!, shapeWidth = rows.map(\.1.count).max()!
         var lines = [style.strong("shapes") + style.dim("  n = \(n) queries, m = \(m) keys, d_k = \(dK), d_v = \(dV)" + (direct ? "" : ", h = \(h)"))]
         for (name, shape, meaning) in rows {

@@ -86,9 +86,9 @@ extension Presenter {
 
     /// A sum of products (plus an optional bias), shown as the formula, the products, their
     /// values and the total.
-    private func sum(_ cellName: String, _ value: Double, formula: String,
-                     products: [(Double, Double)], bias: Double?) -> CellArithmetic {
-        let f = format
+    func sum(_ cellName: String, _ value: Double, formula: String,
+             products: [(Double, Double)], bias: Double?, format: NumberFormat? = nil) -> CellArithmetic {
+        let f = format ?? self.format
         var terms = products.map { $0.0 * $0.1 }
         var factors = products.map { "(\(f.string($0.0)))(\(f.string($0.1)))" }
         var addends = terms.map(f.string)

@@ -28,19 +28,23 @@ public struct Presenter: Sendable {
         guard let matrix = trace.tensor(stage, head: head) else { return "" }
         var title = stage.rawValue
         if stage.isPerHead && !direct { title += " · \(headTitle(head))" }
-        let axes = switch stage {
-        case .X: "tokens x d_model"
-        case .Q: "queries x d_k"
-        case .K: "keys x d_k"
-        case .V: "keys x d_v"
-        case .scores, .scaled, .masked, .weights: "queries x keys"
-        case .head_out: "queries x d_v"
-        case .concat: "queries x h·d_v"
-        case .output: direct ? "queries x d_v" : "queries x d_model"
-        }
         return TensorTable(title: title, matrix: matrix, rowLabels: rowLabels(stage),
-                           columnLabels: columnLabels(stage, count: matrix.cols), axes: axes)
+                           columnLabels: columnLabels(stage, count: matrix.cols), axes: axes(stage))
             .render(format: format, style: style, width: width)
+    }
+
+    /// What a stage's rows and columns are, for its table's header.
+    public func axes(_ stage: Stage) -> String {
+        switch stage {
+        case .X: return "tokens x d_model"
+        case .Q: return "queries x d_k"
+        case .K: return "keys x d_k"
+        case .V: return "keys x d_v"
+        case .scores, .scaled, .masked, .weights: return "queries x keys"
+        case .head_out: return "queries x d_v"
+        case .concat: return "queries x h·d_v"
+        case .output: return direct ? "queries x d_v" : trace.output.cols == dModel ? "queries x d_model" : "queries x d_out"
+        }
     }
 
     /// The labels on a stage's rows: keys for K and V, queries (the tokens) for the rest.

@@ -6,6 +6,9 @@
 ///     check: entropy weights[2] < 0.1
 ///     check: shape concat = 3 x 4
 ///     check: flops heads 8 = 1234
+///     check: loss < 0.001
+///     check: grad scores[sat][cat] head 2 < 0
+///     check: argmin grad masked[sat] head 2 = cat
 public struct Check: Equatable, Sendable {
     public var quantity: Quantity
     public var comparison: Comparison
@@ -29,6 +32,10 @@ public struct Check: Equatable, Sendable {
         case shape(stage: String)
         /// Parameters or FLOPs of a layer: the session's, with any size overridden.
         case cost(CostFigure, overrides: [String: Int])
+        /// The loss against the target.
+        case loss
+        /// A cell or statistic of a gradient: `grad` before a cell or a statistic's stage.
+        indirect case gradient(Quantity)
     }
 
     public enum Statistic: String, Equatable, Sendable, CaseIterable {

@@ -25,13 +25,28 @@ public enum CheckParser {
 
     /// Catches a mistyped stage or an expected value of the wrong kind when the lesson is
     /// read, not when the learner reaches the check.
-    private static func validate(_ quantity: Check.Quantity, comparison: Check.Comparison, expected: String) throws {
+    private static func validate(_ quantity: Check.Quantity, comparison: Check.Comparison, expected: String,
+                                 argument: Bool? = nil) throws {
+        if case let .gradient(inner) = quantity {
+            switch inner {
+            case let .cell(name, _, _, _), let .statistic(_, name, _, _, _):
+                guard CommandParser.gradients.contains(name) else {
+                    var message = "there is no gradient of '\(name)'"
+                    if let suggestion = Suggestion.didYouMean(name, among: CommandParser.gradients) { message += ": \(suggestion)" }
+                    throw UserError(message)
+                }
+                return try validate(.statistic(.sum, stage: "output", row: nil, col: nil, head: nil), comparison: comparison, expected: expected,
+                                    argument: inner.isArgument)
+            default:
+                throw UserError("grad takes a cell or a statistic, e.g. grad scores[sat][cat] head 2 < 0")
+            }
+        }
         let stage: String
         switch quantity {
         case let .cell(name, _, _, _): stage = name
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
-        case .cost: stage = ""
+        case .cost, .loss, .gradient: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -44,7 +59,7 @@ public enum CheckParser {
             guard comparison == .equal, expected.replacingOccurrences(of: " ", with: "").split(separator: "x").count == 2 else {
                 throw UserError("a shape is compared with '=' and written R x C, e.g. shape concat = 3 x 4")
             }
-        case _ where quantity.isArgument:
+        case _ where argument ?? quantity.isArgument:
             guard comparison == .equal else { throw UserError("argmax and argmin are compared with '='") }
         default:
             guard Double(expected) != nil || expected.lowercased() == "nan" else {
@@ -56,6 +71,15 @@ public enum CheckParser {
     private static func parseQuantity(_ words: [String]) throws -> Check.Quantity {
         guard let first = words.first else { throw UserError("nothing to check before the comparison") }
         var rest = Array(words.dropFirst())
+        if first == "loss" {
+            guard rest.isEmpty else { throw UserError("loss takes nothing more, e.g. loss < 0.01") }
+            return .loss
+        }
+        // `grad QUANTITY` or `STATISTIC grad STAGE[...]`: the same quantity, of a gradient.
+        if first == "grad" { return .gradient(try parseQuantity(rest)) }
+        if Check.Statistic(rawValue: first) != nil, rest.first == "grad" {
+            return .gradient(try parseQuantity([first] + rest.dropFirst()))
+        }
         if first == "shape" {
             guard rest.count == 1 else { throw UserError("write shape STAGE, e.g. shape concat = 3 x 4") }
             return .shape(stage: rest[0])

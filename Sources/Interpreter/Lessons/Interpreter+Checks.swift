@@ -10,8 +10,20 @@ public struct CheckOutcome: Equatable, Sendable {
 extension Interpreter {
     /// Evaluates a lesson's check against the current session.
     public func evaluate(_ check: Check) throws -> CheckOutcome {
+        try evaluate(check.quantity, of: check, inGradient: false)
+    }
+
+    /// A quantity of the forward pass, or of the backward pass when `inGradient` (the cells and
+    /// statistics of `grad ...`).
+    private func evaluate(_ quantity: Check.Quantity, of check: Check, inGradient: Bool) throws -> CheckOutcome {
         let format = NumberFormat(decimals: 6)
-        switch check.quantity {
+        let stageAndLabels = inGradient ? gradientAndLabels : stageAndLabels
+        switch quantity {
+        case .loss:
+            let loss = try gradientPresenter(session).loss.value
+            return try compare(loss, check, found: FitReport.loss(loss))
+        case let .gradient(inner):
+            return try evaluate(inner, of: check, inGradient: true)
         case let .shape(stage):
             let matrix = try stageMatrix(stage, head: nil)
             let found = "\(matrix.rows) x \(matrix.cols)"
@@ -22,12 +34,12 @@ extension Interpreter {
             let value = Double(figure == .params ? cost.parameters : cost.flops)
             return try compare(value, check, found: String(Int(value)))
         case let .cell(stage, row, col, head):
-            let (matrix, labels) = try stageAndLabels(stage, head: head)
+            let (matrix, labels) = try stageAndLabels(stage, head)
             let r = try resolve(row, labels: labels.rows, count: matrix.rows, what: "row", stage: stage)
             let c = try resolve(col, labels: labels.cols, count: matrix.cols, what: "column", stage: stage)
             return try compare(matrix[r, c], check, found: format.string(matrix[r, c]))
         case let .statistic(statistic, stage, row, col, head):
-            let (matrix, labels) = try stageAndLabels(stage, head: head)
+            let (matrix, labels) = try stageAndLabels(stage, head)
             let values: [Double]
             let names: [String]
             if let row {
@@ -73,6 +85,17 @@ extension Interpreter {
         case .greaterOrEqual: passed = value >= expected
         }
         return CheckOutcome(passed: passed, found: found)
+    }
+
+    /// dL/dNAME as a matrix with its row and column labels: a stage's tokens, feature numbers,
+    /// and head numbers (from 1) for the gates.
+    private func gradientAndLabels(_ name: String, head: Int?) throws -> (Matrix, (rows: [String], cols: [String])) {
+        let presenter = try gradientPresenter(session)
+        let index = try headIndex(head, presenter.forward.trace) ?? 0
+        guard let matrix = presenter.gradient(name, head: index) else { throw notInDirectMode(name) }
+        if name == "gates" { return (matrix, ([""], (1...matrix.cols).map(String.init))) }
+        let (rows, cols) = presenter.axisLabels(name, head: index)
+        return (matrix, (rows, cols))
     }
 
     /// A stage, parameter or `mask` as a matrix with its row and column labels.

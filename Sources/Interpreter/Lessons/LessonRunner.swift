@@ -114,6 +114,7 @@ extension Check.Quantity {
     /// argmax and argmin compare a label, not a number.
     var isArgument: Bool {
         if case let .statistic(statistic, _, _, _, _) = self { return statistic == .argmax || statistic == .argmin }
+        if case let .gradient(inner) = self { return inner.isArgument }
         return false
     }
 }

@@ -16,4 +16,12 @@ int attention_cpu_runs_haswell_code(void);
 /// where the C library is not glibc.
 void attention_retain_freed_memory(void);
 
+/// Ctrl-C while a long command runs: the SIGINT handler calls `attention_request_interrupt`
+/// (async-signal-safe: it only sets a flag), and the command polls
+/// `attention_interrupt_requested` between its steps. `attention_clear_interrupt` resets the
+/// flag before a command starts.
+void attention_request_interrupt(void);
+int attention_interrupt_requested(void);
+void attention_clear_interrupt(void);
+
 #endif
