@@ -29,7 +29,7 @@ public enum FitReport {
         lines.append("  loss \(loss(first)) -> \(loss(last))\(change)")
         if result.losses.count >= 3 {
             lines.append("")
-            lines.append(LossCurve.render(result.losses, width: width, style: style, format: LossCurve.format(result.losses)))
+            lines.append(LossCurve.render(result.losses, width: width, style: style))
         }
         lines.append("")
         let ending: String
@@ -46,13 +46,5 @@ public enum FitReport {
         }
         lines.append(Prose.wrap(ending, width: width))
         return lines.joined(separator: "\n")
-    }
-}
-
-extension LossCurve {
-    /// Enough decimals for the curve's axis labels to show its smallest loss.
-    static func format(_ losses: [Double]) -> NumberFormat {
-        let low = losses.filter { $0.isFinite && $0 > 0 }.min() ?? 1
-        return NumberFormat(decimals: min(12, max(3, 2 - Int(log10(low).rounded(.down)))))
     }
 }

@@ -90,6 +90,37 @@ struct InteractiveSessionTests {
         #expect(try repl.enter("where").contains("Not started"))
     }
 
+    /// Ctrl-C during `fit` stops it at the end of the current step: the progress line shows
+    /// the fit running, the prompt comes back, the reply says where it stopped, and the
+    /// weights reached are the session's (the loss is the one the fit reported).
+    @Test func controlCStopsAFitAndKeepsTheWeightsReached() throws {
+        let repl = try REPLSession()
+        defer { repl.close() }
+        try repl.enter("target = zeros 3x4")
+        let before = try repl.enter("loss")
+
+        try repl.tmux.type("fit 1000000 lr 0.001")
+        try repl.tmux.press("Enter")
+        try repl.tmux.waitForScreen("the progress line", timeout: 10) { $0.contains("fit: step") && $0.contains("Ctrl-C stops") }
+        try repl.tmux.press("C-c")
+        let screen = try repl.tmux.waitForScreen("the fit's reply and a prompt", timeout: 20) {
+            lastLine(of: $0) == prompt && $0.contains("Stopped")
+        }
+        #expect(screen.contains("Stopped by Ctrl-C after step"), "screen:\n\(screen)")
+        #expect(!screen.contains("fit: step"), "the progress line is erased before the reply:\n\(screen)")
+        #expect(try repl.tmux.paneState().dead == false, "Ctrl-C must not end the session")
+
+        // "loss 0.xxx -> 0.yyy": the loss reached is the session's loss now, and lower than before.
+        let summary = try #require(nonEmptyLines(of: screen).first { $0.hasPrefix("  loss ") }, "screen:\n\(screen)")
+        let reached = try #require(summary.components(separatedBy: " ").last(where: { Double($0) != nil }).flatMap(Double.init))
+        let after = try repl.enter("loss")
+        let lossLine = { (screen: String) in nonEmptyLines(of: screen).last { $0.hasPrefix("    = ") } }
+        let now = try #require(lossLine(after).flatMap { Double($0.dropFirst(6)) }, "screen:\n\(after)")
+        let start = try #require(lossLine(before).flatMap { Double($0.dropFirst(6)) }, "screen:\n\(before)")
+        #expect(now < start, "the fit lowered the loss: \(start) -> \(now)")
+        #expect(abs(now - reached) <= 1e-3 * max(reached, 1e-12) + 5e-4, "loss now \(now), fit reported \(reached)")
+    }
+
     @Test func upArrowRecallsThePreviousCommand() throws {
         let repl = try REPLSession()
         defer { repl.close() }

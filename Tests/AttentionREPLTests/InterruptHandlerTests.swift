@@ -1,5 +1,6 @@
 @preconcurrency import CReadline
 import Foundation
+import Platform
 import Testing
 
 /// The SIGINT handler, called directly: it may touch readline only when readline itself hands
@@ -17,23 +18,30 @@ struct InterruptHandlerTests {
         rl_initialize()
     }
 
-    @Test func ignoredWhileReadlineIsIdle() throws {
+    /// While a command runs, the handler only raises the flag a long command (`fit`) polls.
+    @Test func onlyNotesTheInterruptWhileReadlineIsIdle() throws {
         try Self.prepareReadline()
         rl_replace_line("half a command", 0)
+        attention_clear_interrupt()
 
         attention_rl_sigint(SIGINT)
 
         #expect(String(cString: rl_line_buffer) == "half a command")
+        #expect(attention_interrupt_requested() == 1)
+        attention_clear_interrupt()
+        #expect(attention_interrupt_requested() == 0)
     }
 
     @Test func clearsTheLineWhenReadlineHandsItOn() throws {
         try Self.prepareReadline()
         rl_replace_line("half a command", 0)
 
+        attention_clear_interrupt()
         rl_readline_state |= UInt(RL_STATE_SIGHANDLER)
         attention_rl_sigint(SIGINT)
         rl_readline_state &= ~UInt(RL_STATE_SIGHANDLER)
 
         #expect(String(cString: rl_line_buffer) == "")
+        #expect(attention_interrupt_requested() == 0, "a Ctrl-C at the prompt stops no command")
     }
 }
