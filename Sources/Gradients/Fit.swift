@@ -29,7 +29,7 @@ public enum Fit {
         /// `onStep` asked to stop (Ctrl-C); the weights are those reached.
         case interrupted
         /// The loss after `step` steps was not a number, or more than 1000 times the starting
-        /// loss (and above 1): the steps overshoot. The weights are those before that step.
+        /// loss: the steps overshoot. The weights are those before that step.
         case diverged(step: Int, loss: Double)
     }
 
@@ -52,7 +52,8 @@ public enum Fit {
         var states = options.training.map { OptimizerState(count: $0.values(in: start)?.count ?? 0) }
         var (loss, gradients) = try evaluate(configuration, target, kernels)
         var losses = [loss.value]
-        let limit = max(1000 * loss.value, 1)
+        // A loss of exactly 0 has a zero gradient, so no step can move it.
+        let limit = loss.value > 0 ? 1000 * loss.value : .infinity
 
         for step in stride(from: 1, through: options.steps, by: 1) {
             // One step: every trained tensor moves against its gradient.

@@ -99,8 +99,9 @@ public struct GradientPresenter: Sendable {
         let shown = Elision.cut(terms) { "… \($0) more terms" }
         var text = style.strong("loss") + style.dim("  L = mean((output − target)²), PyTorch's nn.MSELoss()") + "\n"
         text += "  L = (" + shown.joined(separator: " + ") + ") / \(count)\n"
-        text += "    = \(f.string(loss.value * Double(count))) / \(count)\n"
-        text += "    = " + style.strong(f.string(loss.value)) + "\n\n"
+        // The sum and the mean to four significant figures: a small loss must not read as 0.
+        text += "    = \(FitReport.loss(loss.value * Double(count))) / \(count)\n"
+        text += "    = " + style.strong(FitReport.loss(loss.value)) + "\n\n"
         var prose = "It is the average squared distance between the output and the target over all \(count) numbers "
             + "(\(loss.rows.count) rows x \(d) columns): 0 when they are equal, and larger the further apart they are. "
         if loss.value == 0 {

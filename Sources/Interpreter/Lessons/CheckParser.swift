@@ -1,3 +1,4 @@
+import Attention
 /// Parses the text after `check:` (the forms are listed on `Check`).
 public enum CheckParser {
     public static func parse(_ text: String) throws -> Check {
@@ -112,6 +113,10 @@ public enum CheckParser {
             case 2 where indices[0] == nil: return .statistic(statistic, stage: stage, row: nil, col: indices[1], head: head)
             default: throw UserError("\(statistic.rawValue) takes a row STAGE[r] or a column STAGE[*][c]")
             }
+        }
+        // A vector (a bias, the gates) has one index: its entry, in row 0.
+        if indices.count == 1, let entry = indices[0], Parameter(rawValue: stage)?.isBias == true || stage == "gates" {
+            return .cell(stage: stage, row: .number(0), col: entry, head: head)
         }
         guard indices.count == 2, let row = indices[0], let col = indices[1] else {
             throw UserError("a cell is STAGE[ROW][COL], e.g. weights[sat][cat]")

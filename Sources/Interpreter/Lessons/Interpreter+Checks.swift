@@ -33,7 +33,9 @@ extension Interpreter {
             let cost = try layerCost(overrides)
             let value = Double(figure == .params ? cost.parameters : cost.flops)
             return try compare(value, check, found: String(Int(value)))
-        case let .cell(stage, row, col, head):
+        case .cell(let stage, let row, var col, let head):
+            // The gates are numbered by head, from 1, as everywhere heads are named.
+            if inGradient, stage == "gates", case let .number(number) = col { col = .label(String(number)) }
             let (matrix, labels) = try stageAndLabels(stage, head)
             let r = try resolve(row, labels: labels.rows, count: matrix.rows, what: "row", stage: stage)
             let c = try resolve(col, labels: labels.cols, count: matrix.cols, what: "column", stage: stage)
@@ -109,6 +111,8 @@ extension Interpreter {
             (rows, cols) = (presenter.rowLabels(stage), presenter.columnLabels(stage, count: matrix.cols))
         } else if name == "mask" {
             (rows, cols) = (presenter.labels.queries, presenter.labels.keys)
+        } else if name == "target" {
+            (rows, cols) = (presenter.labels.queries, Labels.features(matrix.cols))
         } else {
             (rows, cols) = (Labels.features(matrix.rows), Labels.features(matrix.cols))
         }
@@ -124,8 +128,12 @@ extension Interpreter {
             guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
             return matrix
         }
-        // Inputs can be checked before the layer is complete.
+        // Inputs and the target can be checked before the layer is complete.
         if let input = definedInput(name, session) { return input }
+        if name == "target" {
+            guard let target = session.target else { throw UserError("there is no target yet") }
+            return target
+        }
         let trace = try trace(session)
         if name == "mask" { return trace.blocked.asMatrix }
         guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage, head: try headIndex(head, trace) ?? 0) else {
