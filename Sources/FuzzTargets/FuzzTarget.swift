@@ -45,12 +45,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return path
     }()
 
-    /// At most 64 lines a run, tensors of at most 64 x 64 values, so that each input stays
-    /// fast; the limits are the interpreter's own, only smaller.
+    /// At most 64 lines a run, tensors of at most 64 x 64 values and fits of at most 20 steps,
+    /// so that each input stays fast; the limits are the interpreter's own, only smaller.
     static func runCommands(_ data: [UInt8]) {
         var interpreter = Interpreter(width: 80)
         interpreter.files = .confined(to: scratch)
         interpreter.maximumElements = 64 * 64
+        interpreter.maximumFitSteps = 20
         interpreter.stateFile = nil
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {

@@ -82,6 +82,14 @@ public struct FitRequest: Equatable, Sendable {
     public var includeX = false
     /// `only NAME ...`: exactly these tensors are trained.
     public var only: [String]? = nil
+
+    public init(steps: Int, learningRate: Double? = nil, optimizer: String? = nil, includeX: Bool = false, only: [String]? = nil) {
+        self.steps = steps
+        self.learningRate = learningRate
+        self.optimizer = optimizer
+        self.includeX = includeX
+        self.only = only
+    }
 }
 
 /// How a tensor's values are given.
