@@ -23,7 +23,11 @@ extension Interpreter {
     func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
         if name == "importance" { return try exportImportance(to: path, session: session) }
         if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }
-        let array = try exportedArray(name, head: head, session: session)
+        return try write(exportedArray(name, head: head, session: session), named: name, to: path)
+    }
+
+    /// Writes `array` in the format `path`'s extension names, and says what was written.
+    func write(_ array: NDArray, named name: String, to path: String) throws -> String {
         do {
             try TensorFile.write(array, path: try files.resolve(path))
         } catch let error as TensorFileError {

@@ -103,7 +103,18 @@ extension Interpreter {
             guard !session.direct else { throw UserError("direct mode has a single head and no gates") }
             return presenter.gatesReport()
         }
-        guard presenter.gradient(name) != nil else { throw notInDirectMode(name) }
+        guard let whole = presenter.gradient(name) else { throw notInDirectMode(name) }
+        if let head, let parameter = Parameter(rawValue: name), !parameter.isBias {
+            // One head's block: its columns of dL/dW_Q, dL/dW_K, dL/dW_V, its rows of dL/dW_O.
+            let (_, range) = try parameterBlock(parameter, head: head + 1, session: session)
+            let isOutput = parameter == .W_O
+            let block = isOutput ? try whole.rows(range) : try whole.columns(range)
+            let title = "dL/d\(name) head \(head + 1) (\(isOutput ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))"
+            return TensorTable(title: title, matrix: block,
+                               rowLabels: Labels.features(block.rows, offset: isOutput ? range.lowerBound : 0),
+                               columnLabels: Labels.features(block.cols, offset: isOutput ? 0 : range.lowerBound))
+                .render(format: presenter.format(for: block.values), style: style, width: width)
+        }
         var text = presenter.tables(name, head: head)
         if let parameter = Parameter(rawValue: name), parameter.isBias, session.biases[name] == nil {
             text += "\n" + style.dim("\(name) is not set (it is zero): this is the gradient it would have; `fit` changes only what you defined")
@@ -174,14 +185,7 @@ extension Interpreter {
         } else {
             array = try NDArray(shape: [first.rows, first.cols], values: first.values)
         }
-        do {
-            try TensorFile.write(array, path: try files.resolve(path))
-        } catch let error as TensorFileError {
-            throw UserError("cannot export dL/d\(name) to \(path): \(error)",
-                            hint: array.rank == 3 ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)
-        }
-        let shape = array.shape.map(String.init).joined(separator: " x ")
-        return "wrote dL/d\(name) (\(shape)\(array.rank == 3 ? ", heads x rows x cols" : "")) to \(path)"
+        return try write(array, named: "dL/d\(name)", to: path)
     }
 
     func notInDirectMode(_ name: String) -> UserError {

@@ -86,7 +86,7 @@ extension Interpreter {
         switch index {
         case let .number(value):
             guard (0..<count).contains(value) else {
-                let plural = what == "query" ? "queries" : what + "s"
+                let plural = what.hasSuffix("y") ? what.dropLast() + "ies" : what + "s"
                 throw UserError("\(what) \(value) is outside \(stage), which has \(count) \(count == 1 ? what : plural) (0 to \(count - 1))")
             }
             return value

@@ -12,6 +12,8 @@ public enum BackwardStep: String, CaseIterable, Sendable {
 
     /// The step that shows dL/d`name`, for a stage, a parameter or `gates`.
     public init?(showing name: String, direct: Bool) {
+        // Direct mode has no X, concatenation, gates or weights of its own to take gradients of.
+        if direct, ["X", "concat", "gates", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"].contains(name) { return nil }
         switch name {
         case "output": self = .output
         case "concat", "W_O", "b_O": self = .concat
@@ -30,7 +32,7 @@ public enum BackwardStep: String, CaseIterable, Sendable {
         guard BackwardStep.all(direct: direct).contains(self) else { return nil }
     }
 
-    public var title: String {
+    public func title(direct: Bool) -> String {
         switch self {
         case .output: return "The loss and dL/doutput"
         case .concat: return "Back through W_O: dL/dconcat, dL/dW_O, dL/db_O"
@@ -41,7 +43,7 @@ public enum BackwardStep: String, CaseIterable, Sendable {
         case .scores: return "Back through the scaling: dL/dscores"
         case .projection: return "Back through Q Kᵀ: dL/dQ and dL/dK"
         case .parameters: return "The projection weights: dL/dW_Q, dL/dW_K, dL/dW_V"
-        case .input: return "The input: dL/dX"
+        case .input: return direct ? "The given queries, keys and values: dL/dQ, dL/dK, dL/dV" : "The input: dL/dX"
         }
     }
 

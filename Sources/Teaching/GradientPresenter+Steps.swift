@@ -9,7 +9,7 @@ extension GradientPresenter {
         let steps = BackwardStep.all(direct: direct)
         let position = (steps.firstIndex(of: step) ?? 0) + 1
         var parts: [String] = []
-        parts.append(style.title("Backward \(position) of \(steps.count) · \(step.title)"))
+        parts.append(style.title("Backward \(position) of \(steps.count) · \(step.title(direct: direct))"))
         parts.append(rule(step).map { "  " + style.formula($0) }.joined(separator: "\n"))
         parts.append(style.dim("  " + shapes(step)))
         parts.append(shown(step).map { name in

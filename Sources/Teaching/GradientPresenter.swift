@@ -31,7 +31,7 @@ public struct GradientPresenter: Sendable {
 
     /// Gradients are often small: enough decimals to show three significant figures of the
     /// largest entry, and never fewer than the session's.
-    func format(for values: [Double]) -> NumberFormat {
+    public func format(for values: [Double]) -> NumberFormat {
         let largest = values.filter(\.isFinite).map(abs).max() ?? 0
         guard largest > 0, largest < 1 else { return forward.format }
         let extra = max(0, -Int((log10(largest)).rounded(.down)) - 1) + 1

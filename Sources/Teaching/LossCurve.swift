@@ -8,7 +8,7 @@ public enum LossCurve {
     /// `losses[0]` is the loss before the first step, `losses[k]` after step k.
     public static func render(_ losses: [Double], width: Int, height: Int = 8, style: Style) -> String {
         guard losses.count >= 2 else { return "" }
-        let columns = max(10, min(losses.count, width - 16))
+        let columns = min(losses.count, max(10, width - 16))
         let points: [Double?] = (0..<columns).map { column in
             let first = column * losses.count / columns
             let last = max(first + 1, (column + 1) * losses.count / columns)
@@ -36,7 +36,7 @@ public enum LossCurve {
         }
         let steps = "step \(losses.count - 1)"
         lines.append(style.dim(String(repeating: " ", count: labelWidth) + " └" + String(repeating: "─", count: columns)))
-        lines.append(style.dim(String(repeating: " ", count: labelWidth + 2) + "step 0".padded(to: columns - steps.count) + steps))
+        lines.append(style.dim(String(repeating: " ", count: labelWidth + 2) + "step 0".padded(to: max(columns - steps.count, 7)) + steps))
         let scale = logarithmic ? "logarithmic scale: each row a constant factor" : "linear scale"
         return style.strong("loss curve") + style.dim("  the median loss of each stretch of steps, \(scale)") + "\n"
             + lines.joined(separator: "\n")

@@ -20,13 +20,7 @@ public struct GradientCase: CustomStringConvertible, @unchecked Sendable {  // i
         .appendingPathComponent("reference-grad")
 
     public static func all() throws -> [GradientCase] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasPrefix("grad_") && $0.hasSuffix(".json") }
-            .sorted()
-        return try names.map { name in
-            let data = try Data(contentsOf: directory.appendingPathComponent(name))
-            return GradientCase(name: name, json: try JSONSerialization.jsonObject(with: data) as! [String: Any])
-        }
+        try ReferenceCase.jsonFiles(in: directory, prefix: "grad_").map { GradientCase(name: $0.name, json: $0.json) }
     }
 
     /// The case as the project's configuration: heads are 0-based in the file and here.

@@ -17,12 +17,17 @@ public struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // 
         .appendingPathComponent("reference")
 
     public static func all() throws -> [ReferenceCase] {
+        try jsonFiles(in: directory, prefix: "case_").map { ReferenceCase(name: $0.name, json: $0.json) }
+    }
+
+    /// The JSON objects of the files `PREFIX*.json` in `directory`, by name.
+    static func jsonFiles(in directory: URL, prefix: String) throws -> [(name: String, json: [String: Any])] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasPrefix("case_") && $0.hasSuffix(".json") }
+            .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".json") }
             .sorted()
         return try names.map { name in
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
-            return ReferenceCase(name: name, json: try JSONSerialization.jsonObject(with: data) as! [String: Any])
+            return (name, try JSONSerialization.jsonObject(with: data) as! [String: Any])
         }
     }
 
