@@ -38,8 +38,8 @@ extension Matrix {
     ///
     ///     dL/ds_j = Σ_t g_t dw_t/ds_j = w_j (g_j - Σ_t g_t w_t)
     ///
-    /// since dw_t/ds_j = w_t (δ_tj - w_j). Only how a weight differs from the row's weighted
-    /// average gradient matters: adding a constant to every g_t changes nothing, as adding a
+    /// since dw_t/ds_j = w_t (δ_tj - w_j). Only how each g_j differs from the row's weighted
+    /// average Σ_t g_t w_t matters: adding a constant to every g_t changes nothing, as adding a
     /// constant to every score changes no weight. A blocked key (w_j = 0) gets exactly 0. A row
     /// of NaN weights (every key blocked) depends on no score: its gradient is 0, not NaN.
     /// Throws when the shapes differ.

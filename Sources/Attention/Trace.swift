@@ -72,6 +72,15 @@ public struct Trace: Equatable, Sendable {
         return 1
     }
 
+    /// `matrix` (weights, head_out, concat or output) with the rows of queries that see no key,
+    /// NaN in the forward pass, read as zeros: how the backward pass treats them, taking part in
+    /// nothing.
+    public func withUndefinedRowsAsZero(_ matrix: Matrix) -> Matrix {
+        var result = matrix
+        for row in fullyBlockedRows { for col in 0..<matrix.cols { result[row, col] = 0 } }
+        return result
+    }
+
     public var isDirect: Bool {
         if case .direct = configuration { return true }
         return false

@@ -156,8 +156,8 @@ public enum Trainable: String, Equatable, Sendable, CaseIterable {
         case .W_Q, .W_K, .W_V, .W_O, .b_Q, .b_K, .b_V, .b_O:
             return Parameter(rawValue: rawValue).flatMap { gradients.parameter($0)?.values }
         case .Q, .K, .V:
-            guard gradients.layer == nil else { return nil }
-            return gradients.tensor(Stage(rawValue: rawValue)!)?.values
+            guard gradients.layer == nil, let stage = Stage(rawValue: rawValue) else { return nil }
+            return gradients.tensor(stage)?.values
         }
     }
 }

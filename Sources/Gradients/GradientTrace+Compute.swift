@@ -7,8 +7,10 @@ extension GradientTrace {
     /// if the forward stage computes y = f(x), then dL/dx = (dy/dx)ᵀ dL/dy.
     ///
     /// Queries whose every key is blocked have NaN weights and outputs in the forward trace
-    /// (as in PyTorch); here they take part in nothing: their rows of every gradient are 0
-    /// (`dOutput` must be 0 there, as `SquaredError` makes it), never NaN.
+    /// (as in PyTorch); here their weights and outputs read as 0, so their rows of dL/dhead_out,
+    /// dL/dweights, dL/dscores and dL/dQ are 0, never NaN (`dOutput` must be 0 there, as
+    /// `SquaredError` makes it). Their keys and values may still be seen by other queries, so
+    /// dL/dK, dL/dV and dL/dX keep gradient in those rows.
     ///
     /// `kernels` chooses the matrix products, as for `Trace.compute`.
     public static func compute(_ trace: Trace, dOutput: Matrix, kernels: Kernels = .reference) throws -> GradientTrace {
@@ -53,7 +55,8 @@ extension GradientTrace {
         let dX = try dX_Q.adding(dX_K).adding(dX_V)                      // n x d_model
 
         let layer = LayerGradients(concat: dConcat, gates: perHead.map(\.dGate), W_O: dW_O, b_O: db_O,
-                                   W_Q: dW_Q, W_K: dW_K, W_V: dW_V, b_Q: db_Q, b_K: db_K, b_V: db_V, X: dX)
+                                   W_Q: dW_Q, W_K: dW_K, W_V: dW_V, b_Q: db_Q, b_K: db_K, b_V: db_V,
+                                   Q: dQ, K: dK_, V: dV_, X: dX)
         return GradientTrace(trace: trace, output: dOutput, heads: heads, layer: layer)
     }
 
@@ -144,15 +147,10 @@ extension Trace {
     /// nothing and passes nothing on.
     var withoutUndefinedRows: (heads: [HeadTrace], concat: Matrix?) {
         guard !fullyBlockedRows.isEmpty else { return (heads, concat) }
-        func zeroed(_ matrix: Matrix) -> Matrix {
-            var result = matrix
-            for row in fullyBlockedRows { for col in 0..<matrix.cols { result[row, col] = 0 } }
-            return result
-        }
         let heads = self.heads.map { h in
             HeadTrace(Q: h.Q, K: h.K, V: h.V, scores: h.scores, scaled: h.scaled, masked: h.masked,
-                      weights: zeroed(h.weights), headOut: zeroed(h.headOut))
+                      weights: withUndefinedRowsAsZero(h.weights), headOut: withUndefinedRowsAsZero(h.headOut))
         }
-        return (heads, concat.map(zeroed))
+        return (heads, concat.map(withUndefinedRowsAsZero))
     }
 }

@@ -48,11 +48,17 @@ public struct LayerGradients: Equatable, Sendable {
     public let b_Q: [Double]
     public let b_K: [Double]
     public let b_V: [Double]
+    /// n x h·d_k: every head's dL/dQ_i side by side, the gradient of the projection X W_Q + b_Q.
+    public let Q: Matrix
+    /// n x h·d_k: every head's dL/dK_i side by side.
+    public let K: Matrix
+    /// n x h·d_v: every head's dL/dV_i side by side.
+    public let V: Matrix
     /// n x d_model: dL/dX.
     public let X: Matrix
 
     public init(concat: Matrix, gates: [Double], W_O: Matrix, b_O: [Double], W_Q: Matrix, W_K: Matrix, W_V: Matrix,
-                b_Q: [Double], b_K: [Double], b_V: [Double], X: Matrix) {
+                b_Q: [Double], b_K: [Double], b_V: [Double], Q: Matrix, K: Matrix, V: Matrix, X: Matrix) {
         self.concat = concat
         self.gates = gates
         self.W_O = W_O
@@ -63,6 +69,9 @@ public struct LayerGradients: Equatable, Sendable {
         self.b_Q = b_Q
         self.b_K = b_K
         self.b_V = b_V
+        self.Q = Q
+        self.K = K
+        self.V = V
         self.X = X
     }
 }

@@ -4,7 +4,7 @@ import RealModule
 /// How gradient descent turns a gradient into a step, as PyTorch's `torch.optim.SGD` and
 /// `torch.optim.Adam` (with their defaults, no weight decay or momentum).
 public enum Optimizer: String, Equatable, Sendable, CaseIterable {
-    /// θ ← θ - lr · g: a step against the gradient, as long as the gradient is large.
+    /// θ ← θ - lr · g: a step against the gradient, in proportion to its size.
     case sgd
     /// Adam (Kingma and Ba 2015): running averages m of g and v of g² (β1 = 0.9, β2 = 0.999),
     /// bias-corrected, and θ ← θ - lr · m̂ / (sqrt(v̂) + 1e-8). Each entry moves about lr per
@@ -21,17 +21,17 @@ public enum Optimizer: String, Equatable, Sendable, CaseIterable {
 }
 
 /// The optimizer's memory for one tensor: Adam's running averages (unused by SGD).
-struct OptimizerState: Sendable {
-    var m: [Double]
-    var v: [Double]
+public struct OptimizerState: Equatable, Sendable {
+    public var m: [Double]
+    public var v: [Double]
 
-    init(count: Int) {
+    public init(count: Int) {
         m = Array(repeating: 0, count: count)
         v = Array(repeating: 0, count: count)
     }
 
     /// Step `t` (1-based) of `optimizer` on `values` with gradient `gradient`.
-    mutating func step(_ values: inout [Double], gradient: [Double], optimizer: Optimizer, learningRate lr: Double, t: Int) {
+    public mutating func step(_ values: inout [Double], gradient: [Double], optimizer: Optimizer, learningRate lr: Double, t: Int) {
         switch optimizer {
         case .sgd:
             for i in values.indices { values[i] -= lr * gradient[i] }

@@ -264,11 +264,17 @@ public enum CommandParser {
         }
     }
 
-    /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`, options in any order.
+    /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`, options in any order, each once.
     private static func fitRequest(_ words: inout Cursor) throws -> FitRequest {
         let count = try words.require("a number of steps, e.g. fit 100")
         var request = FitRequest(steps: try integer(count, name: "the number of steps", minimum: 1))
+        var given: Set<String> = []
         while let word = words.next() {
+            let option = word.text == "adam" ? "sgd" : word.text   // one optimizer
+            guard given.insert(option).inserted else {
+                throw UserError("'\(word.text)' is given twice", column: word.column,
+                                hint: word.text == "sgd" || word.text == "adam" ? "choose one optimizer: sgd or adam" : "give each option once")
+            }
             switch word.text {
             case "lr":
                 let value = try words.require("a learning rate, e.g. lr 0.05")
@@ -281,7 +287,11 @@ public enum CommandParser {
             case "X":
                 request.includeX = true
             case "only":
-                let names = words.rest()
+                // The names that follow, up to the next option.
+                var names: [Word] = []
+                while let next = words.peek, !["lr", "sgd", "adam"].contains(next.text) {
+                    names.append(words.next()!)
+                }
                 guard !names.isEmpty else {
                     throw UserError("'only' needs the tensors to train", column: word.column + 4, hint: "e.g. fit 100 only W_Q W_K")
                 }

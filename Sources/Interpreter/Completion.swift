@@ -36,7 +36,8 @@ public enum Completion {
             return position == 1 ? .words(Step.allCases.map(\.rawValue) + stages + ["grad"]) : .words(["head"])
         case "why":
             if previous.count >= 2, previous[1] == "grad" {
-                return position == 2 ? .words(CommandParser.gradients) : .words(position >= 4 ? ["head"] : [])
+                // why grad NAME ROW COL [head N]
+                return position == 2 ? .words(CommandParser.gradients) : .words(position >= 5 ? ["head"] : [])
             }
             return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : [])
         case "grad":
@@ -76,7 +77,7 @@ public enum Completion {
             if CommandParser.definable.contains(verb) {
                 if previous.last == "=" { return .words(["random", "identity", "zeros"]) }
                 if previous.contains("random") { return .words(["seed", "normal", "uniform", "scale"]) }
-                return .words(position == 1 ? ["=", "head"] : [])
+                return .words(position == 1 ? (verb == "target" ? ["="] : ["=", "head"]) : [])
             }
             return .words([])
         }

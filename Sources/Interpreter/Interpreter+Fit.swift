@@ -52,6 +52,8 @@ extension Interpreter {
         } catch let error as AttentionError {
             throw UserError("cannot fit: \(error)")
         }
+        // The gradients changed with the weights: the backward walk starts again.
+        session.backwardCursor = nil
         for tensor in training {
             guard let values = tensor.values(in: result.configuration) else { continue }
             if Parameter(rawValue: tensor.rawValue)?.isBias == true {

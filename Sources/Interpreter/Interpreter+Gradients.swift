@@ -12,8 +12,8 @@ extension Interpreter {
         let trace = forward.trace
         guard let target = session.target else {
             throw UserError("there is no target yet: the loss measures the output against a target",
-                            hint: "define one with the output's shape (\(trace.output.shape)), e.g. `target = zeros \(trace.output.rows)x\(trace.output.cols)`, "
-                                + "or `target = output` and then change it")
+                            hint: "define one with the output's shape (\(trace.output.shape)): `target = zeros \(trace.output.rows)x\(trace.output.cols)`, "
+                                + "a literal [[...]], or `import target FILE`")
         }
         guard target.shape == trace.output.shape else {
             throw UserError("the target is \(target.shape) but the output is \(trace.output.shape)",
@@ -129,6 +129,10 @@ extension Interpreter {
         let headIndex = try headIndex(head, trace) ?? 0
         guard let matrix = presenter.gradient(name, head: headIndex) else { throw notInDirectMode(name) }
         let (rowLabels, colLabels) = presenter.axisLabels(name, head: headIndex)
+        if head != nil, Parameter(rawValue: name) != nil {
+            throw UserError("`head N` does not pick a cell of \(name): its columns are numbered across all heads",
+                            hint: "`grad \(name) head N` shows which columns (or rows of W_O) are head N's; give that number")
+        }
         let isVector = matrix.rows == 1 && (Parameter(rawValue: name)?.isBias == true || name == "gates")
         let (r, c): (Int, Int)
         if isVector {

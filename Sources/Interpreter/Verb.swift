@@ -52,7 +52,7 @@ public struct Verb: Sendable {
              details: "Stages: X Q K V scores scaled masked weights head_out concat output. Parameters: W_Q W_K W_V W_O b_Q b_K b_V b_O. Also: mask, tokens.", group: .inspect),
         Verb(name: "shapes", usage: "shapes", summary: "one table of every tensor's shape at every stage", details: "", group: .inspect),
         Verb(name: "why", usage: "why STAGE ROW COL [head N]", summary: "the arithmetic behind one cell, with your numbers",
-             details: "ROW and COL are 0-based numbers or token names: why weights sat cat head 2. For scores and weights COL is a key.", group: .inspect),
+             details: "ROW and COL are 0-based numbers or token names: why weights sat cat head 2. For scores and weights COL is a key. `why grad NAME ROW COL` does the same for a gradient.", group: .inspect),
         Verb(name: "explain", usage: "explain TOPIC", summary: "the idea behind a stage, why it is there, the pitfall",
              details: "Topics: input projection scores scaled masked weights head_out concat output heads (and softmax, mask, W_O, dk).", group: .inspect),
         Verb(name: "set", usage: "set precision N | set scaling on|off", summary: "decimals shown (0 to 12, default 3); scaling by 1/sqrt(d_k)",
@@ -69,37 +69,45 @@ public struct Verb: Sendable {
         Verb(name: "compare", usage: "compare", summary: "how far pruning moved the output (relative Frobenius change, per token too)", details: "", group: .heads),
         Verb(name: "loss", usage: "loss", summary: "L = mean((output − target)²) with its arithmetic (define `target = ...` first)",
              details: """
-             The target has the output's shape (n x d_out): target = [[...]], target = output (then change it), import target FILE.
-             L is PyTorch's nn.MSELoss(): the mean over every entry. A query that sees no key has no defined output;
-             its row is left out of the mean.
+             The target has the output's shape (n x d_out): target = [[...]], target = zeros RxC,
+             target = output, or import target FILE.
+             L is PyTorch's nn.MSELoss(), the mean over every entry. A query that sees no key
+             has no defined output; its row is left out of the mean.
              """, group: .gradients),
         Verb(name: "backward", usage: "backward [head N]", summary: "step back through the stages: the gradient of the loss at each",
              details: """
-             From dL/doutput back to dL/dX: output, concat (and W_O, b_O), head_out (and the gates), weights (and V),
-             masked (the softmax), scaled, scores, projection (Q, K), parameters (W_Q, W_K, W_V, biases), input.
-             Each stage shows its rule, its shapes, the gradients with token labels and what they say.
-             In the backward pass `step` and `back` move along it, `where` shows it, `goto grad STAGE` jumps,
-             and `goto STAGE` returns to the forward pass.
+             From dL/doutput back to dL/dX: output, concat (with W_O, b_O), head_out (with the
+             gates), weights (with V), masked (the softmax), scaled, scores, projection (Q, K),
+             parameters (W_Q, W_K, W_V, biases), input.
+             Each stage shows its rule, its shapes, the gradients with token labels and what
+             they say. In the backward pass `step` and `back` move along it, `where` shows it,
+             `goto grad STAGE` jumps, and `goto STAGE` returns to the forward pass.
              """, group: .gradients),
         Verb(name: "grad", usage: "grad NAME [head N]", summary: "show dL/dNAME for any stage, parameter, or the gates",
              details: """
-             NAME: X Q K V scores scaled masked weights head_out concat output W_Q W_K W_V W_O b_Q b_K b_V b_O gates.
-             `grad gates` ranks the heads by dL/dg_i, the head-importance proxy of Michel et al. (2019).
-             `why grad NAME ROW COL [head N]` shows the arithmetic of one cell (one index for biases; a head for gates).
-             `export grad NAME FILE` writes it (.npy .json .csv; per-head stages as heads x rows x cols).
+             NAME: X Q K V scores scaled masked weights head_out concat output,
+             W_Q W_K W_V W_O b_Q b_K b_V b_O, or gates.
+             `grad gates` ranks the heads by dL/dg_i, the head-importance score of Michel et
+             al. (2019). `grad W_Q head N` shows head N's block.
+             `why grad NAME ROW COL [head N]`: the arithmetic of one cell (one index for a
+             bias; a head number for the gates).
+             `export grad NAME FILE [head N]`: write it (.npy .json .csv; per-head stages as
+             heads x rows x cols).
              """, group: .gradients),
         Verb(name: "fit", usage: "fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]",
              summary: "gradient descent toward the target; Ctrl-C stops and keeps the weights reached",
              details: """
-             Trains every parameter you defined (W_Q, W_K, W_V, W_O and any biases set; Q, K, V in direct mode).
-             X stays fixed unless you add X; `only W_Q W_K` trains just those. adam (default, lr 0.01) or sgd (lr 0.1).
-             A step whose loss is NaN or over 1000 times the start is not kept: the fit stops with the last good weights.
-             The fit changes your weights: `save FILE` first to keep them.
+             Trains every parameter you defined: W_Q, W_K, W_V, W_O and any biases set (Q, K, V
+             in direct mode). X stays fixed unless you add X; `only W_Q W_K` trains just those.
+             adam (the default, lr 0.01) or sgd (lr 0.1).
+             A step whose loss is NaN or over 1000 times the start is not kept: the fit stops
+             with the last good weights. The fit changes your weights: `save FILE` first to
+             keep them.
              """, group: .gradients),
         Verb(name: "import", usage: "import NAME FILE | import mask FILE", summary: "read a tensor or mask from .npy, .json or .csv",
              details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter (.npy .json .csv), a picture (.svg) or importance (.json)",
-             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures.", group: .files),
+             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
         Verb(name: "cost", usage: "cost [n N] [d_model D] [heads H] [dk K]", summary: "parameters and FLOPs of every stage of the layer",
              details: "Sizes default to the session's. Also shows the totals for other head counts with d_k = d_model / h.", group: .inspect),
         Verb(name: "lessons", usage: "lessons", summary: "list the lessons, one a line", details: "", group: .session),

@@ -1,6 +1,6 @@
 /// The stops of the walk back through attention, from the loss to the input: the forward
-/// steps in reverse, each showing dL/d(its tensors). `backward`, `back` and `goto grad` move a
-/// cursor over this list.
+/// steps in reverse, each showing dL/d(its tensors). `backward` (or `step` once in the backward
+/// pass), `back` and `goto grad` move a cursor over this list.
 public enum BackwardStep: String, CaseIterable, Sendable {
     case output, concat, head_out, weights, masked, scaled, scores, projection, parameters, input
 
@@ -56,7 +56,7 @@ public enum BackwardStep: String, CaseIterable, Sendable {
         case .weights: return "which weights and values the loss wants changed"
         case .masked: return "the softmax turns that into which scores to raise"
         case .scaled: return "blocked pairs get no gradient"
-        case .scores: return "divided by sqrt(d_k) again"
+        case .scores: return "back through the 1/sqrt(d_k) scaling"
         case .projection: return "queries and keys pushed toward better matches"
         case .parameters: return "Xᵀ times each projection's gradient"
         case .input: return direct ? "the gradients of the given Q, K and V" : "three paths back to the tokens"

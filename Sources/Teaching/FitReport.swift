@@ -24,8 +24,9 @@ public enum FitReport {
         let (first, last) = (result.losses.first!, result.losses.last!)
         var change = ""
         func ratio(_ r: Double) -> String { r < 100 ? String(format: "%.3g", r) : String(format: "%.0f", r) }
-        if last > 0, first > last { change = " (\(ratio(first / last))x lower)" }
-        else if first > 0, last > first { change = " (\(ratio(last / first))x higher)" }
+        if last > 0, first > 1.01 * last { change = " (\(ratio(first / last))x lower)" }
+        else if first > 0, last > 1.01 * first { change = " (\(ratio(last / first))x higher)" }
+        else if first > 0 { change = " (about the same)" }
         lines.append("  loss \(loss(first)) -> \(loss(last))\(change)")
         if result.losses.count >= 3 {
             lines.append("")

@@ -15,7 +15,7 @@ extension GradientPresenter {
         parts.append(shown(step).map { name in
             name == "gates" ? gatesReport() : tables(name, head: head)
         }.joined(separator: "\n\n"))
-        parts.append(Prose.wrap(explanation(step, head: head ?? 0), width: width))
+        parts.append(Prose.wrap(explanation(step, head: head ?? defaultHead), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
             parts.append(style.dim("Next: `backward` for \(next.rawValue) (\(next.summary(direct: direct)))."))
         } else {
@@ -44,8 +44,8 @@ extension GradientPresenter {
     /// The biases among `names` that the layer has (an unset bias is zero and not learned).
     func definedBiases(_ names: [String]) -> [String] {
         guard case let .multiHead(c) = trace.configuration else { return [] }
-        let set: [String: [Double]?] = ["b_Q": c.b_Q, "b_K": c.b_K, "b_V": c.b_V, "b_O": c.b_O]
-        return names.filter { set[$0] != nil && set[$0]! != nil }
+        let set = ["b_Q": c.b_Q, "b_K": c.b_K, "b_V": c.b_V, "b_O": c.b_O].compactMapValues { $0 }
+        return names.filter { set[$0] != nil }
     }
 
     /// The step's rule, one line per gradient, in the paper's notation.
@@ -92,24 +92,24 @@ extension GradientPresenter {
 
     /// What the step's gradients say, in the learner's numbers.
     public func explanation(_ step: BackwardStep, head: Int) -> String {
-        let q = forward.exampleRow
+        let q = exampleRow
         let inHead = { (sentence: String) in forward.inHead(head, sentence) }
+        // Once the loss is 0, or the gradient of a stage is, there is nothing to read in it.
+        guard loss.value > 0 else {
+            return "The output equals the target, so L = 0 and every gradient is 0: nothing would change. "
+                + "Set a target that differs (`target = ...`) to see the gradients at work."
+        }
         switch step {
         case .output:
             let f = format(for: gradients.output.values + [loss.value])
-            var text = "The loss is L = \(f.string(loss.value)) (`loss` shows its arithmetic). "
-            guard loss.value > 0 else {
-                return text + "The output equals the target, so dL/doutput is 0 everywhere and so is every gradient after it: "
-                    + "nothing would change. Set a target that differs (`target = ...`) to see the gradients at work."
-            }
             let (r, j) = largestEntry(gradients.output, rows: loss.rows)
             let g = gradients.output[r, j]
-            text += "Entry [r][j] is how fast L grows as output[r][j] grows: positive where the output is above its target, "
+            return "The loss is L = \(FitReport.loss(loss.value)) (`loss` shows its arithmetic). "
+                + "Entry [r][j] is how fast L grows as output[r][j] grows: positive where the output is above its target, "
                 + "negative where it is below. The largest is dL/doutput[\(labels.queries[r])][\(j)] = \(f.string(g)): "
                 + "output \(forward.format.string(trace.output[r, j])) against a target of \(forward.format.string(target[r, j])), "
-                + "so \(g > 0 ? "lowering" : "raising") that number would lower the loss most. "
+                + "so \(g > 0 ? "lowering" : "raising") that number would lower the loss fastest. "
                 + "Every gradient that follows is this one carried back through a stage by the chain rule."
-            return text
         case .concat:
             guard let layer = gradients.layer, case let .multiHead(c) = trace.configuration else { return "" }
             let f = format(for: layer.concat.values + layer.W_O.values)
@@ -117,32 +117,37 @@ extension GradientPresenter {
             return "Back through output = concat W_O + b_O. Each column of the concatenation reaches every output "
                 + "number through its row of W_O, so its gradient collects theirs: for \(labels.query(q)), "
                 + "dL/dconcat = \(f.list(layer.concat.row(q))). W_O's own gradient, concatᵀ dL/doutput, is largest at "
-                + "[\(a)][\(b)] (\(f.string(layer.W_O[a, b]))): one step of gradient descent would change W_O[\(a)][\(b)] = "
-                + "\(forward.format.string(c.W_O[a, b])) most. b_O, added to every row, gets the column sums of dL/doutput"
+                + "[\(a)][\(b)] (\(f.string(layer.W_O[a, b]))): that is where a step of plain gradient descent (SGD, "
+                + "−lr times the gradient) would change W_O most; Adam, `fit`'s default, moves every entry by about lr. "
+                + "b_O, added to every row, gets the column sums of dL/doutput"
                 + (c.b_O == nil ? " (b_O is not set, so `fit` leaves it at zero)." : ".")
         case .head_out:
             guard gradients.layer != nil else { return "" }
             let gate = trace.gate(head)
             let own = gate == 1 ? "dL/dhead_out is its block of dL/dconcat unchanged (its gate is 1)"
-                : gate == 0 ? "dL/dhead_out is 0: the head is pruned (gate 0), so its output cannot affect the loss"
+                : gate == 0 ? "dL/dhead_out is 0: the head is pruned (gate 0), so its output cannot reach the loss"
                 : "dL/dhead_out is its block of dL/dconcat times its gate \(forward.format.string(gate))"
             return "Each head's output entered the concatenation as g_i · head_i, so each head gets back its own block of "
                 + "columns of dL/dconcat, times its gate. " + inHead(own + ". ")
                 + "The gates' own gradients, dL/dg_i, are above: the sum over the block of dL/dconcat times the head's output."
         case .weights:
             let h = gradients.heads[head]
+            if let silent = silentHead(head) { return silent }
             let f = format(for: h.weights.row(q))
             let visible = (0..<trace.m).filter { !trace.blocked[q, $0] }
             var text = "Back through head_out = weights V: dL/dweights[q][k] = dL/dhead_out[q] · v_k, how fast L would change "
                 + "per unit of weight on key k. "
             guard let best = visible.min(by: { h.weights[q, $0] < h.weights[q, $1] }) else { return text + forward.blockedRowsWarning() }
-            text += inHead("for \(labels.query(q)) it is \(f.list(h.weights.row(q))): more weight on \(labels.key(best)) would lower "
-                           + "the loss fastest. ")
+            text += inHead("for \(labels.query(q)) it is \(f.list(h.weights.row(q))). ")
+            text += h.weights[q, best] < 0
+                ? "On its own, more weight on \(labels.key(best)) would lower the loss fastest. "
+                : "Every entry is positive or zero: on its own, more weight on any key would raise the loss. "
             text += "But a row of weights must sum to 1, so only how each entry compares with the others matters: "
                 + "the softmax's backward pass (next) turns this into which scores to raise. "
                 + "Meanwhile dL/dV = weightsᵀ dL/dhead_out: each value row is pulled by the queries that attend to it, in proportion to their weights."
             return text
         case .masked:
+            if let silent = silentHead(head) { return silent }
             let h = gradients.heads[head]
             let row = h.masked.row(q)
             let f = format(for: row)
@@ -160,7 +165,7 @@ extension GradientPresenter {
                 text += "Raising the score of \(labels.query(q)) for \(labels.key(down)) would lower the loss most (\(f.string(row[down])))"
                 text += row[up] > 0 ? "; raising it for \(labels.key(up)) would raise the loss (\(f.string(row[up])))." : "."
             } else {
-                text += "Every entry is 0 here: the weights of this row are already where the loss wants them."
+                text += "Every entry of this row is 0: its weights are already where the loss wants them."
             }
             if trace.blocked.blocked.contains(true) { text += " Blocked keys have weight 0, so they get 0." }
             return text
@@ -173,31 +178,38 @@ extension GradientPresenter {
                 + "those pairs pass no gradient back (0). Every open pair passes its gradient through unchanged."
         case .scores:
             guard trace.scaling else {
-                return "Scaling is off, so scaled = scores and dL/dscores = dL/dscaled. With the division by sqrt(d_k) back "
-                    + "(`set scaling on`), the gradient would be \(forward.format.string(1 / Double(trace.dK).squareRoot())) times this."
+                return "Scaling is off (`set scaling off`), so scaled = scores and dL/dscores = dL/dscaled: the gradient passes "
+                    + "through unchanged. With scaling on, both the weights and this gradient would be different."
             }
             let root = Double(trace.dK).squareRoot()
             return "scaled = scores / sqrt(d_k), so every gradient is divided by sqrt(\(trace.dK)) = \(forward.format.string(root)) too. "
                 + "Without the scaling, wide heads would give scores large enough to saturate the softmax: one weight near 1, "
                 + "the rest near 0, and then w_k (g_k − Σ w g) is near 0 for every key, so the gradient all but vanishes. "
-                + "Vaswani et al. (2017, section 3.2.1) give exactly this reason for dividing by sqrt(d_k)."
+                + "Vaswani et al. (2017, section 3.2.1) give this reason for dividing by sqrt(d_k)."
         case .projection:
+            if let silent = silentHead(head) { return silent }
             let h = gradients.heads[head]
             let f = format(for: h.Q.row(q))
-            return "scores = Q Kᵀ, so dL/dQ[q] = Σ_k dL/dscores[q][k] k_k: a query is pulled, against the gradient, toward the "
-                + "keys whose scores should rise and away from the others; each key likewise toward the queries that should "
-                + "match it more. " + inHead("\(labels.query(q))'s query gets dL/dQ = \(f.list(h.Q.row(q))), "
-                                             + "so a step of gradient descent moves it by −lr times that.")
+            return "scores = Q Kᵀ, so dL/dQ[q] = Σ_k dL/dscores[q][k] k_k: a query should move, against this gradient, toward "
+                + "the keys whose scores should rise and away from the others; each key likewise toward the queries that "
+                + "should match it more. " + inHead("for \(labels.query(q)) dL/dQ = \(f.list(h.Q.row(q))). ")
+                + "The queries are not trained directly: `fit` changes W_Q and b_Q, and the next stage shows how."
         case .parameters:
             guard let layer = gradients.layer else { return "" }
             let entries = [("W_Q", layer.W_Q), ("W_K", layer.W_K), ("W_V", layer.W_V)].map { name, g -> String in
                 let (a, b) = largestEntry(g)
                 return "\(name)[\(a)][\(b)] (\(format(for: g.values).string(g[a, b])))"
             }
-            return "Every head's dL/dQ side by side (n x h·d_k) goes back through Q = X W_Q + b_Q: dL/dW_Q[a][b] = "
+            var text = "Every head's dL/dQ side by side (n x h·d_k) goes back through Q = X W_Q + b_Q: dL/dW_Q[a][b] = "
                 + "Σ_tokens X[t][a] dL/dQ[t][b], each token's input times what its query should do. The largest entries are "
-                + entries.joined(separator: ", ") + ". One step of gradient descent changes every weight by −lr times its "
-                + "gradient: that is what `fit` does, over and over."
+                + entries.joined(separator: ", ") + ". `fit` lowers the loss by stepping against these gradients: "
+                + "`fit N sgd` moves every weight by −lr times its gradient, and Adam, the default, moves each by about lr "
+                + "in the direction its recent gradients agree on."
+            if definedBiases(["b_K"]) == ["b_K"] {
+                text += " dL/db_K is 0 in exact arithmetic (what shows is rounding): adding the same b_K to every key adds "
+                    + "q·b_K to a query's whole row of scores, which the softmax ignores."
+            }
+            return text
         case .input:
             if direct {
                 return "In direct mode Q, K and V are what you gave, so the backward pass ends here: dL/dQ, dL/dK and dL/dV "
@@ -209,6 +221,27 @@ extension GradientPresenter {
                 + "values. For \(labels.query(q)): dL/dX = \(f.list(layer.X.row(q))). In a deeper network this is the "
                 + "gradient handed to the layer below. `fit` keeps X fixed unless you ask (`fit N X`)."
         }
+    }
+
+    /// The query the explanations follow: the one whose output the loss pushes hardest (the
+    /// largest row of dL/doutput), so that the numbers quoted are never a row of zeros.
+    public var exampleRow: Int {
+        let rows = loss.rows.isEmpty ? [forward.exampleRow] : loss.rows
+        return rows.max { size(gradients.output.row($0)) < size(gradients.output.row($1)) } ?? forward.exampleRow
+    }
+
+    private func size(_ row: [Double]) -> Double { row.reduce(0) { $0 + $1 * $1 } }
+
+    /// What to say about a head whose stage gradients are all 0 because it is pruned, or nil.
+    func silentHead(_ head: Int) -> String? {
+        guard !direct, trace.gate(head) == 0 else { return nil }
+        return "Head \(head + 1) is pruned (gate 0): nothing it computes reaches the output, so every gradient inside it "
+            + "is 0. `backward head N` shows another head."
+    }
+
+    /// The head a step explains when none is named: the first one that is not pruned.
+    var defaultHead: Int {
+        (0..<headCount).first { trace.gate($0) != 0 } ?? 0
     }
 }
 
@@ -222,7 +255,7 @@ extension GradientPresenter {
         if loss.value > 0 {
             let steps = BackwardStep.all(direct: direct)
             numbers += "`backward` walks the \(steps.count) stages from dL/doutput to "
-                + (direct ? "dL/dQ, dL/dK and dL/dV. " : "dL/dX. ")
+                + (direct ? "dL/dQ, dL/dK and dL/dV." : "dL/dX. ")
             if !direct { numbers += gatesSentence() }
         } else {
             numbers += "The output equals the target, so every gradient is 0."

@@ -16,7 +16,7 @@ extension GradientPresenter {
         let cell = isVector ? "dL/d\(name)[\(colLabels[col])]" : "dL/d\(name)[\(rowLabels[row])][\(colLabels[col])]\(inHead)"
         let h = gradients.heads[min(head, headCount - 1)]
         let forwardHead = trace.heads[min(head, headCount - 1)]
-        let weights = trace.withNaNRowsAsZero(forwardHead.weights)
+        let weights = trace.withUndefinedRowsAsZero(forwardHead.weights)
         func sum(_ formula: String, _ products: [(Double, Double)]) -> CellArithmetic {
             forward.sum(cell, value, formula: formula, products: products, bias: nil, format: f)
         }
@@ -45,7 +45,7 @@ extension GradientPresenter {
             return sum("Σ_j dL/doutput[\(rowLabels[r])][j] · W_O[\(c)][j]",
                        (0..<cfg.W_O.cols).map { (gradients.output[r, $0], cfg.W_O[c, $0]) })
         case "W_O":
-            guard let concat = trace.withoutUndefinedRowsConcat else { break }
+            guard let concat = trace.concat.map(trace.withUndefinedRowsAsZero) else { break }
             return sum("Σ_tokens concat[t][\(r)] · dL/doutput[t][\(c)]",
                        (0..<trace.n).map { (concat[$0, r], gradients.output[$0, c]) })
         case "b_O":
@@ -53,7 +53,7 @@ extension GradientPresenter {
         case "gates":
             guard let layer = gradients.layer else { break }
             let dV = trace.dV
-            let headOut = trace.withNaNRowsAsZero(trace.heads[c].headOut)
+            let headOut = trace.withUndefinedRowsAsZero(trace.heads[c].headOut)
             var products: [(Double, Double)] = []
             for t in 0..<trace.n { for j in 0..<dV { products.append((layer.concat[t, c * dV + j], headOut[t, j])) } }
             return sum("Σ over tokens t and columns j of dL/dconcat[t][\(c * dV)+j] · head_out[t][j] of head \(c + 1)", products)
@@ -124,19 +124,7 @@ extension GradientPresenter {
 
     /// Every head's dL/dQ (or K, V) side by side: the gradient of the whole projection.
     func projectionGradient(_ weight: String) -> Matrix {
-        let blocks = gradients.heads.map { weight == "W_Q" ? $0.Q : weight == "W_K" ? $0.K : $0.V }
-        return (try? Matrix.concatenatedHorizontally(blocks)) ?? blocks[0]
+        guard let layer = gradients.layer else { return gradients.heads[0].Q }
+        return weight == "W_Q" ? layer.Q : weight == "W_K" ? layer.K : layer.V
     }
-}
-
-extension Trace {
-    /// `matrix` (weights or head_out) with the NaN rows of queries that see no key read as
-    /// zeros, as the backward pass reads them.
-    func withNaNRowsAsZero(_ matrix: Matrix) -> Matrix {
-        var result = matrix
-        for row in fullyBlockedRows { for col in 0..<matrix.cols { result[row, col] = 0 } }
-        return result
-    }
-
-    var withoutUndefinedRowsConcat: Matrix? { concat.map(withNaNRowsAsZero) }
 }

@@ -33,7 +33,10 @@ public struct GradientPresenter: Sendable {
     /// largest entry, and never fewer than the session's.
     public func format(for values: [Double]) -> NumberFormat {
         let largest = values.filter(\.isFinite).map(abs).max() ?? 0
-        guard largest > 0, largest < 1 else { return forward.format }
+        // Entries a trillion times smaller than the gradient the pass starts from are rounding
+        // (dL/db_K, zero in exact arithmetic, is such): shown at the session's decimals, as 0.
+        let start = gradients.output.values.map(abs).max() ?? 0
+        guard largest > 1e-12 * start, largest < 1 else { return forward.format }
         let extra = max(0, -Int((log10(largest)).rounded(.down)) - 1) + 1
         return NumberFormat(decimals: min(12, max(forward.format.decimals, 2 + extra)))
     }
@@ -137,16 +140,24 @@ public struct GradientPresenter: Sendable {
         return gates.allSatisfy { $0 == 1 } ? "1 for every head" : gates.map(forward.format.string).joined(separator: ", ")
     }
 
-    /// Which head the loss depends on most, by the size of dL/dg_i, and what its sign means.
+    /// Which head the loss depends on most, by the size of dL/dg_i, and what its sign means for
+    /// the gate that head has now.
     func gatesSentence() -> String {
         guard let gates = gradients.layer?.gates, let top = gates.indices.max(by: { abs(gates[$0]) < abs(gates[$1]) }) else { return "" }
         let f = format(for: gates)
         guard gates[top] != 0 else { return "Every dL/dg_i is 0: to first order, no head's strength matters to the loss." }
-        let direction = gates[top] > 0 ? "turning it down (g < 1) would lower the loss" : "turning it up would lower the loss"
-        return "The loss depends most on head \(top + 1) (dL/dg = \(f.string(gates[top]))): to first order, \(direction). "
-            + "Michel et al. (2019) rank heads for pruning by the size of this gradient, averaged over a whole data set "
+        let g = trace.gate(top), gate = forward.format.string(g)
+        let meaning: String
+        switch (gates[top] > 0, g) {
+        case (true, 0): meaning = "it is pruned, and to first order bringing it back would raise the loss"
+        case (true, _): meaning = "to first order, turning it down (a gate below \(gate)) would lower the loss"
+        case (false, 1): meaning = "to first order the loss would fall if its output were stronger, a gate above 1, which `gate` does not offer"
+        case (false, _): meaning = "to first order, turning it up (a gate above \(gate)) would lower the loss"
+        }
+        return "The loss depends most on head \(top + 1) (dL/dg = \(f.string(gates[top]))): \(meaning). "
+            + "Michel et al. (2019) score each head by the average absolute value of this gradient over a data set "
             + "(here there is one example): the smaller it is, the less removing the head is expected to change the loss. "
-            + "It is a first-order guess; `prune head N` and then `loss` measures the real change."
+            + "It is a first-order estimate; `prune head N` and then `loss` measures the real change."
     }
 
     /// The row and column of the largest entry by size among `rows`.

@@ -154,13 +154,15 @@ struct GradientPresenterTests {
     }
 
     /// The masked step's prose names the key whose score, raised, lowers the loss most: the
-    /// most negative dL/dmasked in the example row (the last query that sees a key).
+    /// most negative dL/dmasked in the example row (the query with the largest dL/doutput).
     @Test(arguments: layers)
     func theMaskedStepNamesTheMostNegativeKey(_ layer: Layer) throws {
         let presenter = try Self.presenter(layer)
         let trace = presenter.forward.trace
         let labels = presenter.forward.labels
-        let row = try #require((0..<trace.n).reversed().first { !trace.fullyBlockedRows.contains($0) })
+        let row = presenter.exampleRow
+        let outputRows = presenter.loss.rows.map { presenter.gradients.output.row($0).reduce(0) { $0 + $1 * $1 } }
+        #expect(presenter.gradients.output.row(row).reduce(0) { $0 + $1 * $1 } == outputRows.max(), "\(layer): the row the loss pushes hardest")
         for head in trace.heads.indices {
             let masked = try #require(presenter.gradient("masked", head: head))
             let visible = (0..<trace.m).filter { !trace.blocked[row, $0] }
@@ -173,7 +175,7 @@ struct GradientPresenterTests {
             if trace.gate(head) == 0 {
                 // A pruned head (gate 0) cannot affect the loss: its gradients are 0.
                 #expect(masked.row(row).allSatisfy { $0 == 0 }, "\(layer) head \(head + 1)")
-                #expect(report.contains("Every entry is 0 here"), "\(layer) head \(head + 1)")
+                #expect(report.contains("Head \(head + 1) is pruned (gate 0)"), "\(layer) head \(head + 1)")
                 continue
             }
             #expect(masked[row, down] < 0, "\(layer) head \(head + 1): no negative entry in \(masked.row(row))")
