@@ -53,8 +53,10 @@ struct LayerDimensions {
             guard (0..<h).contains(head) else {
                 throw AttentionError.invalid("head \(head + 1) is pruned or gated but there are only \(h) heads; `unprune all` clears it")
             }
-            guard (0...1).contains(gate) else {
-                throw AttentionError.invalid("head \(head + 1)'s gate is \(gate) but must be between 0 and 1")
+            // The REPL offers gates from 0 to 1; the maths (and a trained model's gradient with
+            // respect to a gate) holds for any finite number.
+            guard gate.isFinite else {
+                throw AttentionError.invalid("head \(head + 1)'s gate is \(gate) but must be a finite number")
             }
         }
     }

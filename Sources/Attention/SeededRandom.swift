@@ -2,8 +2,9 @@ import RealModule
 
 /// A small deterministic random number generator (SplitMix64), so `random 3x4 seed 7` gives
 /// the same numbers on every machine and in every run, which lessons and tests rely on.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+public struct SeededRandom: RandomNumberGenerator, Equatable, Sendable {
+    /// Everything the generator remembers: `SeededRandom(seed: state)` continues from here.
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Attention
 import Foundation
+import Training
 
 /// `attention-repl bench`: how long one full trace (every stage of every head, the
 /// concatenation and W_O) takes at the sizes that matter, with the arithmetic rate and the
@@ -38,7 +39,23 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print a JSON array, one object per size.")
     var json = false
 
+    @Option(help: ArgumentHelp("Time training instead: previous-two, previous-and-first or mod-sum (vocabulary 16, 8 tokens, d_model 32, batch 32, --heads, default 2).", valueName: "TASK"))
+    var train: String?
+
+    @Option(help: "Training steps to time with --train (the first 20 are not timed).")
+    var steps: Int = 400
+
     func validate() throws {
+        if let train {
+            guard TrainingTask(rawValue: train) != nil else {
+                throw ValidationError("unknown task '\(train)': choose previous-two, previous-and-first or mod-sum")
+            }
+            guard steps > 20, steps <= 100_000 else { throw ValidationError("--steps must be between 21 and 100000") }
+            guard n == nil, dModel == nil, (heads ?? 2) >= 1, 32 % (heads ?? 2) == 0 else {
+                throw ValidationError("--train uses n 8 and d_model 32: give only --heads, a divisor of 32")
+            }
+            return
+        }
         let given = [n, dModel, heads].compactMap { $0 }
         guard given.isEmpty || given.count == 3 else {
             throw ValidationError("give all of --n, --d-model and --heads, or none of them for the three standard sizes")
@@ -60,6 +77,11 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let train, let task = TrainingTask(rawValue: train) {
+            let result = try TrainingBenchmark(task: task, heads: heads ?? 2, steps: steps).run()
+            print(json ? result.json : result.line)
+            return
+        }
         let sizes: [BenchSize]
         if let n, let dModel, let heads {
             sizes = [BenchSize(name: "custom", n: n, dModel: dModel, heads: heads)]

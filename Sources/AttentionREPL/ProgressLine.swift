@@ -7,6 +7,8 @@ import Teaching
 /// second, and Ctrl-C as its way to stop. Erased before the command's reply is printed.
 final class ProgressLine: @unchecked Sendable {   // used from the one thread that runs commands
     private var lastDrawn = Date.distantPast
+    /// When the command began and at which step, for the time left.
+    private var began: (time: Date, step: Int)?
     private var shown = false
     /// Whether to draw: only at a terminal (Ctrl-C stops a fit either way).
     private let draws: Bool
@@ -15,17 +17,23 @@ final class ProgressLine: @unchecked Sendable {   // used from the one thread th
 
     /// A watcher for the interpreter: draws the progress line and reports Ctrl-C.
     var watcher: ProgressWatcher {
-        ProgressWatcher(start: { attention_clear_interrupt() }, report: { [self] progress in draw(progress) },
+        ProgressWatcher(start: { [self] in attention_clear_interrupt(); began = nil }, report: { [self] progress in draw(progress) },
                         shouldStop: { attention_interrupt_requested() != 0 })
     }
 
     private func draw(_ progress: FitProgress) {
         guard draws else { return }
         let now = Date()
+        if began == nil { began = (now, progress.step - 1) }
         guard now.timeIntervalSince(lastDrawn) >= 0.1 || progress.step == progress.steps else { return }
         lastDrawn = now
         shown = true
-        let line = FitReport.progressLine(step: progress.step, steps: progress.steps, loss: progress.loss)
+        var line = FitReport.progressLine(progress.command, step: progress.step, steps: progress.steps,
+                                          loss: progress.loss, detail: progress.detail)
+        if let began, progress.step > began.step + 1 {
+            let perStep = now.timeIntervalSince(began.time) / Double(progress.step - began.step)
+            line += String(format: " · %.1f s left", perStep * Double(progress.steps - progress.step))
+        }
         FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K").utf8))
     }
 

@@ -71,6 +71,39 @@ public enum Command: Equatable, Sendable {
     case exportGrad(name: String, path: String, head: Int?)
     /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`.
     case fit(FitRequest)
+    /// `task NAME [vocab V] [length N] [d_model D] [seed S]`, `task none` (nil name), or `task`
+    /// alone (nil) to describe it.
+    case task(TaskRequest?)
+    /// `train STEPS [seed S] [lr R] [batch B] [examples N]`.
+    case train(TrainRequest)
+    /// `evaluate`: loss and accuracy on the training and held-out data, and per head removed.
+    case evaluate
+    /// `sample K`: show held-out sequence K.
+    case sample(Int)
+    /// `task state TEXT`: a saved task's learned state (written by `save`).
+    case taskState(String)
+}
+
+/// `task NAME ...`; `name` nil for `task none`.
+public struct TaskRequest: Equatable, Sendable {
+    public var name: String?
+    public var vocab = 16
+    public var length = 8
+    public var dModel = 32
+    public var seed: UInt64 = 0
+
+    public init(name: String?) { self.name = name }
+}
+
+/// `train STEPS ...`; unset options keep their defaults.
+public struct TrainRequest: Equatable, Sendable {
+    public var steps: Int
+    public var seed: UInt64?
+    public var learningRate = 3e-3
+    public var batch = 32
+    public var examples: Int?
+
+    public init(steps: Int) { self.steps = steps }
 }
 
 /// What `fit` was asked to do. Unset options take their defaults when the fit starts.

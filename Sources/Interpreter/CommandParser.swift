@@ -2,6 +2,7 @@ import Attention
 import Gradients
 import Teaching
 import TensorIO
+import Training
 
 /// Turns one line into a `Command`, or throws a `UserError` that points at the column of the
 /// problem. Blank lines and `# comments` give nil.
@@ -94,8 +95,8 @@ public enum CommandParser {
             }
             let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
-            guard showable.contains(name.text) && name.text != "tokens" || name.text == "importance" else {
-                throw unknownName(name, among: showable.filter { $0 != "tokens" } + ["importance"], what: "export")
+            guard showable.contains(name.text) && name.text != "tokens" || ["importance", "accuracy"].contains(name.text) else {
+                throw unknownName(name, among: showable.filter { $0 != "tokens" } + ["importance", "accuracy"], what: "export")
             }
             return .export(name: name.text, path: path.text, head: try words.optionalHead())
         default: return nil
@@ -260,8 +261,70 @@ public enum CommandParser {
             return .grad(name: name, head: try words.optionalHead())
         case "fit":
             return .fit(try fitRequest(&words))
+        case "task":
+            guard let name = words.next() else { return .task(nil) }
+            if name.text == "none" { return .task(TaskRequest(name: nil)) }
+            if name.text == "state" { return .taskState(try words.require("the saved state").text) }
+            guard TrainingTask(rawValue: name.text) != nil else {
+                throw unknownName(name, among: TrainingTask.allCases.map(\.rawValue) + ["none"], what: "learn")
+            }
+            var request = TaskRequest(name: name.text)
+            try options(&words, usage: "task NAME [vocab V] [length N] [d_model D] [seed S]") { key, value in
+                switch key {
+                case "vocab": request.vocab = try integer(value, name: "the vocabulary", minimum: 2)
+                case "length": request.length = try integer(value, name: "the length", minimum: 1)
+                case "d_model": request.dModel = try integer(value, name: "d_model", minimum: 1)
+                case "seed": request.seed = try seed(value)
+                default: return false
+                }
+                return true
+            }
+            return .task(request)
+        case "train":
+            let count = try words.require("a number of steps, e.g. train 400")
+            var request = TrainRequest(steps: try integer(count, name: "the number of steps", minimum: 1))
+            try options(&words, usage: "train STEPS [seed S] [lr R] [batch B] [examples N]") { key, value in
+                switch key {
+                case "seed": request.seed = try seed(value)
+                case "lr":
+                    guard let rate = Double(value.text), rate.isFinite, rate > 0 else {
+                        throw UserError("the learning rate must be a positive number, not '\(value.text)'", column: value.column)
+                    }
+                    request.learningRate = rate
+                case "batch": request.batch = try integer(value, name: "the batch size", minimum: 1)
+                case "examples": request.examples = try integer(value, name: "the number of examples", minimum: 1)
+                default: return false
+                }
+                return true
+            }
+            return .train(request)
+        case "evaluate": return .evaluate
+        case "sample":
+            let number = try words.require("a held-out sequence, e.g. sample 3")
+            return .sample(try integer(number, name: "the sequence", minimum: 0))
         default: return nil
         }
+    }
+
+    /// `KEY VALUE` pairs, each key once; `apply` returns false for a key it does not know.
+    private static func options(_ words: inout Cursor, usage: String, apply: (String, Word) throws -> Bool) throws {
+        var given: Set<String> = []
+        while let key = words.next() {
+            let value = try words.require("a value after \(key.text)")
+            guard given.insert(key.text).inserted else {
+                throw UserError("'\(key.text)' is given twice", column: key.column, hint: usage)
+            }
+            guard try apply(key.text, value) else {
+                throw UserError("unknown option '\(key.text)'", column: key.column, hint: usage)
+            }
+        }
+    }
+
+    private static func seed(_ word: Word) throws -> UInt64 {
+        guard let value = UInt64(word.text) else {
+            throw UserError("the seed must be a whole number from 0, not '\(word.text)'", column: word.column)
+        }
+        return value
     }
 
     /// `fit STEPS [lr R] [sgd|adam] [X] [only NAME ...]`, options in any order, each once.

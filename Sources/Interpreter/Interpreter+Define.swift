@@ -13,6 +13,11 @@ extension Interpreter {
         if name == "target" {
             return try defineTarget(array, in: &session)
         }
+        // Changing the layer by hand makes it the learner's own: the task is left behind.
+        if session.task != nil {
+            session.task = nil
+            notes.append("Left the task: the layer is now your own, starting from the trained one.")
+        }
         if let head {
             try defineBlock(name, head: head, array: array, in: &session)
         } else if Parameter(rawValue: name)?.isBias == true {
@@ -194,6 +199,7 @@ extension Interpreter {
     func setHeads(_ count: Int?, in session: inout Session) throws -> String {
         guard let count else { return "heads = \(session.heads)" }
         guard count <= 1024 else { throw UserError("\(count) heads is more than the 1024 allowed") }
+        if session.task != nil { return try setTaskHeads(count, in: &session) }
         guard !session.direct else {
             throw UserError("direct mode has one head", hint: "define X and the weights to use several heads")
         }

@@ -22,6 +22,7 @@ extension Interpreter {
     /// chosen; direct mode has one head and writes plain matrices.
     func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
         if name == "importance" { return try exportImportance(to: path, session: session) }
+        if name == "accuracy" { return try exportAccuracy(to: path, session: session) }
         if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }
         return try write(exportedArray(name, head: head, session: session), named: name, to: path)
     }

@@ -2,11 +2,15 @@ import Attention
 import Gradients
 import Teaching
 
-/// How far a long command has got, for the line the REPL redraws while it runs.
+/// How far a long command (`fit`, `train`) has got, for the line the REPL redraws while it runs.
 public struct FitProgress: Equatable, Sendable {
     public let step: Int
     public let steps: Int
     public let loss: Double
+    /// More to show after the loss (accuracies), or empty.
+    public var detail: String = ""
+    /// The command running: `fit` or `train`.
+    public var command = "fit"
 }
 
 /// Watches a long command (`fit`): it starts (forget any earlier Ctrl-C), where it has got

@@ -155,7 +155,7 @@ extension Interpreter {
         return "wrote a picture of \(name) to \(path): open it in a browser"
     }
 
-    private func writeText(_ text: String, to path: String) throws {
+    func writeText(_ text: String, to path: String) throws {
         do {
             try TensorFile.writeText(text, path: try files.resolve(path))
         } catch {

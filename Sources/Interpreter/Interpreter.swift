@@ -39,6 +39,12 @@ public struct Interpreter: Sendable {
     public var progress: ProgressWatcher = .none
     /// The most steps one `fit` may take.
     public var maximumFitSteps = 1_000_000
+    /// The most steps one `train` may take.
+    public var maximumTrainSteps = 100_000
+    /// The products a task model trains and evaluates with: the blocked SIMD kernels on one
+    /// thread, the fastest at its sizes (a few thousand multiply-adds a product, where threads
+    /// cost more than they save). Tests run the lessons with every kernel.
+    public var trainingKernels = Kernels.fast(threads: 1)
 
     /// A new interpreter with the ready example loaded (or a blank session).
     public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {
@@ -58,6 +64,7 @@ public struct Interpreter: Sendable {
     }
 
     private func evaluate(_ command: Command, on session: inout Session) throws -> Reply {
+        try refuseWhileTraining(command, session)
         switch command {
         case let .define(name, head, value): return Reply(try define(name, head: head, value: value, in: &session))
         case let .tokens(words): return Reply(try setTokens(words, in: &session))
@@ -120,6 +127,11 @@ public struct Interpreter: Sendable {
         case let .whyGrad(name, row, col, head): return Reply(try whyGrad(name, row: row, col: col, head: head, session: session))
         case let .exportGrad(name, path, head): return Reply(try exportGrad(name, to: path, head: head, session: session))
         case let .fit(request): return Reply(try fit(request, in: &session))
+        case let .task(request): return Reply(try setTask(request, in: &session))
+        case let .train(request): return Reply(try train(request, in: &session))
+        case .evaluate: return Reply(try evaluateTask(session))
+        case let .sample(index): return Reply(try showSample(index, in: &session))
+        case let .taskState(text): return Reply(try restoreTaskState(text, in: &session))
         }
     }
 

@@ -29,6 +29,9 @@ public struct Session: Equatable, Sendable {
     public var target: Matrix? = nil
     /// The backward step last shown; set only while walking the backward pass.
     public var backwardCursor: BackwardStep? = nil
+    /// The task being learned, when there is one: the layer then shows the trained model on a
+    /// held-out sequence.
+    public var task: TaskState? = nil
 
     public init() {}
 

@@ -29,14 +29,19 @@ enum SessionFile {
                 return nil
             }
         }
-        let layer = define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
+        // A task's layer comes from its model: the task, then its learned state, rebuild it.
+        let layer = session.task.map { task -> [String] in
+            let m = task.model
+            return ["heads \(m.heads)", "task \(m.task.rawValue) vocab \(m.vocab) length \(m.length) d_model \(m.dModel) seed \(task.seed)",
+                    "task state \(task.encoded)"]
+        } ?? define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
             + ["heads \(session.heads)"] + (session.dK.map { ["dk \($0)"] } ?? [])
         let direct = define(["Q", "K", "V"])
         let target = session.target.map { ["target = \(literal($0))"] } ?? []
         var commands: [String] = []
-        if !session.tokens.isEmpty { commands.append("tokens " + session.tokens.joined(separator: " ")) }
+        if !session.tokens.isEmpty, session.task == nil { commands.append("tokens " + session.tokens.joined(separator: " ")) }
         commands += (session.direct ? layer + direct : direct + layer) + target
-        switch session.mask {
+        switch session.task == nil ? session.mask : .none {
         case .none: break
         case .causal: commands.append("mask causal")
         case let .custom(mask): commands.append("mask " + literal(mask.asMatrix))

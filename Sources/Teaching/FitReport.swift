@@ -9,9 +9,10 @@ public enum FitReport {
     }
 
     /// The line that replaces itself while the fit runs.
-    public static func progressLine(step: Int, steps: Int, loss: Double) -> String {
+    public static func progressLine(_ command: String, step: Int, steps: Int, loss: Double, detail: String = "") -> String {
         let width = String(steps).count
-        return "fit: step \(String(step).leftPadded(to: width)) of \(steps) · loss \(Self.loss(loss)) · Ctrl-C stops"
+        return "\(command): step \(String(step).leftPadded(to: width)) of \(steps) · loss \(Self.loss(loss))"
+            + (detail.isEmpty ? "" : " · " + detail) + " · Ctrl-C stops"
     }
 
     /// The summary of a finished, stopped or diverged fit.

@@ -1,3 +1,4 @@
+import Attention
 import Foundation
 import Interpreter
 import Testing
@@ -48,6 +49,24 @@ struct LessonTests {
         #expect(lesson.sectionCount >= 3)
         #expect(lesson.items.contains { $0.kind == .pause }, "\(name) has a pause")
         #expect(lesson.items.contains { if case .question = $0.kind { true } else { false } }, "\(name) asks a question")
+    }
+
+    /// Lessons that train a model check outcomes with margins, so they must hold with every
+    /// product kernel the program may pick on some CPU (the fused one is the default here).
+    @Test(arguments: [Kernels(product: .portable, threads: 1), Kernels.reference])
+    func trainingLessonsHoldWithEveryKernel(_ kernels: Kernels) throws {
+        for name in Self.names where try Self.library.load(name).items.contains(where: {
+            if case let .command(line) = $0.kind { line.hasPrefix("train ") } else { false }
+        }) {
+            var interpreter = Interpreter(width: 10_000)
+            interpreter.trainingKernels = kernels
+            var conversation = ScriptedConversation()
+            let outcome = LessonRunner(interactive: false).run(try Self.library.load(name), interpreter: &interpreter, conversation: &conversation)
+            guard case .finished = outcome else {
+                Issue.record("\(name) with the \(kernels.product) kernel: \(outcome)")
+                continue
+            }
+        }
     }
 
     @Test func aWrongExpectationFailsWithTheLineAndBothValues() throws {

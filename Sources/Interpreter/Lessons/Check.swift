@@ -7,6 +7,7 @@
 ///     check: shape concat = 3 x 4
 ///     check: flops heads 8 = 1234
 ///     check: loss < 0.001
+///     check: accuracy test > 0.99
 ///     check: grad scores[sat][cat] head 2 < 0
 ///     check: argmin grad masked[sat] head 2 = cat
 public struct Check: Equatable, Sendable {
@@ -34,6 +35,8 @@ public struct Check: Equatable, Sendable {
         case cost(CostFigure, overrides: [String: Int])
         /// The loss against the target.
         case loss
+        /// A trained task's accuracy: `train` or `test` (held-out), with the gates as set.
+        case accuracy(String)
         /// A cell or statistic of a gradient: `grad` before a cell or a statistic's stage.
         indirect case gradient(Quantity)
     }

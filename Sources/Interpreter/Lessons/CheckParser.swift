@@ -47,7 +47,7 @@ public enum CheckParser {
         case let .cell(name, _, _, _): stage = name
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
-        case .cost, .loss, .gradient: stage = ""
+        case .cost, .loss, .gradient, .accuracy: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -75,6 +75,12 @@ public enum CheckParser {
         if first == "loss" {
             guard rest.isEmpty else { throw UserError("loss takes nothing more, e.g. loss < 0.01") }
             return .loss
+        }
+        if first == "accuracy" {
+            guard rest.count == 1, ["train", "test"].contains(rest[0]) else {
+                throw UserError("write accuracy train or accuracy test, e.g. accuracy test > 0.99")
+            }
+            return .accuracy(rest[0])
         }
         // `grad QUANTITY` or `STATISTIC grad STAGE[...]`: the same quantity, of a gradient.
         if first == "grad" { return .gradient(try parseQuantity(rest)) }

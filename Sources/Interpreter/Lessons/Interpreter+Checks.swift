@@ -24,6 +24,11 @@ extension Interpreter {
             return try compare(loss, check, found: FitReport.loss(loss))
         case let .gradient(inner):
             return try evaluate(inner, of: check, inGradient: true)
+        case let .accuracy(which):
+            guard let task = session.task else { throw UserError("there is no task, so no accuracy") }
+            let (train, test) = try accuracies(task, gates: session.gates)
+            let value = which == "train" ? train : test
+            return try compare(value, check, found: String(format: "%.4f", value))
         case let .shape(stage):
             let matrix = try stageMatrix(stage, head: nil)
             let found = "\(matrix.rows) x \(matrix.cols)"

@@ -1,0 +1,271 @@
+import Attention
+import Foundation
+import Teaching
+import Training
+
+/// Tasks: a tiny model around the session's layer, trained on a task, whose layer the session
+/// then shows on a held-out sequence, so every other command works on what was learned.
+extension Interpreter {
+
+    /// A task's layer is its model's: a causal mask, no padding, d_k = d_model / h, scaling on.
+    /// Commands that would make the layer shown differ from the model trained are refused.
+    func refuseWhileTraining(_ command: Command, _ session: Session) throws {
+        guard session.task != nil else { return }
+        let what: String
+        switch command {
+        case let .mask(choice) where choice != nil: what = "the mask"
+        case let .pad(keys) where keys != nil: what = "the key padding"
+        case let .dk(setting) where setting != nil: what = "d_k"
+        case .setScaling: what = "the scaling"
+        case .fit: what = "fitting the layer toward a target (`train` trains the task's model)"
+        default: return
+        }
+        throw UserError("\(what) belongs to the task's model here (a causal mask, no padding, d_k = d_model / h, scaling on)",
+                        hint: "`task none` makes the layer your own to change")
+    }
+
+    /// `task NAME ...`, `task none`, or `task` alone.
+    func setTask(_ request: TaskRequest?, in session: inout Session) throws -> String {
+        guard let request else {
+            guard let task = session.task else {
+                return "no task: `task previous-two`, `task previous-and-first` or `task mod-sum` sets one up"
+            }
+            return describe(task)
+        }
+        guard let name = request.name, let kind = TrainingTask(rawValue: name) else {
+            guard session.task != nil else { return "no task to leave" }
+            session.task = nil
+            return "Left the task: the layer stays as it was on the sequence shown, now your own to change."
+        }
+        guard request.vocab <= 256 else { throw UserError("a vocabulary of \(request.vocab) is more than the 256 allowed") }
+        guard request.length >= kind.minimumLength, request.length <= 64 else {
+            throw UserError("\(name) needs sequences of \(kind.minimumLength) to 64 tokens (it reads token t-\(kind.firstScored)); \(request.length) will not do")
+        }
+        guard request.dModel <= 256 else { throw UserError("d_model \(request.dModel) is more than the 256 allowed") }
+        let heads = session.direct ? 1 : session.heads
+        guard request.dModel % heads == 0 else {
+            throw UserError("d_model = \(request.dModel) does not divide into \(heads) heads",
+                            hint: "choose the heads first (`heads N`, a divisor of \(request.dModel)), or another d_model")
+        }
+        let model = TaskModel(task: kind, vocab: request.vocab, length: request.length, dModel: request.dModel,
+                              heads: heads, seed: request.seed)
+        session.task = TaskState(model: model, seed: request.seed)
+        session.gates = [:]
+        session.target = nil
+        try installTaskLayer(in: &session)
+        return describe(session.task!) + "\n" + style.dim("`train 400` trains it; `heads N` changes the heads (and draws new weights).")
+    }
+
+    /// What the task and its model are.
+    func describe(_ task: TaskState) -> String {
+        let m = task.model
+        let trained = task.trainer.steps == 0 ? "untrained (weights drawn with seed \(task.seed))"
+            : "trained for \(task.trainer.steps) steps"
+        return Prose.wrap("""
+            task \(m.task.rawValue): \(m.task.summary), vocabulary \(m.vocab), sequences of \(m.length) tokens.
+            Model: token and position embeddings (d_model \(m.dModel)), one attention layer with \(m.heads) head\(m.heads == 1 ? "" : "s") \
+            (d_k \(m.dModel / m.heads), causal mask, biases), \(m.task.readouts) readout\(m.task.readouts == 1 ? "" : "s") \
+            (\(m.task.readoutNames.joined(separator: "; "))); \(m.parameterCount) parameters; \(trained).
+            The layer shows held-out sequence \(task.sample) of 2000.
+            """, width: width)
+    }
+
+    /// Puts the model's layer on the shown held-out sequence into the session: X, the weights
+    /// and biases, token labels, the causal mask. Pruning and gates stay as they are.
+    func installTaskLayer(in session: inout Session) throws {
+        guard let task = session.task else { return }
+        let tokens = task.heldOut[task.sample]
+        let layer = task.model.layer(tokens)
+        session.direct = false
+        session.matrices = ["X": layer.X, "W_Q": layer.W_Q, "W_K": layer.W_K, "W_V": layer.W_V, "W_O": layer.W_O]
+        session.biases = ["b_Q": task.model.b_Q, "b_K": task.model.b_K, "b_V": task.model.b_V, "b_O": task.model.b_O]
+        session.heads = task.model.heads
+        session.dK = nil
+        session.mask = .causal
+        session.padding = []
+        session.scaling = true
+        session.tokens = tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) }
+        session.cursor = nil
+        session.backwardCursor = nil
+    }
+
+    /// `heads N` with a task: a new model with N heads, untrained.
+    func setTaskHeads(_ count: Int, in session: inout Session) throws -> String {
+        guard var task = session.task else { return "" }
+        guard task.model.dModel % count == 0 else {
+            throw UserError("d_model = \(task.model.dModel) does not divide into \(count) heads",
+                            hint: "choose a divisor of \(task.model.dModel), or `task NAME d_model D` with another width")
+        }
+        let m = task.model
+        task = TaskState(model: TaskModel(task: m.task, vocab: m.vocab, length: m.length, dModel: m.dModel, heads: count, seed: task.seed),
+                         seed: task.seed)
+        session.task = task
+        session.gates = [:]
+        try installTaskLayer(in: &session)
+        return "heads = \(count): a new model with \(count) head\(count == 1 ? "" : "s") of d_k \(m.dModel / count), weights drawn again (seed \(task.seed)), untrained"
+    }
+
+    /// `train STEPS [seed S] [lr R] [batch B] [examples N]`.
+    func train(_ request: TrainRequest, in session: inout Session) throws -> String {
+        guard var task = session.task else {
+            throw UserError("there is no task to train on", hint: "`task previous-two` sets one up (`fit` trains your own layer toward a target)")
+        }
+        guard request.steps <= maximumTrainSteps else {
+            throw UserError("\(request.steps) steps is more than the \(maximumTrainSteps) allowed", hint: "train in parts")
+        }
+        guard request.batch <= 1024 else { throw UserError("a batch of \(request.batch) is more than the 1024 allowed") }
+        guard (request.examples ?? 1) <= 100_000 else { throw UserError("more than 100000 examples are not allowed") }
+        let m = task.model
+        if let seed = request.seed {
+            if task.trainer.steps == 0 {
+                // Untrained: the seed decides the weights as well as the batches.
+                task = TaskState(model: TaskModel(task: m.task, vocab: m.vocab, length: m.length, dModel: m.dModel, heads: m.heads, seed: seed),
+                                 seed: seed)
+            } else {
+                task.trainer.random = SeededRandom(seed: seed)
+            }
+        }
+        if let count = request.examples {
+            var random = SeededRandom(seed: (request.seed ?? task.seed) &+ 0x4558_414D_504C_4553)
+            task.trainer.examples = Sequences.draw(count, vocab: m.vocab, length: m.length, random: &random)
+        }
+        let heldOut = Array(task.heldOut.prefix(200))
+        let watcher = progress
+        watcher.start()
+        var recent = task.recentAccuracy
+        var model = task.model
+        var trainer = task.trainer
+        let gates = session.gates
+        let started = Date()
+        let first = trainer.steps
+        var lastLoss = Double.nan
+        var heldOutAccuracy = Double.nan
+        let ending: Trainer.Ending
+        do {
+            ending = try Trainer.train(&model, state: &trainer, options: .init(steps: request.steps, learningRate: request.learningRate, batch: request.batch),
+                                       gates: gates, kernels: trainingKernels) { step, result, trained in
+                recent = Array((recent + [result.accuracy]).suffix(20))
+                lastLoss = result.loss
+                let done = step - first
+                if done % 50 == 0 || done == request.steps {
+                    heldOutAccuracy = (try? trained.evaluate(heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy) ?? .nan
+                }
+                watcher.report(FitProgress(step: done, steps: request.steps, loss: result.loss,
+                                           detail: String(format: "train %.3f · held-out %.3f", recent.last ?? 0, heldOutAccuracy), command: "train"))
+                return !watcher.shouldStop()
+            }
+        } catch let error as AttentionError {
+            throw UserError("cannot train: \(error)")
+        }
+        task.model = model
+        task.trainer = trainer
+        task.recentAccuracy = recent
+        session.task = task
+        try installTaskLayer(in: &session)
+        let taken = trainer.steps - first
+        let seconds = Date().timeIntervalSince(started)
+        let accuracy = try accuracies(task, gates: gates)
+        var lines = [style.strong("train") + ": \(taken) step\(taken == 1 ? "" : "s") of Adam (lr \(String(format: "%g", request.learningRate)), "
+                     + "batch \(request.batch)\(request.examples.map { ", \($0) fixed examples" } ?? "")) in \(String(format: "%.2f", seconds)) s; "
+                     + "\(trainer.steps) in all",
+                     "  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) · "
+                     + "held-out accuracy \(String(format: "%.3f", accuracy.test))"]
+        switch ending {
+        case .finished: break
+        case .interrupted: lines.append(style.warning("Stopped") + " by Ctrl-C after step \(trainer.steps): the model is as that step left it.")
+        case let .diverged(step, loss):
+            lines.append(Prose.wrap(style.warning("Stopped") + " at step \(step): the loss \(loss.isFinite ? "reached \(FitReport.loss(loss)), over 100 times that of guessing" : "is not a number"), "
+                                    + "so the steps overshoot. The model is as it was before that step. Try a smaller learning rate, e.g. lr \(String(format: "%g", request.learningRate / 10)).", width: width))
+        }
+        lines.append(style.dim("The layer now shows held-out sequence \(task.sample): `heatmap`, `attends`, `evaluate`, `importance`."))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Training and held-out accuracy of the task's model with `gates`: on the fixed examples,
+    /// or the recent batches when they are fresh; and on the 2000 held-out sequences.
+    func accuracies(_ task: TaskState, gates: [Int: Double]) throws -> (train: Double, test: Double) {
+        let test = try task.model.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
+        if let examples = task.trainer.examples {
+            return (try task.model.evaluate(examples, gates: gates, withGradients: false, kernels: trainingKernels).accuracy, test)
+        }
+        let recent = task.recentAccuracy
+        return (recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count), test)
+    }
+
+    /// `evaluate`.
+    func evaluateTask(_ session: Session) throws -> String {
+        guard let task = session.task else {
+            throw UserError("there is no task to evaluate", hint: "`task previous-two`, then `train 400`")
+        }
+        let m = task.model
+        let gates = session.gates
+        let heldOut = try m.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels)
+        var rows: [(String, BatchResult?)] = [("held-out (2000)", heldOut)]
+        if let examples = task.trainer.examples {
+            rows.insert(("training (\(examples.count) fixed)", try m.evaluate(examples, gates: gates, withGradients: false, kernels: trainingKernels)), at: 0)
+        }
+        var lines = [style.strong("evaluate") + style.dim("  \(m.task.rawValue), \(m.heads) head\(m.heads == 1 ? "" : "s"), \(task.trainer.steps) steps trained"
+                                                         + (gates.isEmpty ? "" : ", with the gates and pruning set"))]
+        let header = "".padded(to: 22) + "loss".leftPadded(to: 8) + "accuracy".leftPadded(to: 10)
+            + m.task.readoutNames.map { "  " + $0 }.joined()
+        lines.append(style.dim(header))
+        for (name, result) in rows {
+            guard let result else { continue }
+            let perReadout = result.correct.map { Double($0) / Double(max(1, result.predictions)) }
+            lines.append(name.padded(to: 22) + FitReport.loss(result.loss).leftPadded(to: 8)
+                         + String(format: "%.3f", result.accuracy).leftPadded(to: 10)
+                         + zip(perReadout, m.task.readoutNames).map { String(format: "%.3f", $0).leftPadded(to: $1.count + 2) }.joined())
+        }
+        if task.trainer.examples == nil {
+            let recent = task.recentAccuracy
+            lines.append(style.dim("Training uses fresh random sequences every step: training accuracy is that of the last "
+                                   + "\(recent.count) batches before their updates"
+                                   + (recent.isEmpty ? " (none yet)." : String(format: ", %.3f.", recent.reduce(0, +) / Double(recent.count)))))
+        }
+        if m.heads > 1 {
+            lines.append("")
+            lines.append("Held-out accuracy with one head removed (its output zeroed before W_O; first 500 held-out sequences):")
+            let sample = Array(task.heldOut.prefix(500))
+            let whole = try m.evaluate(sample, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
+            for head in 0..<m.heads where gates[head] != 0 {
+                var removed = gates
+                removed[head] = 0
+                let accuracy = try m.evaluate(sample, gates: removed, withGradients: false, kernels: trainingKernels).accuracy
+                lines.append("  head \(head + 1) removed".padded(to: 20) + String(format: "%.3f  (%+.1f points)", accuracy, 100 * (accuracy - whole)))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `task state TEXT`, from a session file: the learned state of the task just set up.
+    func restoreTaskState(_ text: String, in session: inout Session) throws -> String {
+        guard let task = session.task else { throw UserError("`task state` follows a `task NAME ...` line of a saved session") }
+        guard let restored = task.decoding(text) else {
+            throw UserError("the saved task state does not fit a \(task.model.task.rawValue) model of these sizes (the file may be damaged)")
+        }
+        session.task = restored
+        try installTaskLayer(in: &session)
+        return "restored the task, trained for \(restored.trainer.steps) steps"
+    }
+
+    /// `sample K`: the layer shows held-out sequence K.
+    func showSample(_ index: Int, in session: inout Session) throws -> String {
+        guard session.task != nil else { throw UserError("there is no task: `sample` shows one of a task's held-out sequences") }
+        guard index < 2000 else { throw UserError("there are 2000 held-out sequences (0 to 1999), so \(index) does not exist") }
+        session.task!.sample = index
+        try installTaskLayer(in: &session)
+        return "the layer shows held-out sequence \(index): " + session.tokens.joined(separator: " ")
+    }
+
+    /// `export accuracy FILE.json`: exactly {"train": x, "test": y}, the model as pruned and gated now.
+    func exportAccuracy(to path: String, session: Session) throws -> String {
+        guard let task = session.task else { throw UserError("there is no task, so no accuracy to export") }
+        guard path.lowercased().hasSuffix(".json") else {
+            throw UserError("accuracy is written as JSON", hint: "export accuracy accuracy.json")
+        }
+        let (train, test) = try accuracies(task, gates: session.gates)
+        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+        try writeText("{\"train\": \(number(train)), \"test\": \(number(test))}\n", to: path)
+        return "wrote the training (\(String(format: "%.3f", train))) and held-out (\(String(format: "%.3f", test))) accuracy to \(path)"
+    }
+}

@@ -1,0 +1,31 @@
+import Training
+
+/// A task being learned: the model, where training stands, and which held-out sequence the
+/// session's layer shows. Part of the session, so a failing command changes none of it.
+public struct TaskState: Equatable, Sendable {
+    public var model: TaskModel
+    public var trainer: TrainerState
+    /// The seed the weights were drawn from (and the batches start from).
+    public var seed: UInt64
+    /// The held-out sequence the session's layer shows (`sample K`).
+    public var sample = 0
+    /// The accuracy of the most recent batches, each measured before its update: the training
+    /// accuracy when batches are fresh.
+    public var recentAccuracy: [Double] = []
+
+    public init(model: TaskModel, seed: UInt64) {
+        self.model = model
+        self.trainer = TrainerState(model: model, seed: seed)
+        self.seed = seed
+    }
+
+    /// The held-out sequences: 2000, the same for every seed.
+    public var heldOut: [[Int]] { Sequences.heldOut(vocab: model.vocab, length: model.length) }
+
+    /// A token's symbol and position: A0, C1, A2 (letters while the vocabulary has at most 26
+    /// tokens, v0, v1, ... after), so that repeated tokens stay apart in tables.
+    public static func label(_ token: Int, at position: Int, vocab: Int) -> String {
+        let symbol = vocab <= 26 ? String(UnicodeScalar(UInt8(65 + token))) : "v\(token)-"
+        return symbol + String(position)
+    }
+}
