@@ -18,13 +18,33 @@ public struct HeadImportance: Equatable, Sendable {
     /// replaced by zeros before W_O (b_O stays). Rows of NaN (queries with no unblocked key)
     /// are left out of both norms. nil when ||O||_F = 0.
     public let sensitivity: Double?
+    /// |dL/dg_i|, the size of the loss's gradient with respect to the head's gate (Michel et al.
+    /// 2019), averaged over examples where there are several. nil when there is no loss (no
+    /// target and no task); filled in by the caller, who has the loss.
+    public var gradient: Double?
 
-    public init(head: Int, weightNorm: Double, entropy: Double?, normalizedEntropy: Double?, sensitivity: Double?) {
+    public init(head: Int, weightNorm: Double, entropy: Double?, normalizedEntropy: Double?, sensitivity: Double?,
+                gradient: Double? = nil) {
         self.head = head
         self.weightNorm = weightNorm
         self.entropy = entropy
         self.normalizedEntropy = normalizedEntropy
         self.sensitivity = sensitivity
+        self.gradient = gradient
+    }
+
+    /// The mean of each measure over several examples (the same heads, one list per example):
+    /// a figure undefined in an example is left out of its mean, and undefined in all stays nil.
+    public static func average(_ examples: [[HeadImportance]]) -> [HeadImportance] {
+        guard let first = examples.first else { return [] }
+        return first.indices.map { i in
+            let heads = examples.map { $0[i] }
+            return HeadImportance(head: first[i].head, weightNorm: mean(heads.map(\.weightNorm)) ?? 0,
+                                  entropy: mean(heads.compactMap(\.entropy)),
+                                  normalizedEntropy: mean(heads.compactMap(\.normalizedEntropy)),
+                                  sensitivity: mean(heads.compactMap(\.sensitivity)),
+                                  gradient: mean(heads.compactMap(\.gradient)))
+        }
     }
 
     /// The measures for every head of a multi-head layer.
@@ -76,16 +96,18 @@ public struct HeadImportance: Equatable, Sendable {
 
     /// The measures by which heads can be ranked for pruning.
     public enum Metric: String, CaseIterable, Sendable {
-        case magnitude, entropy, sensitivity
+        case magnitude, entropy, sensitivity, gradient
 
-        /// How unimportant a head is by this metric: larger = pruned first. Small weights and
-        /// small sensitivity mean little effect; high entropy means an unfocused head.
+        /// How unimportant a head is by this metric: larger = pruned first. Small weights, small
+        /// sensitivity and a small gate gradient mean little effect; high entropy means an
+        /// unfocused head.
         /// nil when the figure is undefined for the head.
         public func unimportance(_ importance: HeadImportance) -> Double? {
             switch self {
             case .magnitude: return -importance.weightNorm
             case .entropy: return importance.entropy
             case .sensitivity: return importance.sensitivity.map { -$0 }
+            case .gradient: return importance.gradient.map { -$0 }
             }
         }
     }

@@ -45,13 +45,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return path
     }()
 
-    /// At most 64 lines a run, tensors of at most 64 x 64 values and fits of at most 20 steps,
+    /// At most 64 lines a run, tensors of at most 64 x 64 values, fits of at most 20 steps and
+    /// training runs of at most 3,
     /// so that each input stays fast; the limits are the interpreter's own, only smaller.
     static func runCommands(_ data: [UInt8]) {
         var interpreter = Interpreter(width: 80)
         interpreter.files = .confined(to: scratch)
         interpreter.maximumElements = 64 * 64
         interpreter.maximumFitSteps = 20
+        interpreter.maximumTrainSteps = 3
+        interpreter.taskLimits.vocab = 16
+        interpreter.taskLimits.length = 8
+        interpreter.taskLimits.dModel = 16
+        interpreter.taskLimits.batch = 8
         interpreter.stateFile = nil
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {

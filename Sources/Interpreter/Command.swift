@@ -80,6 +80,8 @@ public enum Command: Equatable, Sendable {
     case evaluate
     /// `sample K`: show held-out sequence K.
     case sample(Int)
+    /// `replay [K]`: the heads at the points saved during the last `train`.
+    case replay(Int?)
     /// `task state TEXT`: a saved task's learned state (written by `save`).
     case taskState(String)
 }

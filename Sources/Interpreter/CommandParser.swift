@@ -299,6 +299,7 @@ public enum CommandParser {
             }
             return .train(request)
         case "evaluate": return .evaluate
+        case "replay": return .replay(try words.optionalInteger(name: "the point", minimum: 0))
         case "sample":
             let number = try words.require("a held-out sequence, e.g. sample 3")
             return .sample(try integer(number, name: "the sequence", minimum: 0))

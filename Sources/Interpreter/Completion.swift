@@ -1,6 +1,7 @@
 import Attention
 import Gradients
 import Teaching
+import Training
 
 /// What Tab may complete at a point in a line. Pure: the REPL asks, readline displays.
 public enum Completion {
@@ -26,7 +27,7 @@ public enum Completion {
             if previous.count >= 2, previous[1] == "grad" {
                 return position == 2 ? .words(CommandParser.gradients) : position == 3 ? .path : .words(["head"])
             }
-            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance", "grad"]) : position == 2 ? .path : .words(["head"])
+            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance", "accuracy", "grad"]) : position == 2 ? .path : .words(["head"])
         case "import":
             return position == 1 ? .words(CommandParser.definable + ["mask"]) : .path
         case "goto":
@@ -42,6 +43,11 @@ public enum Completion {
             return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : [])
         case "grad":
             return position == 1 ? .words(CommandParser.gradients) : .words(["head"])
+        case "task":
+            return position == 1 ? .words(TrainingTask.allCases.map(\.rawValue) + ["none"])
+                : .words(previous.count % 2 == 0 ? ["vocab", "length", "d_model", "seed"] : [])
+        case "train":
+            return position >= 2 && position % 2 == 0 ? .words(["seed", "lr", "batch", "examples"]) : .words([])
         case "backward":
             return .words(["head"])
         case "fit":

@@ -23,22 +23,44 @@ extension Interpreter {
         return presenter.attends(row: row)
     }
 
-    /// The measures of every head, or an error in direct mode (one head, no W_O).
+    /// The measures of every head, or an error in direct mode (one head, no W_O). With a task,
+    /// each is averaged over 500 held-out sequences, and the gradient is the mean of
+    /// |dL/dg_i| of the task's loss; with a target, |dL/dg_i| of the squared error; otherwise
+    /// there is no loss and no gradient figure.
     func measureHeads(_ session: Session) throws -> [HeadImportance] {
         guard case let .multiHead(config) = try session.configuration() else {
             throw UserError("direct mode has a single head and no W_O: there is nothing to rank",
                             hint: "define X and the weights for a multi-head layer")
         }
         do {
-            return try HeadImportance.measure(config)
+            if let task = session.task {
+                let model = task.model
+                return HeadImportance.average(try task.heldOut.prefix(Self.importanceSequences).map { tokens in
+                    var heads = try HeadImportance.measure(model.layer(tokens))
+                    let gates = try model.evaluate([tokens], withGradients: true, kernels: trainingKernels).gradients!.gates
+                    for i in heads.indices { heads[i].gradient = abs(gates[i]) }
+                    return heads
+                })
+            }
+            var heads = try HeadImportance.measure(config)
+            var unpruned = session
+            unpruned.gates = [:]
+            if unpruned.target != nil, let gates = (try? gradientPresenter(unpruned))?.gradients.layer?.gates {
+                for i in heads.indices { heads[i].gradient = abs(gates[i]) }
+            }
+            return heads
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
         }
     }
 
+    /// How many held-out sequences a task's head measures average over.
+    static let importanceSequences = 500
+
     func importance(_ session: Session) throws -> String {
-        Prose.wrap(ImportanceReport.render(try measureHeads(session), gates: { session.gates[$0] ?? 1 },
-                                           style: style, format: NumberFormat(decimals: session.precision)), width: width)
+        ImportanceReport.render(try measureHeads(session), gates: { session.gates[$0] ?? 1 },
+                                style: style, format: NumberFormat(decimals: session.precision), width: width,
+                                averagedOver: session.task == nil ? nil : Self.importanceSequences)
     }
 
     func prune(_ what: Prune, in session: inout Session) throws -> String {
@@ -52,6 +74,11 @@ extension Interpreter {
             let metric = HeadImportance.Metric(rawValue: metricName)!
             // Rank the heads still active, so `prune 1 by ...` twice removes two heads.
             let active = try measureHeads(session).filter { session.gates[$0.head] != 0 }
+            if metric == .gradient, active.contains(where: { $0.gradient == nil }) {
+                throw UserError("the gradient metric needs a loss, and this layer has none",
+                                hint: "set a target (`target = ...`) or train a task (`task previous-two`, `train 400`)")
+            }
+            let before = try session.task.map { try accuracies($0, gates: session.gates).test }
             guard count <= active.count else {
                 throw UserError("only \(active.count) of \(trace.heads.count) heads are active, so \(count) cannot be pruned",
                                 hint: "`unprune all` brings every head back")
@@ -67,9 +94,14 @@ extension Interpreter {
             case .magnitude: "the smallest weight norm"
             case .entropy: "the highest attention entropy (the least focused)"
             case .sensitivity: "the smallest effect on the output when removed"
+            case .gradient: "the smallest |dL/dg|, the loss's gradient with respect to the head's gate"
             }
-            return "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ")
-                + ": \(why)" + prunedSummary(session)
+            var text = "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ") + ": \(why)"
+            if let before, let task = session.task {
+                let after = try accuracies(task, gates: session.gates).test
+                text += String(format: "\nheld-out accuracy %.3f before, %.3f after (%+.1f points)", before, after, 100 * (after - before))
+            }
+            return text + prunedSummary(session)
         }
     }
 
@@ -131,7 +163,8 @@ extension Interpreter {
     }
 
     /// `export importance FILE.json`: exactly {"heads": [{"head": 1, "weight_norm": x,
-    /// "entropy": x, "normalized_entropy": x, "sensitivity": x}, ...]}, undefined figures as null.
+    /// "entropy": x, "normalized_entropy": x, "sensitivity": x, "gradient": x}, ...]}, undefined
+    /// figures as null (the gradient is undefined without a target or a task).
     func exportImportance(to path: String, session: Session) throws -> String {
         guard path.lowercased().hasSuffix(".json") else {
             throw UserError("importance is written as JSON", hint: "export importance importance.json")
@@ -139,7 +172,8 @@ extension Interpreter {
         func number(_ value: Double?) -> String { value.map { "\($0)" } ?? "null" }
         let heads = try measureHeads(session).map { h in
             "    {\"head\": \(h.head + 1), \"weight_norm\": \(number(h.weightNorm)), \"entropy\": \(number(h.entropy)), "
-                + "\"normalized_entropy\": \(number(h.normalizedEntropy)), \"sensitivity\": \(number(h.sensitivity))}"
+                + "\"normalized_entropy\": \(number(h.normalizedEntropy)), \"sensitivity\": \(number(h.sensitivity)), "
+                + "\"gradient\": \(number(h.gradient))}"
         }
         try writeText("{\"heads\": [\n" + heads.joined(separator: ",\n") + "\n]}\n", to: path)
         return "wrote the importance of \(heads.count) heads to \(path)"

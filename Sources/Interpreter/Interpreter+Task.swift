@@ -37,13 +37,14 @@ extension Interpreter {
             session.task = nil
             return "Left the task: the layer stays as it was on the sequence shown, now your own to change."
         }
-        guard request.vocab <= 256 else { throw UserError("a vocabulary of \(request.vocab) is more than the 256 allowed") }
-        guard request.length >= kind.minimumLength, request.length <= 64 else {
-            throw UserError("\(name) needs sequences of \(kind.minimumLength) to 64 tokens (it reads token t-\(kind.firstScored)); \(request.length) will not do")
+        let limits = taskLimits
+        guard request.vocab <= limits.vocab else { throw UserError("a vocabulary of \(request.vocab) is more than the \(limits.vocab) allowed") }
+        guard request.length >= kind.minimumLength, request.length <= limits.length else {
+            throw UserError("\(name) needs sequences of \(kind.minimumLength) to \(limits.length) tokens (it reads token t-\(kind.firstScored)); \(request.length) will not do")
         }
-        guard request.dModel <= 256 else { throw UserError("d_model \(request.dModel) is more than the 256 allowed") }
+        guard request.dModel <= limits.dModel else { throw UserError("d_model \(request.dModel) is more than the \(limits.dModel) allowed") }
         let heads = session.direct ? 1 : session.heads
-        guard request.dModel % heads == 0 else {
+        guard heads <= request.dModel, request.dModel % heads == 0 else {
             throw UserError("d_model = \(request.dModel) does not divide into \(heads) heads",
                             hint: "choose the heads first (`heads N`, a divisor of \(request.dModel)), or another d_model")
         }
@@ -113,7 +114,7 @@ extension Interpreter {
         guard request.steps <= maximumTrainSteps else {
             throw UserError("\(request.steps) steps is more than the \(maximumTrainSteps) allowed", hint: "train in parts")
         }
-        guard request.batch <= 1024 else { throw UserError("a batch of \(request.batch) is more than the 1024 allowed") }
+        guard request.batch <= taskLimits.batch else { throw UserError("a batch of \(request.batch) is more than the \(taskLimits.batch) allowed") }
         guard (request.examples ?? 1) <= 100_000 else { throw UserError("more than 100000 examples are not allowed") }
         let m = task.model
         if let seed = request.seed {
@@ -139,16 +140,30 @@ extension Interpreter {
         let started = Date()
         let first = trainer.steps
         var lastLoss = Double.nan
+        var seen = 0   // steps reported, including one undone after it overshot
         var heldOutAccuracy = Double.nan
+        // About 20 snapshots of the heads on the shown sequence, the first before any step.
+        let shown = task.heldOut[task.sample]
+        let every = max(1, request.steps / 20)
+        func snapshot(_ model: TaskModel, step: Int, accuracy: Double) -> TaskState.Snapshot? {
+            guard let trace = try? Trace.compute(.multiHead(model.layer(shown, gates: gates)), kernels: trainingKernels) else { return nil }
+            return TaskState.Snapshot(step: step, sample: task.sample, weights: trace.heads.map(\.weights), accuracy: accuracy)
+        }
+        let startAccuracy = (try? model.evaluate(heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy) ?? .nan
+        var snapshots = [snapshot(model, step: first, accuracy: startAccuracy)].compactMap { $0 }
         let ending: Trainer.Ending
         do {
             ending = try Trainer.train(&model, state: &trainer, options: .init(steps: request.steps, learningRate: request.learningRate, batch: request.batch),
                                        gates: gates, kernels: trainingKernels) { step, result, trained in
+                seen += 1
                 recent = Array((recent + [result.accuracy]).suffix(20))
                 lastLoss = result.loss
                 let done = step - first
-                if done % 50 == 0 || done == request.steps {
+                if done % 50 == 0 || done % every == 0 || done == request.steps {
                     heldOutAccuracy = (try? trained.evaluate(heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy) ?? .nan
+                }
+                if done % every == 0 || done == request.steps, let point = snapshot(trained, step: step, accuracy: heldOutAccuracy) {
+                    snapshots.append(point)
                 }
                 watcher.report(FitProgress(step: done, steps: request.steps, loss: result.loss,
                                            detail: String(format: "train %.3f · held-out %.3f", recent.last ?? 0, heldOutAccuracy), command: "train"))
@@ -157,9 +172,14 @@ extension Interpreter {
         } catch let error as AttentionError {
             throw UserError("cannot train: \(error)")
         }
+        // A step undone because the next loss showed it overshot leaves no trace.
+        let kept = trainer.steps - first
+        recent = Array(recent.dropLast(max(0, seen - kept)))
+        snapshots.removeAll { $0.step > trainer.steps }
         task.model = model
         task.trainer = trainer
         task.recentAccuracy = recent
+        task.snapshots = snapshots
         session.task = task
         try installTaskLayer(in: &session)
         let taken = trainer.steps - first
@@ -174,10 +194,12 @@ extension Interpreter {
         case .finished: break
         case .interrupted: lines.append(style.warning("Stopped") + " by Ctrl-C after step \(trainer.steps): the model is as that step left it.")
         case let .diverged(step, loss):
-            lines.append(Prose.wrap(style.warning("Stopped") + " at step \(step): the loss \(loss.isFinite ? "reached \(FitReport.loss(loss)), over 100 times that of guessing" : "is not a number"), "
-                                    + "so the steps overshoot. The model is as it was before that step. Try a smaller learning rate, e.g. lr \(String(format: "%g", request.learningRate / 10)).", width: width))
+            lines.append(Prose.wrap(style.warning("Stopped") + " at step \(step): the weights it produced gave a loss "
+                                    + (loss.isFinite ? "of \(FitReport.loss(loss)), over 100 times that of guessing at random" : "that is not a number")
+                                    + ", so the steps overshoot. The model is as it was before that step. Try a smaller learning rate, e.g. lr \(String(format: "%g", request.learningRate / 10)).", width: width))
         }
-        lines.append(style.dim("The layer now shows held-out sequence \(task.sample): `heatmap`, `attends`, `evaluate`, `importance`."))
+        lines.append(style.dim("The layer now shows held-out sequence \(task.sample): `heatmap`, `attends`, `evaluate`, `importance`; "
+                               + "`replay` shows the heads at \(snapshots.count) points of this training."))
         return lines.joined(separator: "\n")
     }
 
@@ -204,7 +226,7 @@ extension Interpreter {
         if let examples = task.trainer.examples {
             rows.insert(("training (\(examples.count) fixed)", try m.evaluate(examples, gates: gates, withGradients: false, kernels: trainingKernels)), at: 0)
         }
-        var lines = [style.strong("evaluate") + style.dim("  \(m.task.rawValue), \(m.heads) head\(m.heads == 1 ? "" : "s"), \(task.trainer.steps) steps trained"
+        var lines = [style.strong("evaluate") + style.dim("  \(m.task.rawValue), \(m.heads) head\(m.heads == 1 ? "" : "s"), \(task.trainer.steps) step\(task.trainer.steps == 1 ? "" : "s") trained"
                                                          + (gates.isEmpty ? "" : ", with the gates and pruning set"))]
         let header = "".padded(to: 22) + "loss".leftPadded(to: 8) + "accuracy".leftPadded(to: 10)
             + m.task.readoutNames.map { "  " + $0 }.joined()
@@ -219,7 +241,7 @@ extension Interpreter {
         if task.trainer.examples == nil {
             let recent = task.recentAccuracy
             lines.append(style.dim("Training uses fresh random sequences every step: training accuracy is that of the last "
-                                   + "\(recent.count) batches before their updates"
+                                   + (recent.count == 1 ? "batch before its update" : "\(recent.count) batches before their updates")
                                    + (recent.isEmpty ? " (none yet)." : String(format: ", %.3f.", recent.reduce(0, +) / Double(recent.count)))))
         }
         if m.heads > 1 {
@@ -246,6 +268,32 @@ extension Interpreter {
         session.task = restored
         try installTaskLayer(in: &session)
         return "restored the task, trained for \(restored.trainer.steps) steps"
+    }
+
+    /// `replay [K]`: the heads' attention on the shown sequence at the points saved during the
+    /// last `train` (or at point K only), to watch patterns form.
+    func replay(_ point: Int?, session: Session) throws -> String {
+        guard let task = session.task else { throw UserError("there is no task: `replay` shows how a task's heads changed while it trained") }
+        let snapshots = task.snapshots
+        guard !snapshots.isEmpty else { throw UserError("nothing to replay yet", hint: "`train N` saves the heads at about 20 points") }
+        if let point, point >= snapshots.count {
+            throw UserError("there are \(snapshots.count) points (0 to \(snapshots.count - 1)), so \(point) does not exist")
+        }
+        let tokens = task.heldOut[snapshots[0].sample]
+        let labels = tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) }
+        let mask = Mask.causal(tokens.count)
+        let shown = point.map { [$0] } ?? Array(snapshots.indices)
+        var parts = [style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`"
+                                                       + (point == nil ? "; `replay K` shows point K alone" : ""))]
+        for index in shown {
+            let s = snapshots[index]
+            let panels = s.weights.enumerated().map { Heatmap.Panel(title: "head \($0.offset + 1)", matrix: $0.element, blocked: mask) }
+            let heatmap = Heatmap(panels: panels, rowLabels: labels, columnLabels: labels, range: 0...1)
+            parts.append(style.title("point \(index) · after \(s.step) step\(s.step == 1 ? "" : "s") · held-out accuracy "
+                                     + (s.accuracy.isFinite ? String(format: "%.3f", s.accuracy) : "not measured"))
+                         + "\n" + heatmap.render(style: style, format: NumberFormat(decimals: session.precision), width: width))
+        }
+        return parts.joined(separator: "\n\n")
     }
 
     /// `sample K`: the layer shows held-out sequence K.

@@ -41,6 +41,8 @@ public struct Interpreter: Sendable {
     public var maximumFitSteps = 1_000_000
     /// The most steps one `train` may take.
     public var maximumTrainSteps = 100_000
+    /// The largest task model and batch `task` and `train` accept.
+    public var taskLimits = TaskLimits()
     /// The products a task model trains and evaluates with: the blocked SIMD kernels on one
     /// thread, the fastest at its sizes (a few thousand multiply-adds a product, where threads
     /// cost more than they save). Tests run the lessons with every kernel.
@@ -132,6 +134,7 @@ public struct Interpreter: Sendable {
         case .evaluate: return Reply(try evaluateTask(session))
         case let .sample(index): return Reply(try showSample(index, in: &session))
         case let .taskState(text): return Reply(try restoreTaskState(text, in: &session))
+        case let .replay(point): return Reply(try replay(point, session: session))
         }
     }
 

@@ -1,4 +1,16 @@
+import Attention
 import Training
+
+/// The largest task model and batch allowed: a learner's machine trains the defaults in a
+/// second or two; a fuzzer keeps every input fast with smaller limits.
+public struct TaskLimits: Equatable, Sendable {
+    public var vocab = 256
+    public var length = 64
+    public var dModel = 256
+    public var batch = 1024
+
+    public init() {}
+}
 
 /// A task being learned: the model, where training stands, and which held-out sequence the
 /// session's layer shows. Part of the session, so a failing command changes none of it.
@@ -12,6 +24,18 @@ public struct TaskState: Equatable, Sendable {
     /// The accuracy of the most recent batches, each measured before its update: the training
     /// accuracy when batches are fresh.
     public var recentAccuracy: [Double] = []
+    /// The heads' attention on the shown sequence at about 20 points of the last `train`, for
+    /// `replay`.
+    public var snapshots: [Snapshot] = []
+
+    /// Every head's weights on one held-out sequence after `step` steps, and the held-out
+    /// accuracy then (on the first 200 held-out sequences).
+    public struct Snapshot: Equatable, Sendable {
+        public var step: Int
+        public var sample: Int
+        public var weights: [Matrix]
+        public var accuracy: Double
+    }
 
     public init(model: TaskModel, seed: UInt64) {
         self.model = model

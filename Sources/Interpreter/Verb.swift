@@ -13,6 +13,7 @@ public struct Verb: Sendable {
         case inspect = "Inspecting"
         case heads = "Heads: importance and pruning"
         case gradients = "Gradients: loss, backward pass, fitting"
+        case training = "Training a model on a task"
         case files = "Files"
         case session = "Session"
     }
@@ -62,8 +63,8 @@ public struct Verb: Sendable {
         Verb(name: "attends", usage: "attends [TOKEN | ROW]", summary: "where a query puts its weight in each head, strongest first", details: "", group: .inspect),
         Verb(name: "importance", usage: "importance", summary: "weight norm, attention entropy and output sensitivity of every head, ranked",
              details: "Measured on the whole, unpruned layer. `export importance FILE.json` writes the figures.", group: .heads),
-        Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity", summary: "remove a head, or the K least important by a metric",
-             details: "A pruned head's output contributes nothing (concat holds zeros there). Least important: smallest weight norm, highest entropy, smallest sensitivity. Pruning every head leaves just b_O.", group: .heads),
+        Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity|gradient", summary: "remove a head, or the K least important by a metric",
+             details: "A pruned head's output contributes nothing (concat holds zeros there). Least important: smallest weight norm, highest entropy, smallest sensitivity, smallest |dL/dg| (needs a loss: a target or a task). With a task, the held-out accuracy before and after is shown. Pruning every head leaves just b_O.", group: .heads),
         Verb(name: "unprune", usage: "unprune head N | unprune all", summary: "bring pruned or gated heads back", details: "", group: .heads),
         Verb(name: "gate", usage: "gate head N G", summary: "scale head N's output by G in [0, 1] (G = 0 prunes it)", details: "", group: .heads),
         Verb(name: "compare", usage: "compare", summary: "how far pruning moved the output (relative Frobenius change, per token too)", details: "", group: .heads),
@@ -104,10 +105,33 @@ public struct Verb: Sendable {
              with the last good weights. The fit changes your weights: `save FILE` first to
              keep them.
              """, group: .gradients),
+        Verb(name: "task", usage: "task previous-two|previous-and-first|mod-sum [vocab V] [length N] [d_model D] [seed S]",
+             summary: "set up a tiny model to learn a task; the layer then shows it on a held-out sequence",
+             details: """
+             The model: token and position embeddings, one attention layer (the heads from `heads`,
+             d_k = d_model / h, causal mask, biases), one readout per answer. Defaults: vocabulary
+             16, 8 tokens, d_model 32. previous-two names tokens t-1 and t-2; previous-and-first
+             tokens t-1 and 0; mod-sum (token t-1 + token 0) mod V.
+             `task` alone describes it; `task none` leaves it; `heads N` draws a new model.
+             Every other command (step, why, heatmap, attends, importance, backward) works on the
+             trained layer. Tokens are named by letter and position: C7 is token C at position 7.
+             """, group: .training),
+        Verb(name: "train", usage: "train STEPS [seed S] [lr R] [batch B] [examples N]",
+             summary: "train the task's model with Adam (lr 3e-3, batch 32); Ctrl-C stops, keeping what was learned",
+             details: """
+             Each step takes a batch of fresh random sequences, or of N fixed ones with
+             `examples N`. The same seed gives the same run; on an untrained model it also draws
+             the weights. Another `train` continues where the last stopped.
+             """, group: .training),
+        Verb(name: "evaluate", usage: "evaluate", summary: "loss and accuracy on the training and held-out data, per answer and per head removed",
+             details: "Held-out: 2000 sequences the model never trains on, the same for every seed. `export accuracy FILE.json` writes {\"train\": x, \"test\": y}.", group: .training),
+        Verb(name: "replay", usage: "replay [K]", summary: "the heads' attention at about 20 points of the last `train`: watch patterns form",
+             details: "On the held-out sequence shown when training began, with the held-out accuracy at each point. `replay K` shows point K alone.", group: .training),
+        Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to 1999) in the layer", details: "", group: .training),
         Verb(name: "import", usage: "import NAME FILE | import mask FILE", summary: "read a tensor or mask from .npy, .json or .csv",
              details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter (.npy .json .csv), a picture (.svg) or importance (.json)",
-             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
+             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures; `export accuracy FILE.json` a task's accuracy. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
         Verb(name: "cost", usage: "cost [n N] [d_model D] [heads H] [dk K]", summary: "parameters and FLOPs of every stage of the layer",
              details: "Sizes default to the session's. Also shows the totals for other head counts with d_k = d_model / h.", group: .inspect),
         Verb(name: "lessons", usage: "lessons", summary: "list the lessons, one a line", details: "", group: .session),

@@ -3,7 +3,10 @@ import Attention
 /// `importance`: the three measures for every head, a ranking by each, and a sentence of
 /// interpretation per head. `compare`: how far pruning moved the output.
 public enum ImportanceReport {
-    public static func render(_ heads: [HeadImportance], gates: (Int) -> Double, style: Style, format: NumberFormat) -> String {
+    /// The table is never wrapped (its rows must stay rows); the sentences are wrapped to
+    /// `width`. `averagedOver`: how many sequences each figure is the mean of, for a task.
+    public static func render(_ heads: [HeadImportance], gates: (Int) -> Double, style: Style, format: NumberFormat,
+                              width: Int = 100, averagedOver sequences: Int? = nil) -> String {
         func figure(_ value: Double?) -> String { value.map(format.string) ?? "undefined" }
         let ranks = HeadImportance.Metric.allCases.map { metric in
             (try? HeadImportance.leastImportant(heads.count, of: heads, by: metric)).map { order in
@@ -11,13 +14,18 @@ public enum ImportanceReport {
                 Dictionary(uniqueKeysWithValues: order.reversed().enumerated().map { ($1, $0 + 1) })
             } ?? [:]
         }
-        var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important")]
-        let header = ["head", "weight norm", "entropy", "normalized", "sensitivity", "rank: magnitude", "entropy", "sensitivity"]
+        // The gradient is there only when the layer has a loss (a target or a task).
+        let withGradient = heads.contains { $0.gradient != nil }
+        let metrics = HeadImportance.Metric.allCases.filter { withGradient || $0 != .gradient }
+        var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important"
+                                                            + (sequences.map { "; each figure the mean over \($0) held-out sequences" } ?? ""))]
+        let header = ["head", "weight norm", "entropy", "normalized", "sensitivity"] + (withGradient ? ["|dL/dg|"] : [])
+            + ["rank: magnitude", "entropy", "sensitivity"] + (withGradient ? ["gradient"] : [])
         var table = [header]
         for h in heads {
             table.append(["\(h.head + 1)" + (gates(h.head) == 0 ? " (pruned)" : ""), format.string(h.weightNorm), figure(h.entropy),
-                          figure(h.normalizedEntropy), figure(h.sensitivity)]
-                         + ranks.map { $0[h.head].map(String.init) ?? "-" })
+                          figure(h.normalizedEntropy), figure(h.sensitivity)] + (withGradient ? [h.gradient.map(significant) ?? "undefined"] : [])
+                         + metrics.map { metric in ranks[HeadImportance.Metric.allCases.firstIndex(of: metric)!][h.head].map(String.init) ?? "-" })
         }
         let widths = header.indices.map { column in table.map { $0[column].count }.max()! }
         for (index, row) in table.enumerated() {
@@ -26,14 +34,19 @@ public enum ImportanceReport {
         }
         lines.append("")
         for h in heads {
-            lines.append("  head \(h.head + 1): " + sentence(h, format: format))
+            lines.append(Prose.wrap("  head \(h.head + 1): " + sentence(h, format: format), width: width))
         }
         lines.append("")
-        lines.append(style.dim("weight norm: sqrt of the summed squares of the head's blocks of W_Q, W_K, W_V, W_O. "
+        lines.append(Prose.wrap(style.dim("weight norm: sqrt of the summed squares of the head's blocks of W_Q, W_K, W_V, W_O. "
                                + "entropy: mean over queries of -Σ w ln w (0 = all weight on one key); normalized: divided by ln(visible keys). "
-                               + "sensitivity: ||O - O without the head|| / ||O||."))
+                               + "sensitivity: ||O - O without the head|| / ||O||."
+                               + (withGradient ? " |dL/dg|: the size of the loss's gradient with respect to the head's gate, the score of Michel et al. (2019)." : "")),
+                                width: width))
         return lines.joined(separator: "\n")
     }
+
+    /// A small figure to three significant digits (a gradient may be 0.00004).
+    static func significant(_ value: Double) -> String { String(format: "%.3g", value) }
 
     static func sentence(_ h: HeadImportance, format: NumberFormat) -> String {
         var parts: [String] = []

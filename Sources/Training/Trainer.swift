@@ -50,8 +50,9 @@ public enum Trainer {
         case finished
         /// `onStep` asked to stop; the model is as the last step left it.
         case interrupted
-        /// The loss at `step` was not a number or over 100 times that of guessing uniformly
-        /// (ln V): the steps overshoot. The model is as it was before that step.
+        /// The weights `step` produced gave a loss that was not a number or over 100 times that
+        /// of guessing uniformly (ln V): the steps overshoot. The model is as it was before that
+        /// step.
         case diverged(step: Int, loss: Double)
     }
 
@@ -63,13 +64,25 @@ public enum Trainer {
                              gates: [Int: Double] = [:], kernels: Kernels = .reference,
                              onStep: (Int, BatchResult, TaskModel) -> Bool = { _, _, _ in true }) throws -> Ending {
         let limit = 100 * Double.log(Double(model.vocab))
+        // The model, Adam's state and the random stream before the latest step: a batch's loss is
+        // measured on the weights the step before produced, so when it shows they overshot,
+        // these come back, and training goes on as if that step had never been taken.
+        var beforeLastStep: (model: TaskModel, adam: [OptimizerState], random: SeededRandom)?
         for _ in 0..<options.steps {
+            let beforeThisStep = (model: model, adam: state.adam, random: state.random)
             let batch = nextBatch(&state, model: model, size: options.batch)
             let result = try model.evaluate(batch, gates: gates, withGradients: true, kernels: kernels)
             guard result.loss.isFinite, result.loss <= limit, let gradients = result.gradients?.values,
                   gradients.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                guard let before = beforeLastStep else {
+                    state.random = beforeThisStep.random
+                    return .diverged(step: state.steps + 1, loss: result.loss)
+                }
+                (model, state.adam, state.random) = before
+                state.steps -= 1
                 return .diverged(step: state.steps + 1, loss: result.loss)
             }
+            beforeLastStep = beforeThisStep
             // One Adam step on every tensor; kept only if every value stays a number.
             var values = model.parameterValues
             var adam = state.adam

@@ -111,3 +111,31 @@ struct HeadImportanceTests {
         #expect(throws: AttentionError.self) { try HeadImportance.leastImportant(3, of: heads, by: .sensitivity) }
     }
 }
+
+@Suite("Head measures averaged over examples")
+struct HeadImportanceAverageTests {
+    /// Means taken figure by figure; a figure undefined in one example is left out of its mean,
+    /// and one undefined everywhere stays undefined.
+    @Test func averagesEachFigureOverTheExamplesThatDefineIt() {
+        let first = [HeadImportance(head: 0, weightNorm: 2, entropy: 0.5, normalizedEntropy: nil, sensitivity: 0.2, gradient: 0.1),
+                     HeadImportance(head: 1, weightNorm: 4, entropy: nil, normalizedEntropy: nil, sensitivity: nil)]
+        let second = [HeadImportance(head: 0, weightNorm: 2, entropy: 1.5, normalizedEntropy: 0.4, sensitivity: 0.4, gradient: 0.3),
+                      HeadImportance(head: 1, weightNorm: 4, entropy: 1, normalizedEntropy: nil, sensitivity: nil)]
+        let mean = HeadImportance.average([first, second])
+        #expect(mean.map(\.head) == [0, 1])
+        #expect(mean[0].weightNorm == 2 && mean[0].entropy == 1 && mean[0].normalizedEntropy == 0.4)
+        #expect(abs(mean[0].sensitivity! - 0.3) < 1e-15 && abs(mean[0].gradient! - 0.2) < 1e-15)
+        #expect(mean[1].entropy == 1 && mean[1].sensitivity == nil && mean[1].gradient == nil)
+    }
+
+    /// The gradient metric prunes the head with the smallest |dL/dg| first, and cannot rank
+    /// heads without one.
+    @Test func gradientMetricRanksBySmallestGateGradient() throws {
+        let heads = [0.5, 0.01, 0.2].enumerated().map {
+            HeadImportance(head: $0.offset, weightNorm: 1, entropy: 1, normalizedEntropy: 1, sensitivity: 1, gradient: $0.element)
+        }
+        #expect(try HeadImportance.leastImportant(2, of: heads, by: .gradient) == [1, 2])
+        let without = heads.map { HeadImportance(head: $0.head, weightNorm: 1, entropy: 1, normalizedEntropy: 1, sensitivity: 1) }
+        #expect(throws: AttentionError.self) { try HeadImportance.leastImportant(1, of: without, by: .gradient) }
+    }
+}

@@ -18,7 +18,8 @@ struct HeadCommandTests {
         #expect(heads.count == 2)
         #expect(heads.map { $0["head"] as? Int } == [1, 2])
         for head in heads {
-            #expect(Set(head.keys) == ["head", "weight_norm", "entropy", "normalized_entropy", "sensitivity"])
+            #expect(Set(head.keys) == ["head", "weight_norm", "entropy", "normalized_entropy", "sensitivity", "gradient"])
+            #expect(head["gradient"] is NSNull, "no target, so no loss and no gradient")
         }
         // Head 1's blocks of the example's W_Q, W_K, W_V (columns 0-1) and W_O (rows 0-1):
         // squares 4.84 + 3.04 + 5.66 + 0.78 = 14.29 (NumPy: 14.290000000000001), so sqrt = 3.7802.

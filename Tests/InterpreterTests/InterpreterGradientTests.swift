@@ -61,6 +61,43 @@ struct InterpreterGradientTests {
         }
     }
 
+    /// `importance` ranks heads by |dL/dg_i| when the layer has a target: the figures equal the
+    /// sizes of PyTorch's gate gradients (cases with every gate at 1, since importance measures
+    /// the unpruned layer).
+    @Test(arguments: cases.filter { $0.input["gates"] == nil })
+    func importanceGradientIsTheGateGradientsSize(_ reference: GradientCase) throws {
+        let folder = try makeScratchFolder("importance-\(reference.name)")
+        defer { removeScratchFolder(folder) }
+        var interpreter = Interpreter(loadExample: false)
+        let input = reference.input
+        if let heads = input["heads"] as? Int { _ = try interpreter.execute("heads \(heads)") }
+        if let dk = input["dk"] as? Int { _ = try interpreter.execute("dk \(dk)") }
+        for name in ["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O", "target"] {
+            guard let value = input[name] else { continue }
+            let path = folder.appendingPathComponent("\(name).json").path
+            try JSONSerialization.data(withJSONObject: value).write(to: URL(fileURLWithPath: path))
+            _ = try interpreter.execute("import \(name) \(path)")
+        }
+        if let mask = input["mask"] as? String { _ = try interpreter.execute("mask \(mask)") }
+        if let mask = input["mask"] as? [[Bool]] {
+            let path = folder.appendingPathComponent("mask.json").path
+            try JSONSerialization.data(withJSONObject: mask).write(to: URL(fileURLWithPath: path))
+            _ = try interpreter.execute("import mask \(path)")
+        }
+        if let padding = input["key_padding"] as? [Bool], padding.contains(true) {
+            _ = try interpreter.execute("pad " + padding.indices.filter { padding[$0] }.map(String.init).joined(separator: " "))
+        }
+        let path = folder.appendingPathComponent("importance.json").path
+        _ = try interpreter.execute("export importance \(path)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        let figures = (json["heads"] as! [[String: Any]]).map { ($0["gradient"] as! NSNumber).doubleValue }
+        let expected = try #require(try reference.expectedGradient("gates")).values.map(abs)
+        let scale = max(expected.max() ?? 0, 1e-300)
+        for (figure, wanted) in zip(figures, expected) {
+            #expect(abs(figure - wanted) <= 1e-9 * scale, "\(reference.name): |dL/dg| \(figure), PyTorch \(wanted)")
+        }
+    }
+
     /// A JSON file of nested arrays, flattened in row-major order, read with Foundation.
     static func readJSON(_ path: String) throws -> [Double] {
         func flatten(_ any: Any) -> [Double] {
