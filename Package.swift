@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "TensorIO"),
 
         // Explanations and rendering: turns a trace into text. Never computes attention.
-        .target(name: "Teaching", dependencies: ["Attention", "Gradients"]),
+        .target(name: "Teaching", dependencies: ["Attention", "Gradients", "Training"]),
 
         // Commands: parsing a line, the session it acts on, evaluation, help, completion.
         // Shared by the REPL, scripts and lessons; knows nothing of terminals.

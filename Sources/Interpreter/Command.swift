@@ -131,6 +131,8 @@ public struct FitRequest: Equatable, Sendable {
 public enum Prune: Equatable, Sendable {
     case head(Int)
     case least(count: Int, metric: String)
+    /// `prune curve`: accuracy against heads removed, for a trained task.
+    case curve
 }
 
 public enum ValueSource: Equatable, Sendable {

@@ -208,7 +208,8 @@ public enum CommandParser {
         case "importance": return .importance
         case "compare": return .compare
         case "prune":
-            let first = try words.require("what to prune: prune head N, or prune K by magnitude|entropy|sensitivity")
+            let first = try words.require("what to prune: prune head N, prune K by magnitude|entropy|sensitivity|gradient, or prune curve")
+            if first.text == "curve" { return .prune(.curve) }
             if first.text == "head" {
                 let number = try words.require("a head number, e.g. prune head 2")
                 return .prune(.head(try integer(number, name: "the head number", minimum: 1)))

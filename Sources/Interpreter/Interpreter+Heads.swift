@@ -2,6 +2,7 @@ import Attention
 import Foundation
 import Teaching
 import TensorIO
+import Training
 
 /// Seeing heads (heatmaps, attends, SVG) and measuring and pruning them.
 extension Interpreter {
@@ -34,6 +35,7 @@ extension Interpreter {
         }
         do {
             if let task = session.task {
+                if let cached = task.measured.importance { return cached }
                 let model = task.model
                 return HeadImportance.average(try task.heldOut.prefix(Self.importanceSequences).map { tokens in
                     var heads = try HeadImportance.measure(model.layer(tokens))
@@ -65,6 +67,8 @@ extension Interpreter {
 
     func prune(_ what: Prune, in session: inout Session) throws -> String {
         switch what {
+        case .curve:
+            return try pruneCurve(&session)
         case let .head(head):
             let index = try layerHead(head, session)
             session.gates[index] = 0
@@ -73,7 +77,9 @@ extension Interpreter {
             let trace = try trace(session)
             let metric = HeadImportance.Metric(rawValue: metricName)!
             // Rank the heads still active, so `prune 1 by ...` twice removes two heads.
-            let active = try measureHeads(session).filter { session.gates[$0.head] != 0 }
+            let measures = try measureHeads(session)
+            session.task?.measured.importance = measures
+            let active = measures.filter { session.gates[$0.head] != 0 }
             if metric == .gradient, active.contains(where: { $0.gradient == nil }) {
                 throw UserError("the gradient metric needs a loss, and this layer has none",
                                 hint: "set a target (`target = ...`) or train a task (`task previous-two`, `train 400`)")
@@ -103,6 +109,34 @@ extension Interpreter {
             }
             return text + prunedSummary(session)
         }
+    }
+
+    /// `prune curve`: held-out accuracy against heads removed, by each metric's order and by
+    /// random orders (the mean of 10), on the first 500 held-out sequences.
+    func pruneCurve(_ session: inout Session) throws -> String {
+        if session.task != nil {
+            let measures = try measureHeads(session)
+            session.task?.measured.importance = measures
+        }
+        let (curve, sequences) = try pruneCurveData(session)
+        session.task?.measured.curve = curve
+        return PruneCurveReport.render(curve, sequences: sequences, style: style, width: width)
+    }
+
+    /// The prune curve of the session's task, and how many sequences it was measured on.
+    func pruneCurveData(_ session: Session) throws -> (PruneCurve, Int) {
+        guard let task = session.task else {
+            throw UserError("`prune curve` measures accuracy, so it needs a trained task", hint: "`task previous-two`, `heads 8`, `train 400`")
+        }
+        let sequences = Array(task.heldOut.prefix(Self.importanceSequences))
+        if let cached = task.measured.curve { return (cached, sequences.count) }
+        let heads = try measureHeads(session)
+        let orders = try [HeadImportance.Metric.magnitude, .entropy, .sensitivity, .gradient].map { metric in
+            (metric.rawValue, try HeadImportance.leastImportant(heads.count, of: heads, by: metric))
+        }
+        let curve = try PruneCurve.compute(task.model, sequences: sequences, orders: orders, randomOrders: 10,
+                                           seed: task.seed, kernels: trainingKernels)
+        return (curve, sequences.count)
     }
 
     func unprune(_ head: Int?, in session: inout Session) throws -> String {

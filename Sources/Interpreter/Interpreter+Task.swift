@@ -178,6 +178,7 @@ extension Interpreter {
         snapshots.removeAll { $0.step > trainer.steps }
         task.model = model
         task.trainer = trainer
+        task.measured = (nil, nil)
         task.recentAccuracy = recent
         task.snapshots = snapshots
         session.task = task

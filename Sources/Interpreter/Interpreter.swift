@@ -78,7 +78,12 @@ public struct Interpreter: Sendable {
         case let .export(name, path, head): return Reply(try export(name, to: path, head: head, session: session))
         case let .heatmap(stage, head): return Reply(try heatmap(stage, head: head, session: session))
         case let .attends(row): return Reply(try attends(row, session: session))
-        case .importance: return Reply(try importance(session))
+        case .importance:
+            if session.task != nil {
+                let measures = try measureHeads(session)
+                session.task?.measured.importance = measures
+            }
+            return Reply(try importance(session))
         case let .prune(what): return Reply(try prune(what, in: &session))
         case let .unprune(head): return Reply(try unprune(head, in: &session))
         case let .gate(head, value): return Reply(try gate(head, value, in: &session))

@@ -27,6 +27,14 @@ public struct TaskState: Equatable, Sendable {
     /// The heads' attention on the shown sequence at about 20 points of the last `train`, for
     /// `replay`.
     public var snapshots: [Snapshot] = []
+    /// The head measures and the prune curve of the model as it is, once computed (they take a
+    /// few hundred sequences each); cleared whenever the model changes.
+    public var measured: (importance: [HeadImportance]?, curve: PruneCurve?) {
+        get { (importanceCache, curveCache) }
+        set { (importanceCache, curveCache) = newValue }
+    }
+    private var importanceCache: [HeadImportance]? = nil
+    private var curveCache: PruneCurve? = nil
 
     /// Every head's weights on one held-out sequence after `step` steps, and the held-out
     /// accuracy then (on the first 200 held-out sequences).

@@ -8,6 +8,7 @@
 ///     check: flops heads 8 = 1234
 ///     check: loss < 0.001
 ///     check: accuracy test > 0.99
+///     check: removable random = 0
 ///     check: grad scores[sat][cat] head 2 < 0
 ///     check: argmin grad masked[sat] head 2 = cat
 public struct Check: Equatable, Sendable {
@@ -37,6 +38,9 @@ public struct Check: Equatable, Sendable {
         case loss
         /// A trained task's accuracy: `train` or `test` (held-out), with the gates as set.
         case accuracy(String)
+        /// How many heads `prune curve` removes within one point, in a metric's order or
+        /// `random` (the mean of the random orders).
+        case removable(String)
         /// A cell or statistic of a gradient: `grad` before a cell or a statistic's stage.
         indirect case gradient(Quantity)
     }

@@ -47,7 +47,7 @@ public enum CheckParser {
         case let .cell(name, _, _, _): stage = name
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
-        case .cost, .loss, .gradient, .accuracy: stage = ""
+        case .cost, .loss, .gradient, .accuracy, .removable: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -75,6 +75,13 @@ public enum CheckParser {
         if first == "loss" {
             guard rest.isEmpty else { throw UserError("loss takes nothing more, e.g. loss < 0.01") }
             return .loss
+        }
+        if first == "removable" {
+            let names = HeadImportance.Metric.allCases.map(\.rawValue) + ["random"]
+            guard rest.count == 1, names.contains(rest[0]) else {
+                throw UserError("write removable METRIC, one of: " + names.joined(separator: " "))
+            }
+            return .removable(rest[0])
         }
         if first == "accuracy" {
             guard rest.count == 1, ["train", "test"].contains(rest[0]) else {

@@ -24,6 +24,13 @@ extension Interpreter {
             return try compare(loss, check, found: FitReport.loss(loss))
         case let .gradient(inner):
             return try evaluate(inner, of: check, inGradient: true)
+        case let .removable(name):
+            let (curve, _) = try pruneCurveData(session)
+            guard let line = curve.lines.first(where: { $0.name == name || (name == "random" && $0.order.isEmpty) }) else {
+                throw UserError("the prune curve has no order '\(name)'")
+            }
+            let count = Double(line.removable())
+            return try compare(count, check, found: String(line.removable()))
         case let .accuracy(which):
             guard let task = session.task else { throw UserError("there is no task, so no accuracy") }
             let (train, test) = try accuracies(task, gates: session.gates)
