@@ -72,8 +72,9 @@ extension Trace {
     }
 
     /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V` (without the division when `scaling` is
-    /// off, the classic mistake the lessons demonstrate).
-    static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask,
+    /// off, the classic mistake the lessons demonstrate). Public for callers that project many
+    /// sequences at once and attend within each (a task model's batch).
+    public static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask,
                        kernels: Kernels = .reference) throws -> HeadTrace {
         let scores = try kernels.multiplyTransposed(Q, K, operation: "Q Kᵀ")  // n x m
         // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so

