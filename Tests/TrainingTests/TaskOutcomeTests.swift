@@ -18,17 +18,18 @@ struct TaskOutcomeTests {
         return model
     }
 
-    static func heldOutAccuracy(_ model: TaskModel) throws -> Double {
+    static func heldOutAccuracy(_ model: TaskModel, task: TrainingTask = .previousTwo) throws -> Double {
         try model.evaluate(Sequences.heldOut(vocab: 16, length: 8), withGradients: false, kernels: kernels).accuracy
     }
 
-    /// Each head's mean weight on key t - offset, over queries t ≥ 2 of 100 held-out sequences.
-    static func meanWeight(_ model: TaskModel, head: Int, offset: Int) throws -> Double {
+    /// Each head's mean weight on key t - offset (or on `key`), over queries t ≥ 2 of 100
+    /// held-out sequences.
+    static func meanWeight(_ model: TaskModel, head: Int, offset: Int? = nil, key: Int? = nil) throws -> Double {
         var sum = 0.0, count = 0
         for tokens in Sequences.heldOut(vocab: 16, length: 8).prefix(100) {
             let trace = try Trace.compute(.multiHead(model.layer(tokens)), kernels: kernels)
             for t in 2..<8 {
-                sum += trace.heads[head].weights[t, t - offset]
+                sum += trace.heads[head].weights[t, key ?? t - offset!]
                 count += 1
             }
         }
@@ -45,6 +46,20 @@ struct TaskOutcomeTests {
         let roles = previous[0] > previous[1] ? (0, 1) : (1, 0)
         #expect(previous[roles.0] > 0.9, "seed \(seed): previous-token head \(roles.0 + 1), weights \(previous)")
         #expect(beforeThat[roles.1] > 0.9, "seed \(seed): previous-but-one head \(roles.1 + 1), weights \(beforeThat)")
+    }
+
+    /// previous-and-first: two heads become a previous-token head and a first-token head; one
+    /// head gets most answers right but not all (it leans on t-1 and keeps some weight on 0).
+    @Test(arguments: [1, 2] as [UInt64])
+    func previousAndFirstSplitsIntoPreviousAndFirst(_ seed: UInt64) throws {
+        let two = try Self.trained(heads: 2, steps: 400, seed: seed, task: .previousAndFirst)
+        #expect(try Self.heldOutAccuracy(two, task: .previousAndFirst) > 0.99, "seed \(seed)")
+        let previous = try (0..<2).map { try Self.meanWeight(two, head: $0, offset: 1) }
+        let first = try (0..<2).map { try Self.meanWeight(two, head: $0, key: 0) }
+        let roles = previous[0] > previous[1] ? (0, 1) : (1, 0)
+        #expect(previous[roles.0] > 0.9 && first[roles.1] > 0.9, "seed \(seed): t-1 \(previous), token 0 \(first)")
+        let one = try Self.heldOutAccuracy(try Self.trained(heads: 1, steps: 400, seed: seed, task: .previousAndFirst), task: .previousAndFirst)
+        #expect(one > 0.8 && one < 0.97, "seed \(seed): one head \(one)")
     }
 
     @Test(arguments: [1, 2] as [UInt64])
