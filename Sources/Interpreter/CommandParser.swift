@@ -267,7 +267,9 @@ public enum CommandParser {
             if name.text == "none" { return .task(TaskRequest(name: nil)) }
             if name.text == "state" { return .taskState(try words.require("the saved state").text) }
             guard TrainingTask(rawValue: name.text) != nil else {
-                throw unknownName(name, among: TrainingTask.allCases.map(\.rawValue) + ["none"], what: "learn")
+                var message = "no task named '\(name.text)'"
+                if let suggestion = Suggestion.didYouMean(name.text, among: TrainingTask.allCases.map(\.rawValue)) { message += ": \(suggestion)" }
+                throw UserError(message, column: name.column, hint: "tasks: previous-two previous-and-first mod-sum (or none)")
             }
             var request = TaskRequest(name: name.text)
             try options(&words, usage: "task NAME [vocab V] [length N] [d_model D] [seed S]") { key, value in

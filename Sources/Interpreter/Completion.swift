@@ -72,7 +72,7 @@ public enum Completion {
         case "heatmap":
             return position == 1 ? .words(stages + ["head"]) : .words(previous.last == "head" ? ["all"] : ["head"])
         case "prune":
-            return position == 1 ? .words(["head"]) : position == 2 ? .words(["by"]) : .words(HeadImportance.Metric.allCases.map(\.rawValue))
+            return position == 1 ? .words(["head", "curve"]) : position == 2 ? .words(["by"]) : .words(HeadImportance.Metric.allCases.map(\.rawValue))
         case "unprune":
             return .words(["head", "all"])
         case "gate":

@@ -71,8 +71,14 @@ extension Interpreter {
             return try pruneCurve(&session)
         case let .head(head):
             let index = try layerHead(head, session)
+            let before = try session.task.map { try heldOutAccuracy($0, gates: session.gates) }
             session.gates[index] = 0
-            return "pruned head \(head): its head_out now contributes nothing to the output" + prunedSummary(session)
+            var text = "pruned head \(head): its head_out now contributes nothing to the output"
+            if let before, let task = session.task {
+                let after = try heldOutAccuracy(task, gates: session.gates)
+                text += String(format: "\nheld-out accuracy (2000 sequences) %.3f before, %.3f after (%@ points)", before, after, Self.points(after - before))
+            }
+            return text + prunedSummary(session)
         case let .least(count, metricName):
             let trace = try trace(session)
             let metric = HeadImportance.Metric(rawValue: metricName)!
@@ -84,7 +90,7 @@ extension Interpreter {
                 throw UserError("the gradient metric needs a loss, and this layer has none",
                                 hint: "set a target (`target = ...`) or train a task (`task previous-two`, `train 400`)")
             }
-            let before = try session.task.map { try accuracies($0, gates: session.gates).test }
+            let before = try session.task.map { try heldOutAccuracy($0, gates: session.gates) }
             guard count <= active.count else {
                 throw UserError("only \(active.count) of \(trace.heads.count) heads are active, so \(count) cannot be pruned",
                                 hint: "`unprune all` brings every head back")
@@ -104,8 +110,8 @@ extension Interpreter {
             }
             var text = "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ") + ": \(why)"
             if let before, let task = session.task {
-                let after = try accuracies(task, gates: session.gates).test
-                text += String(format: "\nheld-out accuracy %.3f before, %.3f after (%+.1f points)", before, after, 100 * (after - before))
+                let after = try heldOutAccuracy(task, gates: session.gates)
+                text += String(format: "\nheld-out accuracy (2000 sequences) %.3f before, %.3f after (%@ points)", before, after, Self.points(after - before))
             }
             return text + prunedSummary(session)
         }
@@ -126,7 +132,7 @@ extension Interpreter {
     /// The prune curve of the session's task, and how many sequences it was measured on.
     func pruneCurveData(_ session: Session) throws -> (PruneCurve, Int) {
         guard let task = session.task else {
-            throw UserError("`prune curve` measures accuracy, so it needs a trained task", hint: "`task previous-two`, `heads 8`, `train 400`")
+            throw UserError("`prune curve` measures accuracy, so it needs a task", hint: "`task previous-two`, `heads 8`, `train 400`")
         }
         let sequences = Array(task.heldOut.prefix(Self.importanceSequences))
         if let cached = task.measured.curve { return (cached, sequences.count) }

@@ -9,7 +9,7 @@ extension Interpreter {
 
     /// A task's layer is its model's: a causal mask, no padding, d_k = d_model / h, scaling on.
     /// Commands that would make the layer shown differ from the model trained are refused.
-    func refuseWhileTraining(_ command: Command, _ session: Session) throws {
+    func refuseInTaskMode(_ command: Command, _ session: Session) throws {
         guard session.task != nil else { return }
         let what: String
         switch command {
@@ -17,7 +17,9 @@ extension Interpreter {
         case let .pad(keys) where keys != nil: what = "the key padding"
         case let .dk(setting) where setting != nil: what = "d_k"
         case .setScaling: what = "the scaling"
-        case .fit: what = "fitting the layer toward a target (`train` trains the task's model)"
+        case .fit:
+            throw UserError("`fit` trains your own layer toward a target; a task's model is trained with `train`",
+                            hint: "`task none` makes the layer your own to fit")
         default: return
         }
         throw UserError("\(what) belongs to the task's model here (a causal mask, no padding, d_k = d_model / h, scaling on)",
@@ -186,11 +188,16 @@ extension Interpreter {
         let taken = trainer.steps - first
         let seconds = Date().timeIntervalSince(started)
         let accuracy = try accuracies(task, gates: gates)
+        let data = trainer.examples.map { "\($0.count) fixed examples" } ?? "fresh random sequences"
+        let pruned = gates.filter { $0.value == 0 }.keys.sorted().map { String($0 + 1) }
         var lines = [style.strong("train") + ": \(taken) step\(taken == 1 ? "" : "s") of Adam (lr \(String(format: "%g", request.learningRate)), "
-                     + "batch \(request.batch)\(request.examples.map { ", \($0) fixed examples" } ?? "")) in \(String(format: "%.2f", seconds)) s; "
-                     + "\(trainer.steps) in all",
-                     "  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) · "
-                     + "held-out accuracy \(String(format: "%.3f", accuracy.test))"]
+                     + "batch \(request.batch), \(data)) in \(String(format: "%.2f", seconds)) s; \(trainer.steps) in all",
+                     "  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) ("
+                     + (trainer.examples == nil ? "2000 other random sequences" : "the fixed examples") + ") · "
+                     + "held-out accuracy \(String(format: "%.3f", accuracy.test)) (2000)"]
+        if !pruned.isEmpty {
+            lines.append(style.dim("  head \(pruned.joined(separator: ", ")) pruned: trained with \(pruned.count == 1 ? "its output" : "their outputs") at zero"))
+        }
         switch ending {
         case .finished: break
         case .interrupted: lines.append(style.warning("Stopped") + " by Ctrl-C after step \(trainer.steps): the model is as that step left it.")
@@ -204,15 +211,20 @@ extension Interpreter {
         return lines.joined(separator: "\n")
     }
 
-    /// Training and held-out accuracy of the task's model with `gates`: on the fixed examples,
-    /// or the recent batches when they are fresh; and on the 2000 held-out sequences.
+    /// Training and held-out accuracy of the task's model with `gates`, as it is now: on the
+    /// fixed examples, or, when every batch is fresh, on 2000 other random sequences (the
+    /// training data is then the task's whole distribution, so the two measure the same thing);
+    /// and on the 2000 held-out sequences.
     func accuracies(_ task: TaskState, gates: [Int: Double]) throws -> (train: Double, test: Double) {
-        let test = try task.model.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
-        if let examples = task.trainer.examples {
-            return (try task.model.evaluate(examples, gates: gates, withGradients: false, kernels: trainingKernels).accuracy, test)
-        }
-        let recent = task.recentAccuracy
-        return (recent.isEmpty ? .nan : recent.reduce(0, +) / Double(recent.count), test)
+        let m = task.model
+        let training = task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)
+        return (try m.evaluate(training, gates: gates, withGradients: false, kernels: trainingKernels).accuracy,
+                try heldOutAccuracy(task, gates: gates))
+    }
+
+    /// Held-out accuracy (all 2000 sequences) with `gates`.
+    func heldOutAccuracy(_ task: TaskState, gates: [Int: Double]) throws -> Double {
+        try task.model.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
     }
 
     /// `evaluate`.
@@ -223,41 +235,48 @@ extension Interpreter {
         let m = task.model
         let gates = session.gates
         let heldOut = try m.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels)
-        var rows: [(String, BatchResult?)] = [("held-out (2000)", heldOut)]
-        if let examples = task.trainer.examples {
-            rows.insert(("training (\(examples.count) fixed)", try m.evaluate(examples, gates: gates, withGradients: false, kernels: trainingKernels)), at: 0)
-        }
+        let training = task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)
+        let trainingName = task.trainer.examples.map { "training (\($0.count) fixed)" } ?? "training (2000 fresh)"
+        let rows: [(String, BatchResult)] = [
+            (trainingName, try m.evaluate(training, gates: gates, withGradients: false, kernels: trainingKernels)),
+            ("held-out (2000)", heldOut),
+        ]
         var lines = [style.strong("evaluate") + style.dim("  \(m.task.rawValue), \(m.heads) head\(m.heads == 1 ? "" : "s"), \(task.trainer.steps) step\(task.trainer.steps == 1 ? "" : "s") trained"
                                                          + (gates.isEmpty ? "" : ", with the gates and pruning set"))]
         let header = "".padded(to: 22) + "loss".leftPadded(to: 8) + "accuracy".leftPadded(to: 10)
             + m.task.readoutNames.map { "  " + $0 }.joined()
         lines.append(style.dim(header))
         for (name, result) in rows {
-            guard let result else { continue }
             let perReadout = result.correct.map { Double($0) / Double(max(1, result.predictions)) }
             lines.append(name.padded(to: 22) + FitReport.loss(result.loss).leftPadded(to: 8)
                          + String(format: "%.3f", result.accuracy).leftPadded(to: 10)
                          + zip(perReadout, m.task.readoutNames).map { String(format: "%.3f", $0).leftPadded(to: $1.count + 2) }.joined())
         }
         if task.trainer.examples == nil {
-            let recent = task.recentAccuracy
-            lines.append(style.dim("Training uses fresh random sequences every step: training accuracy is that of the last "
-                                   + (recent.count == 1 ? "batch before its update" : "\(recent.count) batches before their updates")
-                                   + (recent.isEmpty ? " (none yet)." : String(format: ", %.3f.", recent.reduce(0, +) / Double(recent.count)))))
+            lines.append(style.dim("Training draws fresh random sequences every step, so there is no training set to learn by heart: "
+                                   + "the training row is measured on 2000 other random sequences and measures the same thing as held-out."))
         }
         if m.heads > 1 {
             lines.append("")
-            lines.append("Held-out accuracy with one head removed (its output zeroed before W_O; first 500 held-out sequences):")
+            let already = gates.filter { $0.value == 0 }.keys.sorted().map { String($0 + 1) }
+            lines.append("Held-out accuracy with one more head removed (its output zeroed before W_O; first 500 held-out sequences"
+                         + (already.isEmpty ? "):" : "; head \(already.joined(separator: ", ")) already pruned):"))
             let sample = Array(task.heldOut.prefix(500))
             let whole = try m.evaluate(sample, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
             for head in 0..<m.heads where gates[head] != 0 {
                 var removed = gates
                 removed[head] = 0
                 let accuracy = try m.evaluate(sample, gates: removed, withGradients: false, kernels: trainingKernels).accuracy
-                lines.append("  head \(head + 1) removed".padded(to: 20) + String(format: "%.3f  (%+.1f points)", accuracy, 100 * (accuracy - whole)))
+                lines.append("  head \(head + 1) removed".padded(to: 20) + String(format: "%.3f  (%@ points)", accuracy, Self.points(accuracy - whole)))
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A change of accuracy in percentage points, signed, never "-0.0".
+    static func points(_ change: Double) -> String {
+        let text = String(format: "%+.1f", 100 * change)
+        return text == "-0.0" ? "+0.0" : text
     }
 
     /// `task state TEXT`, from a session file: the learned state of the task just set up.
@@ -284,7 +303,8 @@ extension Interpreter {
         let labels = tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) }
         let mask = Mask.causal(tokens.count)
         let shown = point.map { [$0] } ?? Array(snapshots.indices)
-        var parts = [style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`"
+        var parts = [style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`, "
+                                                       + "with the held-out accuracy on the first 200 held-out sequences"
                                                        + (point == nil ? "; `replay K` shows point K alone" : ""))]
         for index in shown {
             let s = snapshots[index]

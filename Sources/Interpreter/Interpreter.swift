@@ -66,7 +66,7 @@ public struct Interpreter: Sendable {
     }
 
     private func evaluate(_ command: Command, on session: inout Session) throws -> Reply {
-        try refuseWhileTraining(command, session)
+        try refuseInTaskMode(command, session)
         switch command {
         case let .define(name, head, value): return Reply(try define(name, head: head, value: value, in: &session))
         case let .tokens(words): return Reply(try setTokens(words, in: &session))

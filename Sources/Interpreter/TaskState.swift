@@ -54,8 +54,16 @@ public struct TaskState: Equatable, Sendable {
     /// The held-out sequences: 2000, the same for every seed.
     public var heldOut: [[Int]] { Sequences.heldOut(vocab: model.vocab, length: model.length) }
 
+    /// 2000 random sequences that are neither held out nor drawn by training: what training
+    /// accuracy is measured on when every batch is fresh.
+    public static func trainingSample(vocab: Int, length: Int) -> [[Int]] {
+        var random = SeededRandom(seed: 0x5452_4149_4E53 &+ UInt64(vocab) &* 1000 &+ UInt64(length))
+        return Sequences.draw(2000, vocab: vocab, length: length, random: &random)
+    }
+
     /// A token's symbol and position: A0, C1, A2 (letters while the vocabulary has at most 26
-    /// tokens, v0, v1, ... after), so that repeated tokens stay apart in tables.
+    /// tokens; after that v12-3 for token 12 at position 3), so that repeated tokens stay apart
+    /// in tables.
     public static func label(_ token: Int, at position: Int, vocab: Int) -> String {
         let symbol = vocab <= 26 ? String(UnicodeScalar(UInt8(65 + token))) : "v\(token)-"
         return symbol + String(position)

@@ -1,6 +1,6 @@
 import Attention
 
-/// `importance`: the three measures for every head, a ranking by each, and a sentence of
+/// `importance`: the measures for every head (three, and the gate gradient when there is a loss), a ranking by each, and a sentence of
 /// interpretation per head. `compare`: how far pruning moved the output.
 public enum ImportanceReport {
     /// The table is never wrapped (its rows must stay rows); the sentences are wrapped to
@@ -18,7 +18,7 @@ public enum ImportanceReport {
         let withGradient = heads.contains { $0.gradient != nil }
         let metrics = HeadImportance.Metric.allCases.filter { withGradient || $0 != .gradient }
         var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important"
-                                                            + (sequences.map { "; each figure the mean over \($0) held-out sequences" } ?? ""))]
+                                                            + (sequences.map { "; each figure that depends on the sequence is the mean over \($0) held-out sequences" } ?? ""))]
         let header = ["head", "weight norm", "entropy", "normalized", "sensitivity"] + (withGradient ? ["|dL/dg|"] : [])
             + ["rank: magnitude", "entropy", "sensitivity"] + (withGradient ? ["gradient"] : [])
         var table = [header]

@@ -91,6 +91,7 @@ public enum Trainer {
                                  learningRate: options.learningRate, t: state.steps + 1)
             }
             guard values.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                state.random = beforeThisStep.random
                 return .diverged(step: state.steps + 1, loss: .nan)
             }
             model.setParameterValues(values)

@@ -8,6 +8,7 @@
 ///     check: flops heads 8 = 1234
 ///     check: loss < 0.001
 ///     check: accuracy test > 0.99
+///     check: accuracy test readout 2 < 0.3
 ///     check: removable random = 0
 ///     check: grad scores[sat][cat] head 2 < 0
 ///     check: argmin grad masked[sat] head 2 = cat
@@ -36,8 +37,9 @@ public struct Check: Equatable, Sendable {
         case cost(CostFigure, overrides: [String: Int])
         /// The loss against the target.
         case loss
-        /// A trained task's accuracy: `train` or `test` (held-out), with the gates as set.
-        case accuracy(String)
+        /// A trained task's accuracy: `train` or `test` (held-out), with the gates as set; for
+        /// one readout only (numbered from 1) when given.
+        case accuracy(String, readout: Int?)
         /// How many heads `prune curve` removes within one point, in a metric's order or
         /// `random` (the mean of the random orders).
         case removable(String)

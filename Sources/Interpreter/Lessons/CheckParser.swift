@@ -84,10 +84,14 @@ public enum CheckParser {
             return .removable(rest[0])
         }
         if first == "accuracy" {
-            guard rest.count == 1, ["train", "test"].contains(rest[0]) else {
-                throw UserError("write accuracy train or accuracy test, e.g. accuracy test > 0.99")
+            guard [1, 3].contains(rest.count), ["train", "test"].contains(rest[0]) else {
+                throw UserError("write accuracy train|test [readout R], e.g. accuracy test > 0.99")
             }
-            return .accuracy(rest[0])
+            guard rest.count == 3 else { return .accuracy(rest[0], readout: nil) }
+            guard rest[1] == "readout", let readout = Int(rest[2]), readout >= 1 else {
+                throw UserError("after accuracy \(rest[0]) only 'readout R' may follow (R from 1)")
+            }
+            return .accuracy(rest[0], readout: readout)
         }
         // `grad QUANTITY` or `STATISTIC grad STAGE[...]`: the same quantity, of a gradient.
         if first == "grad" { return .gradient(try parseQuantity(rest)) }

@@ -31,10 +31,21 @@ extension Interpreter {
             }
             let count = Double(line.removable())
             return try compare(count, check, found: String(line.removable()))
-        case let .accuracy(which):
+        case let .accuracy(which, readout):
             guard let task = session.task else { throw UserError("there is no task, so no accuracy") }
-            let (train, test) = try accuracies(task, gates: session.gates)
-            let value = which == "train" ? train : test
+            let value: Double
+            if let readout {
+                let m = task.model
+                guard readout <= m.task.readouts else {
+                    throw UserError("\(m.task.rawValue) has \(m.task.readouts) readout\(m.task.readouts == 1 ? "" : "s"), so readout \(readout) does not exist")
+                }
+                let data = which == "train" ? (task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)) : task.heldOut
+                let result = try m.evaluate(data, gates: session.gates, withGradients: false, kernels: trainingKernels)
+                value = Double(result.correct[readout - 1]) / Double(max(1, result.predictions))
+            } else {
+                let (train, test) = try accuracies(task, gates: session.gates)
+                value = which == "train" ? train : test
+            }
             return try compare(value, check, found: String(format: "%.4f", value))
         case let .shape(stage):
             let matrix = try stageMatrix(stage, head: nil)
