@@ -104,6 +104,8 @@ public struct TrainRequest: Equatable, Sendable {
     public var learningRate = 3e-3
     public var batch = 32
     public var examples: Int?
+    /// `examples none`: back to fresh random batches after training on fixed examples.
+    public var freshBatches = false
 
     public init(steps: Int) { self.steps = steps }
 }

@@ -295,6 +295,7 @@ public enum CommandParser {
                     }
                     request.learningRate = rate
                 case "batch": request.batch = try integer(value, name: "the batch size", minimum: 1)
+                case "examples" where value.text == "none": request.freshBatches = true
                 case "examples": request.examples = try integer(value, name: "the number of examples", minimum: 1)
                 default: return false
                 }

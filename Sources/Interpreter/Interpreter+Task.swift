@@ -128,6 +128,7 @@ extension Interpreter {
                 task.trainer.random = SeededRandom(seed: seed)
             }
         }
+        if request.freshBatches { task.trainer.examples = nil }
         if let count = request.examples {
             var random = SeededRandom(seed: (request.seed ?? task.seed) &+ 0x4558_414D_504C_4553)
             task.trainer.examples = Sequences.draw(count, vocab: m.vocab, length: m.length, random: &random)

@@ -5,8 +5,9 @@ import Training
 
 /// A task's learned state as one word of a session file: every number that `train` would
 /// continue from (the weights, Adam's averages, the steps, the random stream, the fixed
-/// examples, the recent accuracies, the sequence shown), as the bytes of float64 values in
-/// base64, so that a loaded session continues exactly where the saved one stopped.
+/// examples, the recent accuracies, the sequence shown) and what `replay` shows, as the bytes
+/// of float64 values in base64, so that a loaded session continues exactly where the saved one
+/// stopped.
 extension TaskState {
     /// The state after `task NAME ...` has described the model's shape.
     public var encoded: String {
@@ -17,6 +18,11 @@ extension TaskState {
         numbers += [Double(recentAccuracy.count)] + recentAccuracy
         numbers += model.parameterValues.flatMap { $0 }
         numbers += trainer.adam.flatMap { $0.m } + trainer.adam.flatMap { $0.v }
+        numbers += [Double(snapshots.count)]
+        for snapshot in snapshots {
+            numbers += [Double(snapshot.step), Double(snapshot.sample), snapshot.accuracy]
+            numbers += snapshot.weights.flatMap(\.values)
+        }
         var data = Data(capacity: numbers.count * 8)
         for number in numbers { withUnsafeBytes(of: number.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         // Without base64's '=' padding, which a command line would read as a word of its own.
@@ -55,7 +61,23 @@ extension TaskState {
         for size in sizes { guard let values = reader.values(size) else { return nil }; parameters.append(values) }
         for size in sizes { guard let values = reader.values(size) else { return nil }; m.append(values) }
         for size in sizes { guard let values = reader.values(size) else { return nil }; v.append(values) }
+        guard let snapshotCount = reader.count(), snapshotCount <= 1000 else { return nil }
+        var snapshots: [Snapshot] = []
+        let n = model.length
+        for _ in 0..<snapshotCount {
+            guard let step = reader.count(), let shown = reader.count(), shown < 2000, let accuracy = reader.next() else { return nil }
+            var weights: [Matrix] = []
+            for _ in 0..<model.heads {
+                // Weights are numbers in [0, 1], or NaN for a query that sees no key (never with a
+                // causal mask, whose every query sees itself).
+                guard let values = reader.values(n * n), values.allSatisfy({ (0...1).contains($0) }),
+                      let matrix = try? Matrix(rows: n, cols: n, values: values) else { return nil }
+                weights.append(matrix)
+            }
+            snapshots.append(Snapshot(step: step, sample: shown, weights: weights, accuracy: accuracy))
+        }
         guard reader.isAtEnd else { return nil }
+        state.snapshots = snapshots
         state.model.setParameterValues(parameters)
         state.trainer.steps = steps
         state.trainer.random = SeededRandom(seed: random)

@@ -43,6 +43,13 @@ public struct TaskState: Equatable, Sendable {
         public var sample: Int
         public var weights: [Matrix]
         public var accuracy: Double
+
+        public init(step: Int, sample: Int, weights: [Matrix], accuracy: Double) {
+            self.step = step
+            self.sample = sample
+            self.weights = weights
+            self.accuracy = accuracy
+        }
     }
 
     public init(model: TaskModel, seed: UInt64) {

@@ -120,8 +120,9 @@ public struct Verb: Sendable {
              summary: "train the task's model with Adam (lr 3e-3, batch 32); Ctrl-C stops, keeping what was learned",
              details: """
              Each step takes a batch of fresh random sequences, or of N fixed ones with
-             `examples N`. The same seed gives the same run; on an untrained model it also draws
-             the weights. Another `train` continues where the last stopped.
+             `examples N` (which stay until `examples none`). The same seed gives the same run;
+             on an untrained model it also draws the weights. Another `train` continues where the
+             last stopped.
              """, group: .training),
         Verb(name: "evaluate", usage: "evaluate", summary: "loss and accuracy on the training and held-out data, per answer and per head removed",
              details: "Held-out: 2000 sequences the model never trains on, the same for every seed. `export accuracy FILE.json` writes {\"train\": x, \"test\": y}.", group: .training),
