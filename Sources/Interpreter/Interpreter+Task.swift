@@ -147,7 +147,7 @@ extension Interpreter {
         var heldOutAccuracy = Double.nan
         // About 20 snapshots of the heads on the shown sequence, the first before any step.
         let shown = task.heldOut[task.sample]
-        let every = max(1, request.steps / 20)
+        let every = max(1, (request.steps + 19) / 20)   // at most 20 points after the start
         func snapshot(_ model: TaskModel, step: Int, accuracy: Double) -> TaskState.Snapshot? {
             guard let trace = try? Trace.compute(.multiHead(model.layer(shown, gates: gates)), kernels: trainingKernels) else { return nil }
             return TaskState.Snapshot(step: step, sample: task.sample, weights: trace.heads.map(\.weights), accuracy: accuracy)
@@ -193,9 +193,9 @@ extension Interpreter {
         let pruned = gates.filter { $0.value == 0 }.keys.sorted().map { String($0 + 1) }
         var lines = [style.strong("train") + ": \(taken) step\(taken == 1 ? "" : "s") of Adam (lr \(String(format: "%g", request.learningRate)), "
                      + "batch \(request.batch), \(data)) in \(String(format: "%.2f", seconds)) s; \(trainer.steps) in all",
-                     "  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) ("
-                     + (trainer.examples == nil ? "2000 other random sequences" : "the fixed examples") + ") · "
-                     + "held-out accuracy \(String(format: "%.3f", accuracy.test)) (2000)"]
+                     Prose.wrap("  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) ("
+                                + (trainer.examples == nil ? "2000 other random sequences" : "the fixed examples") + ") · "
+                                + "held-out accuracy \(String(format: "%.3f", accuracy.test)) (2000)", width: width)]
         if !pruned.isEmpty {
             lines.append(style.dim("  head \(pruned.joined(separator: ", ")) pruned: trained with \(pruned.count == 1 ? "its output" : "their outputs") at zero"))
         }
@@ -207,8 +207,8 @@ extension Interpreter {
                                     + (loss.isFinite ? "of \(FitReport.loss(loss)), over 100 times that of guessing at random" : "that is not a number")
                                     + ", so the steps overshoot. The model is as it was before that step. Try a smaller learning rate, e.g. lr \(String(format: "%g", request.learningRate / 10)).", width: width))
         }
-        lines.append(style.dim("The layer now shows held-out sequence \(task.sample): `heatmap`, `attends`, `evaluate`, `importance`; "
-                               + "`replay` shows the heads at \(snapshots.count) points of this training."))
+        lines.append(style.dim(Prose.wrap("The layer now shows held-out sequence \(task.sample): `heatmap`, `attends`, `evaluate`, `importance`; "
+                                          + "`replay` shows the heads at \(snapshots.count) points of this training.", width: width)))
         return lines.joined(separator: "\n")
     }
 
