@@ -254,14 +254,14 @@ extension Interpreter {
                          + zip(perReadout, m.task.readoutNames).map { String(format: "%.3f", $0).leftPadded(to: $1.count + 2) }.joined())
         }
         if task.trainer.examples == nil {
-            lines.append(style.dim("Training draws fresh random sequences every step, so there is no training set to learn by heart: "
-                                   + "the training row is measured on 2000 other random sequences and measures the same thing as held-out."))
+            lines.append(style.dim(Prose.wrap("Training draws fresh random sequences every step, so there is no training set to learn by heart: "
+                                              + "the training row is measured on 2000 other random sequences and measures the same thing as held-out.", width: width)))
         }
         if m.heads > 1 {
             lines.append("")
             let already = gates.filter { $0.value == 0 }.keys.sorted().map { String($0 + 1) }
-            lines.append("Held-out accuracy with one more head removed (its output zeroed before W_O; first 500 held-out sequences"
-                         + (already.isEmpty ? "):" : "; head \(already.joined(separator: ", ")) already pruned):"))
+            lines.append(Prose.wrap("Held-out accuracy with one more head removed (its output zeroed before W_O; first 500 held-out sequences"
+                                    + (already.isEmpty ? "):" : "; head \(already.joined(separator: ", ")) already pruned):"), width: width))
             let sample = Array(task.heldOut.prefix(500))
             let whole = try m.evaluate(sample, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
             for head in 0..<m.heads where gates[head] != 0 {
