@@ -73,26 +73,32 @@ extension TaskModel {
         let gate = (0..<h).map { gates[$0] ?? 1 }
 
         // 1. Every position of every sequence: X = E[token] + P[position], (B·n) x d_model.
-        let X = Matrix(rows: rows, cols: dModel) { r, j in E[batch[r / n][r % n], j] + P[r % n, j] }
+        var x = [Double](repeating: 0, count: rows * dModel)
+        for r in 0..<rows {
+            let (token, position) = (batch[r / n][r % n], r % n)
+            for j in 0..<dModel { x[r * dModel + j] = E.values[token * dModel + j] + P.values[position * dModel + j] }
+        }
+        let X = try Matrix(rows: rows, cols: dModel, values: x)
         // 2. The projections, for all positions at once.
         let Q = try kernels.multiply(X, W_Q, operation: "X W_Q").addingRowVector(b_Q)
         let K = try kernels.multiply(X, W_K, operation: "X W_K").addingRowVector(b_K)
         let V = try kernels.multiply(X, W_V, operation: "X W_V").addingRowVector(b_V)
         // 3. Attention within each sequence, head by head; the gated heads side by side.
         var heads: [[HeadTrace]] = []
-        var concat = Matrix(rows: rows, cols: dModel)
+        var concatenated = [Double](repeating: 0, count: rows * dModel)
         for s in batch.indices {
             let span = s * n..<(s + 1) * n
-            let (q, k, v) = (try Q.rows(span), try K.rows(span), try V.rows(span))
             let perHead = try (0..<h).map { i in
-                try Trace.attend(Q: q.columns(i * dK..<(i + 1) * dK), K: k.columns(i * dK..<(i + 1) * dK),
-                                 V: v.columns(i * dK..<(i + 1) * dK), dK: dK, scaling: true, blocked: causal, kernels: kernels)
+                let columns = i * dK..<(i + 1) * dK
+                return try Trace.attend(Q: Block.read(Q, rows: span, cols: columns), K: Block.read(K, rows: span, cols: columns),
+                                        V: Block.read(V, rows: span, cols: columns), dK: dK, scaling: true, blocked: causal, kernels: kernels)
             }
             for (i, head) in perHead.enumerated() {
-                for t in 0..<n { for j in 0..<dK { concat[s * n + t, i * dK + j] = gate[i] * head.headOut[t, j] } }
+                Block.write(head.headOut, scale: gate[i], into: &concatenated, width: dModel, row: s * n, col: i * dK)
             }
             heads.append(perHead)
         }
+        let concat = try Matrix(rows: rows, cols: dModel, values: concatenated)
         // 4. The output and the readouts, for all positions at once.
         let O = try kernels.multiply(concat, W_O, operation: "concat W_O").addingRowVector(b_O)     // (B·n) x d_model
         var loss = 0.0
@@ -100,19 +106,22 @@ extension TaskModel {
         var dLogits: [Matrix] = []
         for r in 0..<task.readouts {
             let logits = try kernels.multiply(O, U[r], operation: "O U_\(r)").addingRowVector(c[r])  // (B·n) x V
-            var d = Matrix(rows: rows, cols: vocab)
-            for (s, tokens) in batch.enumerated() {
-                for t in scored {
-                    let target = task.target(r, at: t, in: tokens, vocab: vocab)
-                    let row = logits.row(s * n + t)
-                    let top = row.max()!
-                    let logSum = top + Double.log(row.reduce(0) { $0 + Double.exp($1 - top) })
-                    loss += logSum - row[target]
-                    if row.indices.max(by: { row[$0] < row[$1] }) == target { correct[r] += 1 }
-                    for v in 0..<vocab { d[s * n + t, v] = (Double.exp(row[v] - logSum) - (v == target ? 1 : 0)) / count }
+            var d = [Double](repeating: 0, count: rows * vocab)
+            logits.values.withUnsafeBufferPointer { all in
+                for (s, tokens) in batch.enumerated() {
+                    for t in scored {
+                        let target = task.target(r, at: t, in: tokens, vocab: vocab)
+                        let start = (s * n + t) * vocab
+                        let row = UnsafeBufferPointer(rebasing: all[start..<(start + vocab)])
+                        let top = row.max()!
+                        let logSum = top + Double.log(row.reduce(0) { $0 + Double.exp($1 - top) })
+                        loss += logSum - row[target]
+                        if row.indices.max(by: { row[$0] < row[$1] }) == target { correct[r] += 1 }
+                        for v in 0..<vocab { d[start + v] = (Double.exp(row[v] - logSum) - (v == target ? 1 : 0)) / count }
+                    }
                 }
             }
-            dLogits.append(d)
+            dLogits.append(try Matrix(rows: rows, cols: vocab, values: d))
         }
         let result = BatchResult(loss: loss / count, correct: correct, predictions: batch.count * scored.count, gradients: nil)
         guard withGradients else { return result }
@@ -127,34 +136,37 @@ extension TaskModel {
         }
         let (dConcat, dW_O, db_O) = try GradientTrace.output(dO, concat: concat, W_O: W_O, kernels)
         (g.W_O, g.b_O) = (dW_O, db_O)
-        var (dQ, dK_, dV) = (Matrix(rows: rows, cols: dModel), Matrix(rows: rows, cols: dModel), Matrix(rows: rows, cols: dModel))
+        var (q, k, v) = ([Double](repeating: 0, count: rows * dModel), [Double](repeating: 0, count: rows * dModel),
+                         [Double](repeating: 0, count: rows * dModel))
         for s in batch.indices {
             for i in 0..<h {
                 let head = heads[s][i]
-                let block = Matrix(rows: n, cols: dK) { t, j in dConcat[s * n + t, i * dK + j] }
+                let block = Block.read(dConcat, rows: s * n..<(s + 1) * n, cols: i * dK..<(i + 1) * dK)
                 g.gates[i] += try block.innerProduct(head.headOut)
-                let d = try GradientTrace.head(block.scaled(by: gate[i]), head, blocked: causal, scale: scale, kernels: kernels)
-                for t in 0..<n {
-                    for j in 0..<dK {
-                        dQ[s * n + t, i * dK + j] = d.Q[t, j]
-                        dK_[s * n + t, i * dK + j] = d.K[t, j]
-                        dV[s * n + t, i * dK + j] = d.V[t, j]
-                    }
-                }
+                let d = try GradientTrace.head(gate[i] == 1 ? block : block.scaled(by: gate[i]), head, blocked: causal, scale: scale, kernels: kernels)
+                Block.write(d.Q, into: &q, width: dModel, row: s * n, col: i * dK)
+                Block.write(d.K, into: &k, width: dModel, row: s * n, col: i * dK)
+                Block.write(d.V, into: &v, width: dModel, row: s * n, col: i * dK)
             }
         }
+        let (dQ, dK_, dV) = (try Matrix(rows: rows, cols: dModel, values: q), try Matrix(rows: rows, cols: dModel, values: k),
+                             try Matrix(rows: rows, cols: dModel, values: v))
         let (dW_Q, db_Q, dX_Q) = try GradientTrace.projection(dQ, X: X, W: W_Q, name: "Q", kernels)
         let (dW_K, db_K, dX_K) = try GradientTrace.projection(dK_, X: X, W: W_K, name: "K", kernels)
         let (dW_V, db_V, dX_V) = try GradientTrace.projection(dV, X: X, W: W_V, name: "V", kernels)
         (g.W_Q, g.W_K, g.W_V, g.b_Q, g.b_K, g.b_V) = (dW_Q, dW_K, dW_V, db_Q, db_K, db_V)
         let dX = try dX_Q.adding(dX_K).adding(dX_V)
-        for r in 0..<rows {
-            let token = batch[r / n][r % n]
-            for j in 0..<dModel {
-                g.E[token, j] += dX[r, j]
-                g.P[r % n, j] += dX[r, j]
+        var (dE, dP) = (g.E.values, g.P.values)
+        dX.values.withUnsafeBufferPointer { d in
+            for r in 0..<rows {
+                let (token, position) = (batch[r / n][r % n], r % n)
+                for j in 0..<dModel {
+                    dE[token * dModel + j] += d[r * dModel + j]
+                    dP[position * dModel + j] += d[r * dModel + j]
+                }
             }
         }
+        (g.E, g.P) = (try Matrix(rows: vocab, cols: dModel, values: dE), try Matrix(rows: length, cols: dModel, values: dP))
         var withGradients = result
         withGradients.gradients = g
         return withGradients
