@@ -1,11 +1,12 @@
 import Attention
 import Foundation
+import Interpreter
 import Training
 
 /// `bench --train TASK`: the time per training step of the task model at its default sizes
 /// (vocabulary 16, 8 tokens, d_model 32, batch 32, Adam lr 3e-3, seed 0), on one thread with
-/// the readable products, which are the fastest at this size. `bench/train_compare.py` times
-/// PyTorch on the same model beside it.
+/// the kernels the REPL trains with (`Interpreter.defaultTrainingKernels`). `bench/train_compare.py`
+/// times PyTorch on the same model beside it.
 struct TrainingBenchmark {
     let task: TrainingTask
     let heads: Int
@@ -34,13 +35,14 @@ struct TrainingBenchmark {
     func run() throws -> Result {
         var model = TaskModel(task: task, vocab: 16, length: 8, dModel: 32, heads: heads, seed: 0)
         var state = TrainerState(model: model, seed: 0)
+        let kernels = Interpreter.defaultTrainingKernels
         var started = Date()
-        _ = try Trainer.train(&model, state: &state, options: .init(steps: steps), kernels: .fast(threads: 1)) { step, _, _ in
+        _ = try Trainer.train(&model, state: &state, options: .init(steps: steps), kernels: kernels) { step, _, _ in
             if step == Self.warmUp { started = Date() }
             return true
         }
         let elapsed = Date().timeIntervalSince(started)
-        let heldOut = try model.evaluate(Sequences.heldOut(vocab: 16, length: 8), withGradients: false)
+        let heldOut = try model.evaluate(Sequences.heldOut(vocab: 16, length: 8), withGradients: false, kernels: kernels)
         return Result(task: task, heads: heads, steps: steps,
                       millisecondsPerStep: 1000 * elapsed / Double(steps - Self.warmUp), testAccuracy: heldOut.accuracy)
     }

@@ -46,8 +46,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }()
 
     /// At most 64 lines a run, tensors of at most 64 x 64 values, fits of at most 20 steps and
-    /// training runs of at most 3,
-    /// so that each input stays fast; the limits are the interpreter's own, only smaller.
+    /// training runs of at most 3 on small task models, so that each input stays fast; the
+    /// limits are the interpreter's own, only smaller.
     static func runCommands(_ data: [UInt8]) {
         var interpreter = Interpreter(width: 80)
         interpreter.files = .confined(to: scratch)

@@ -93,7 +93,7 @@ extension GradientTrace {
     /// Forward `concat[:, block i] = g_i head_out_i`. Backward: dL/dhead_out_i = g_i dL/dconcat
     /// [:, block i] (n x d_v), and dL/dg_i = Σ_rc dL/dconcat[r][block i + c] head_out_i[r][c],
     /// how much the loss changes per unit of the head's gate.
-    static func concat(_ dConcat: Matrix, head i: Int, dV: Int, headOut: Matrix, gate: Double) throws -> (dHeadOut: Matrix, dGate: Double) {
+    public static func concat(_ dConcat: Matrix, head i: Int, dV: Int, headOut: Matrix, gate: Double) throws -> (dHeadOut: Matrix, dGate: Double) {
         let block = try dConcat.columns(i * dV..<(i + 1) * dV)
         return (block.scaled(by: gate), try block.innerProduct(headOut, operation: "dL/dg_\(i + 1)"))
     }

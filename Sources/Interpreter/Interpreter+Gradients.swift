@@ -106,14 +106,9 @@ extension Interpreter {
         guard let whole = presenter.gradient(name) else { throw notInDirectMode(name) }
         if let head, let parameter = Parameter(rawValue: name), !parameter.isBias {
             // One head's block: its columns of dL/dW_Q, dL/dW_K, dL/dW_V, its rows of dL/dW_O.
-            let (_, range) = try parameterBlock(parameter, head: head + 1, session: session)
-            let isOutput = parameter == .W_O
-            let block = isOutput ? try whole.rows(range) : try whole.columns(range)
-            let title = "dL/d\(name) head \(head + 1) (\(isOutput ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))"
-            return TensorTable(title: title, matrix: block,
-                               rowLabels: Labels.features(block.rows, offset: isOutput ? range.lowerBound : 0),
-                               columnLabels: Labels.features(block.cols, offset: isOutput ? 0 : range.lowerBound))
-                .render(format: presenter.format(for: block.values), style: style, width: width)
+            let (block, _) = try parameterBlock(parameter, head: head + 1, session: session, of: whole)
+            return try blockTable(parameter, head: head + 1, title: "dL/d\(name)", session: session, of: whole,
+                                  format: presenter.format(for: block.values))
         }
         var text = presenter.tables(name, head: head)
         if let parameter = Parameter(rawValue: name), parameter.isBias, session.biases[name] == nil {
@@ -183,8 +178,7 @@ extension Interpreter {
                 array = try NDArray(shape: [trace.heads.count, first.rows, first.cols], values: values)
             }
         } else if let index, let parameter = Parameter(rawValue: name) {
-            let (_, range) = try parameterBlock(parameter, head: index + 1, session: session)
-            let block = name == "W_O" ? try first.rows(range) : try first.columns(range)
+            let (block, _) = try parameterBlock(parameter, head: index + 1, session: session, of: first)
             array = try NDArray(shape: [block.rows, block.cols], values: block.values)
         } else {
             array = try NDArray(shape: [first.rows, first.cols], values: first.values)

@@ -40,19 +40,27 @@ extension Interpreter {
             throw UserError("\(name) is not defined", hint: "define it, e.g. \(name) = identity 4")
         }
         guard let head else { return table(name, matrix, session) }
-        let (block, range) = try parameterBlock(parameter, head: head, session: session)
-        let title = "\(name) head \(head) (\(name == "W_O" ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))"
-        return TensorTable(title: title, matrix: block,
-                           rowLabels: Labels.features(block.rows, offset: name == "W_O" ? range.lowerBound : 0),
-                           columnLabels: Labels.features(block.cols, offset: name == "W_O" ? 0 : range.lowerBound))
+        return try blockTable(parameter, head: head, title: name, session: session, format: format)
+    }
+
+    /// Head `head`'s block (1-based head) of a projection weight, or of `matrix`, a gradient of
+    /// that weight's shape, as a table whose rows and columns keep their numbers in the whole.
+    func blockTable(_ parameter: Parameter, head: Int, title: String, session: Session, of matrix: Matrix? = nil,
+                    format: NumberFormat) throws -> String {
+        let (block, range) = try parameterBlock(parameter, head: head, session: session, of: matrix)
+        let isOutput = parameter == .W_O
+        return TensorTable(title: "\(title) head \(head) (\(isOutput ? "rows" : "columns") \(range.lowerBound)-\(range.upperBound - 1))",
+                           matrix: block,
+                           rowLabels: Labels.features(block.rows, offset: isOutput ? range.lowerBound : 0),
+                           columnLabels: Labels.features(block.cols, offset: isOutput ? 0 : range.lowerBound))
             .render(format: format, style: style, width: self.width)
     }
 
-    /// Head `head`'s block of a projection weight (1-based head): columns of W_Q, W_K, W_V,
-    /// rows of W_O, and where it sits.
-    func parameterBlock(_ parameter: Parameter, head: Int, session: Session) throws -> (Matrix, Range<Int>) {
+    /// Head `head`'s block (1-based head) of a projection weight, or of `matrix`, a gradient of
+    /// that weight's shape: columns of W_Q, W_K, W_V, rows of W_O, and where it sits.
+    func parameterBlock(_ parameter: Parameter, head: Int, session: Session, of gradient: Matrix? = nil) throws -> (Matrix, Range<Int>) {
         let name = parameter.rawValue
-        guard !parameter.isBias, let matrix = session.matrices[name] else {
+        guard !parameter.isBias, let matrix = gradient ?? session.matrices[name] else {
             throw UserError("\(name) has no per-head blocks here", hint: "W_Q, W_K, W_V and W_O have one block per head")
         }
         let trace = try trace(session)

@@ -217,9 +217,7 @@ extension Interpreter {
     /// training data is then the task's whole distribution, so the two measure the same thing);
     /// and on the 2000 held-out sequences.
     func accuracies(_ task: TaskState, gates: [Int: Double]) throws -> (train: Double, test: Double) {
-        let m = task.model
-        let training = task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)
-        return (try m.evaluate(training, gates: gates, withGradients: false, kernels: trainingKernels).accuracy,
+        return (try task.model.evaluate(task.trainingData, gates: gates, withGradients: false, kernels: trainingKernels).accuracy,
                 try heldOutAccuracy(task, gates: gates))
     }
 
@@ -236,7 +234,7 @@ extension Interpreter {
         let m = task.model
         let gates = session.gates
         let heldOut = try m.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels)
-        let training = task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)
+        let training = task.trainingData
         let trainingName = task.trainer.examples.map { "training (\($0.count) fixed)" } ?? "training (2000 fresh)"
         let rows: [(String, BatchResult)] = [
             (trainingName, try m.evaluate(training, gates: gates, withGradients: false, kernels: trainingKernels)),

@@ -46,7 +46,8 @@ public struct Interpreter: Sendable {
     /// The products a task model trains and evaluates with: the blocked SIMD kernels on one
     /// thread, the fastest at its sizes (a few thousand multiply-adds a product, where threads
     /// cost more than they save). Tests run the lessons with every kernel.
-    public var trainingKernels = Kernels.fast(threads: 1)
+    public var trainingKernels = Interpreter.defaultTrainingKernels
+    public static let defaultTrainingKernels = Kernels.fast(threads: 1)
 
     /// A new interpreter with the ready example loaded (or a blank session).
     public init(style: Style = .plain, width: Int = 100, loadExample: Bool = true) {

@@ -61,6 +61,12 @@ public struct TaskState: Equatable, Sendable {
     /// The held-out sequences: 2000, the same for every seed.
     public var heldOut: [[Int]] { Sequences.heldOut(vocab: model.vocab, length: model.length) }
 
+    /// What training accuracy is measured on: the fixed examples, or, when every batch is
+    /// fresh, `trainingSample` (the training data is then the task's whole distribution).
+    public var trainingData: [[Int]] {
+        trainer.examples ?? Self.trainingSample(vocab: model.vocab, length: model.length)
+    }
+
     /// 2000 random sequences that are neither held out nor drawn by training: what training
     /// accuracy is measured on when every batch is fresh.
     public static func trainingSample(vocab: Int, length: Int) -> [[Int]] {

@@ -139,11 +139,13 @@ extension TaskModel {
         var (q, k, v) = ([Double](repeating: 0, count: rows * dModel), [Double](repeating: 0, count: rows * dModel),
                          [Double](repeating: 0, count: rows * dModel))
         for s in batch.indices {
+            // The concatenation's gradient for this sequence, handed to each head with its gate.
+            let sequence = Block.read(dConcat, rows: s * n..<(s + 1) * n, cols: 0..<dModel)
             for i in 0..<h {
                 let head = heads[s][i]
-                let block = Block.read(dConcat, rows: s * n..<(s + 1) * n, cols: i * dK..<(i + 1) * dK)
-                g.gates[i] += try block.innerProduct(head.headOut)
-                let d = try GradientTrace.head(gate[i] == 1 ? block : block.scaled(by: gate[i]), head, blocked: causal, scale: scale, kernels: kernels)
+                let (dHeadOut, dGate) = try GradientTrace.concat(sequence, head: i, dV: dK, headOut: head.headOut, gate: gate[i])
+                g.gates[i] += dGate
+                let d = try GradientTrace.head(dHeadOut, head, blocked: causal, scale: scale, kernels: kernels)
                 Block.write(d.Q, into: &q, width: dModel, row: s * n, col: i * dK)
                 Block.write(d.K, into: &k, width: dModel, row: s * n, col: i * dK)
                 Block.write(d.V, into: &v, width: dModel, row: s * n, col: i * dK)

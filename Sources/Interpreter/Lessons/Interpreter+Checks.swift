@@ -39,7 +39,7 @@ extension Interpreter {
                 guard readout <= m.task.readouts else {
                     throw UserError("\(m.task.rawValue) has \(m.task.readouts) readout\(m.task.readouts == 1 ? "" : "s"), so readout \(readout) does not exist")
                 }
-                let data = which == "train" ? (task.trainer.examples ?? TaskState.trainingSample(vocab: m.vocab, length: m.length)) : task.heldOut
+                let data = which == "train" ? task.trainingData : task.heldOut
                 let result = try m.evaluate(data, gates: session.gates, withGradients: false, kernels: trainingKernels)
                 value = Double(result.correct[readout - 1]) / Double(max(1, result.predictions))
             } else {
