@@ -1,5 +1,6 @@
 import Attention
 import Gradients
+import ReferenceCases
 import Testing
 
 /// The backward pass against central finite differences of the forward pass and the loss,
@@ -8,18 +9,7 @@ import Testing
 /// against PyTorch elsewhere) and the loss are evaluated.
 @Suite("Gradients against finite differences")
 struct FiniteDifferenceTests {
-    struct Layout: CustomStringConvertible, Sendable {
-        var name: String
-        var n = 4, dModel = 4, heads = 2
-        var dK: Int? = nil
-        var dV = 2, dOut = 4
-        var biases = false
-        var mask = MaskSetting.none
-        var padding: Set<Int> = []
-        var gates: [Int: Double] = [:]
-        var scaling = true
-        var description: String { name }
-    }
+    typealias Layout = RandomLayer
 
     static let layouts: [Layout] = [
         Layout(name: "plain two heads"),
@@ -32,22 +22,7 @@ struct FiniteDifferenceTests {
 
     static func configuration(_ layout: Layout, seed: UInt64) throws -> MultiHeadConfiguration {
         var random = SeededRandom(seed: seed)
-        func matrix(_ rows: Int, _ cols: Int) -> Matrix {
-            Matrix(rows: rows, cols: cols) { _, _ in random.normal() * 0.8 }
-        }
-        func vector(_ length: Int) -> [Double]? {
-            layout.biases ? (0..<length).map { _ in random.normal() * 0.5 } : nil
-        }
-        let (h, dK) = (layout.heads, layout.dK ?? layout.dModel / layout.heads)
-        var c = MultiHeadConfiguration(
-            X: matrix(layout.n, layout.dModel), heads: h, dK: layout.dK,
-            W_Q: matrix(layout.dModel, h * dK), W_K: matrix(layout.dModel, h * dK),
-            W_V: matrix(layout.dModel, h * layout.dV), W_O: matrix(h * layout.dV, layout.dOut),
-            b_Q: vector(h * dK), b_K: vector(h * dK), b_V: vector(h * layout.dV), b_O: vector(layout.dOut),
-            mask: layout.mask, keyPadding: layout.padding)
-        c.gates = layout.gates
-        c.scaling = layout.scaling
-        return c
+        return layout.multiHead(&random)
     }
 
     static func loss(_ c: MultiHeadConfiguration, _ target: Matrix) throws -> Double {

@@ -1,6 +1,7 @@
 import Attention
 import Foundation
 import Gradients
+import ReferenceCases
 import Teaching
 import Testing
 
@@ -9,20 +10,7 @@ import Testing
 /// report ends at the loss, and the loss curve draws one point per column.
 @Suite("Gradient presenter")
 struct GradientPresenterTests {
-    struct Layer: CustomStringConvertible, Sendable {
-        var name: String
-        var seed: UInt64
-        var n = 4, dModel = 4, heads = 2
-        var dK: Int? = nil
-        var dV = 2, dOut = 4
-        var biases = false
-        var mask = MaskSetting.none
-        var padding: Set<Int> = []
-        var gates: [Int: Double] = [:]
-        var scaling = true
-        var direct = false
-        var description: String { name }
-    }
+    typealias Layer = RandomLayer
 
     static let layers: [Layer] = [
         Layer(name: "plain two heads", seed: 1),
@@ -42,33 +30,17 @@ struct GradientPresenterTests {
     /// A random layer, its trace, a random target, the loss and the backward pass.
     static func presenter(_ layer: Layer) throws -> GradientPresenter {
         var random = SeededRandom(seed: layer.seed)
-        func matrix(_ rows: Int, _ cols: Int) -> Matrix {
-            Matrix(rows: rows, cols: cols) { _, _ in random.normal() * 0.8 }
-        }
-        func vector(_ length: Int) -> [Double]? {
-            layer.biases ? (0..<length).map { _ in random.normal() * 0.5 } : nil
-        }
+        func matrix(_ rows: Int, _ cols: Int) -> Matrix { RandomLayer.matrix(rows, cols, &random) }
         let configuration: AttentionConfiguration
-        let tokens: [String]
+        let tokens = Array(Self.tokens.prefix(layer.n))
         if layer.direct {
             let m = layer.mask == .causal ? layer.n : layer.n + 1
             var c = DirectConfiguration(Q: matrix(layer.n, layer.dModel), K: matrix(m, layer.dModel), V: matrix(m, layer.dV),
                                         mask: layer.mask, keyPadding: layer.padding)
             c.scaling = layer.scaling
             configuration = .direct(c)
-            tokens = Array(Self.tokens.prefix(layer.n))
         } else {
-            let (h, dK) = (layer.heads, layer.dK ?? layer.dModel / layer.heads)
-            var c = MultiHeadConfiguration(
-                X: matrix(layer.n, layer.dModel), heads: h, dK: layer.dK,
-                W_Q: matrix(layer.dModel, h * dK), W_K: matrix(layer.dModel, h * dK),
-                W_V: matrix(layer.dModel, h * layer.dV), W_O: matrix(h * layer.dV, layer.dOut),
-                b_Q: vector(h * dK), b_K: vector(h * dK), b_V: vector(h * layer.dV), b_O: vector(layer.dOut),
-                mask: layer.mask, keyPadding: layer.padding)
-            c.gates = layer.gates
-            c.scaling = layer.scaling
-            configuration = .multiHead(c)
-            tokens = Array(Self.tokens.prefix(layer.n))
+            configuration = .multiHead(layer.multiHead(&random))
         }
         let trace = try Trace.compute(configuration)
         let target = matrix(trace.output.rows, trace.output.cols)
