@@ -2,38 +2,21 @@ import Attention
 import Gradients
 import RealModule
 
-/// dL/d(every parameter of a `TaskModel`), and of the head gates.
+/// dL/d(every parameter of a `TaskModel`), and of the head gates. The parameters' gradients
+/// have the parameters' shapes, so they are held in a `TaskModel` of their own.
 public struct TaskGradients: Equatable, Sendable {
-    public var E: Matrix
-    public var P: Matrix
-    public var W_Q: Matrix
-    public var W_K: Matrix
-    public var W_V: Matrix
-    public var W_O: Matrix
-    public var b_Q: [Double]
-    public var b_K: [Double]
-    public var b_V: [Double]
-    public var b_O: [Double]
-    public var U: [Matrix]
-    public var c: [[Double]]
+    /// dL/dE, dL/dP, dL/dW_Q, ... in the fields of the parameters they belong to.
+    public var parameters: TaskModel
     /// dL/dg_i at the gates used, one per head.
     public var gates: [Double]
 
-    /// All zeros, shaped like `model`.
-    init(zeroLike model: TaskModel) {
-        func zero(_ m: Matrix) -> Matrix { Matrix(rows: m.rows, cols: m.cols) }
-        E = zero(model.E)
-        P = zero(model.P)
-        W_Q = zero(model.W_Q)
-        W_K = zero(model.W_K)
-        W_V = zero(model.W_V)
-        W_O = zero(model.W_O)
-        b_Q = Array(repeating: 0, count: model.b_Q.count)
-        (b_K, b_V, b_O) = (b_Q, b_Q, b_Q)
-        U = model.U.map(zero)
-        c = model.c.map { Array(repeating: 0, count: $0.count) }
-        gates = Array(repeating: 0, count: model.heads)
+    init(parameters: TaskModel, gates: [Double]) {
+        self.parameters = parameters
+        self.gates = gates
     }
+
+    /// Every gradient's values, in `TaskModel.parameterNames` order.
+    public var values: [[Double]] { parameters.parameterValues }
 }
 
 /// The loss, accuracy and gradients of a model on a batch of sequences.
@@ -127,15 +110,18 @@ extension TaskModel {
         guard withGradients else { return result }
 
         // Backward, in the reverse order.
-        var g = TaskGradients(zeroLike: self)
+        // dL/d(each parameter), each in its own parameter's field and shape.
+        var d = self
+        d.setParameterValues(parameterValues.map { Array(repeating: 0, count: $0.count) })
+        var dGates = Array(repeating: 0.0, count: h)
         var dO = Matrix(rows: rows, cols: dModel)
         for r in 0..<task.readouts {
-            g.U[r] = try kernels.multiplyTransposingLeft(O, dLogits[r], operation: "Oᵀ dL/dlogits")
-            g.c[r] = dLogits[r].columnSums
+            d.U[r] = try kernels.multiplyTransposingLeft(O, dLogits[r], operation: "Oᵀ dL/dlogits")
+            d.c[r] = dLogits[r].columnSums
             dO = try dO.adding(kernels.multiplyTransposed(dLogits[r], U[r], operation: "dL/dlogits U_\(r)ᵀ"))
         }
         let (dConcat, dW_O, db_O) = try GradientTrace.output(dO, concat: concat, W_O: W_O, kernels)
-        (g.W_O, g.b_O) = (dW_O, db_O)
+        (d.W_O, d.b_O) = (dW_O, db_O)
         var (q, k, v) = ([Double](repeating: 0, count: rows * dModel), [Double](repeating: 0, count: rows * dModel),
                          [Double](repeating: 0, count: rows * dModel))
         for s in batch.indices {
@@ -144,11 +130,11 @@ extension TaskModel {
             for i in 0..<h {
                 let head = heads[s][i]
                 let (dHeadOut, dGate) = try GradientTrace.concat(sequence, head: i, dV: dK, headOut: head.headOut, gate: gate[i])
-                g.gates[i] += dGate
-                let d = try GradientTrace.head(dHeadOut, head, blocked: causal, scale: scale, kernels: kernels)
-                Block.write(d.Q, into: &q, width: dModel, row: s * n, col: i * dK)
-                Block.write(d.K, into: &k, width: dModel, row: s * n, col: i * dK)
-                Block.write(d.V, into: &v, width: dModel, row: s * n, col: i * dK)
+                dGates[i] += dGate
+                let dHead = try GradientTrace.head(dHeadOut, head, blocked: causal, scale: scale, kernels: kernels)
+                Block.write(dHead.Q, into: &q, width: dModel, row: s * n, col: i * dK)
+                Block.write(dHead.K, into: &k, width: dModel, row: s * n, col: i * dK)
+                Block.write(dHead.V, into: &v, width: dModel, row: s * n, col: i * dK)
             }
         }
         let (dQ, dK_, dV) = (try Matrix(rows: rows, cols: dModel, values: q), try Matrix(rows: rows, cols: dModel, values: k),
@@ -156,21 +142,21 @@ extension TaskModel {
         let (dW_Q, db_Q, dX_Q) = try GradientTrace.projection(dQ, X: X, W: W_Q, name: "Q", kernels)
         let (dW_K, db_K, dX_K) = try GradientTrace.projection(dK_, X: X, W: W_K, name: "K", kernels)
         let (dW_V, db_V, dX_V) = try GradientTrace.projection(dV, X: X, W: W_V, name: "V", kernels)
-        (g.W_Q, g.W_K, g.W_V, g.b_Q, g.b_K, g.b_V) = (dW_Q, dW_K, dW_V, db_Q, db_K, db_V)
+        (d.W_Q, d.W_K, d.W_V, d.b_Q, d.b_K, d.b_V) = (dW_Q, dW_K, dW_V, db_Q, db_K, db_V)
         let dX = try dX_Q.adding(dX_K).adding(dX_V)
-        var (dE, dP) = (g.E.values, g.P.values)
-        dX.values.withUnsafeBufferPointer { d in
+        var (dE, dP) = (d.E.values, d.P.values)
+        dX.values.withUnsafeBufferPointer { dx in
             for r in 0..<rows {
                 let (token, position) = (batch[r / n][r % n], r % n)
                 for j in 0..<dModel {
-                    dE[token * dModel + j] += d[r * dModel + j]
-                    dP[position * dModel + j] += d[r * dModel + j]
+                    dE[token * dModel + j] += dx[r * dModel + j]
+                    dP[position * dModel + j] += dx[r * dModel + j]
                 }
             }
         }
-        (g.E, g.P) = (try Matrix(rows: vocab, cols: dModel, values: dE), try Matrix(rows: length, cols: dModel, values: dP))
+        (d.E, d.P) = (try Matrix(rows: vocab, cols: dModel, values: dE), try Matrix(rows: length, cols: dModel, values: dP))
         var withGradients = result
-        withGradients.gradients = g
+        withGradients.gradients = TaskGradients(parameters: d, gates: dGates)
         return withGradients
     }
 }

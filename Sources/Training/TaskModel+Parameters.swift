@@ -37,11 +37,3 @@ extension TaskModel {
     /// The number of parameters.
     public var parameterCount: Int { parameterValues.reduce(0) { $0 + $1.count } }
 }
-
-extension TaskGradients {
-    /// Every gradient's values, in `TaskModel.parameterNames` order.
-    public var values: [[Double]] {
-        [E.values, P.values, W_Q.values, b_Q, W_K.values, b_K, W_V.values, b_V, W_O.values, b_O]
-            + U.indices.flatMap { [U[$0].values, c[$0]] }
-    }
-}
