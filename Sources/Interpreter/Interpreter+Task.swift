@@ -302,9 +302,9 @@ extension Interpreter {
         let labels = tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) }
         let mask = Mask.causal(tokens.count)
         let shown = point.map { [$0] } ?? Array(snapshots.indices)
-        var parts = [style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`, "
-                                                       + "with the held-out accuracy on the first 200 held-out sequences"
-                                                       + (point == nil ? "; `replay K` shows point K alone" : ""))]
+        var parts = [Prose.wrap(style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`, "
+                                                                  + "with the held-out accuracy on the first 200 held-out sequences"
+                                                                  + (point == nil ? "; `replay K` shows point K alone" : "")), width: width)]
         for index in shown {
             let s = snapshots[index]
             let panels = s.weights.enumerated().map { Heatmap.Panel(title: "head \($0.offset + 1)", matrix: $0.element, blocked: mask) }

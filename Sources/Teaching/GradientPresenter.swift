@@ -101,7 +101,7 @@ public struct GradientPresenter: Sendable {
         let count = loss.rows.count * d
         let shown = Elision.cut(terms) { "… \($0) more terms" }
         var text = style.strong("loss") + style.dim("  L = mean((output − target)²), PyTorch's nn.MSELoss()") + "\n"
-        text += "  L = (" + shown.joined(separator: " + ") + ") / \(count)\n"
+        text += Prose.wrap("  L = (" + shown.joined(separator: " + ") + ") / \(count)", width: width) + "\n"
         // The sum and the mean to four significant figures: a small loss must not read as 0.
         text += "    = \(FitReport.loss(loss.value * Double(count))) / \(count)\n"
         text += "    = " + style.strong(FitReport.loss(loss.value)) + "\n\n"
