@@ -109,7 +109,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
-        .testTarget(name: "AttentionTests", dependencies: ["Attention", "ReferenceCases"]),
+        .testTarget(name: "AttentionTests", dependencies: ["Attention", "ProductKernels", "ReferenceCases"]),
         .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Attention", "ReferenceCases"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Gradients", "Attention", "ReferenceCases"]),
     ]

@@ -66,9 +66,13 @@ public struct Kernels: Equatable, Sendable {
     }
 
     /// `Aᵀ B`, (k x n)ᵀ(k x m) -> (n x m): the weight gradients `Xᵀ dL/dQ` of the backward
-    /// pass. The transpose is built once (k x n values), then multiplied like any product.
+    /// pass.
     public func multiplyTransposingLeft(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
-        try multiply(a.transposed, b, operation: operation)
+        switch product {
+        case .reference: return try a.transposed.multiplied(by: b, operation: operation)
+        case .portable, .fused:
+            return try a.fastMultipliedTransposingLeft(b, operation: operation, kernel: product, threads: threads)
+        }
     }
 
     /// `[body(0), ..., body(count - 1)]`, for independent pieces of work such as the heads,

@@ -50,8 +50,12 @@ extension Matrix {
             throw AttentionError.lengthMismatch(operation: operation, expected: cols, found: b.count)
         }
         var result = self
-        for i in 0..<rows {
-            for j in 0..<cols { result.values[i * cols + j] += b[j] }
+        b.withUnsafeBufferPointer { b in
+            result.withUnsafeMutableStorage { r in
+                for i in 0..<rows {
+                    for j in 0..<cols { r[i * cols + j] += b[j] }
+                }
+            }
         }
         return result
     }
@@ -64,7 +68,11 @@ extension Matrix {
                 requirement: "both must have the same shape")
         }
         var result = self
-        for index in values.indices { result.values[index] += other.values[index] }
+        other.values.withUnsafeBufferPointer { b in
+            result.withUnsafeMutableStorage { r in
+                for index in r.indices { r[index] += b[index] }
+            }
+        }
         return result
     }
 
@@ -72,8 +80,12 @@ extension Matrix {
     /// receives its gradient, `dL/db = Σ_rows dL/d(A + 1 bᵀ)`.
     public var columnSums: [Double] {
         var sums = Array(repeating: 0.0, count: cols)
-        for i in 0..<rows {
-            for j in 0..<cols { sums[j] += values[i * cols + j] }
+        values.withUnsafeBufferPointer { a in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for i in 0..<rows {
+                    for j in 0..<cols { sums[j] += a[i * cols + j] }
+                }
+            }
         }
         return sums
     }

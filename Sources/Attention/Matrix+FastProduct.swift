@@ -20,7 +20,22 @@ extension Matrix {
                 operation: operation, left: shape, right: other.shape,
                 requirement: "the left matrix's \(cols) columns must equal the right matrix's \(other.rows) rows")
         }
-        return FastProduct.product(self, other, transposingRight: false, kernel: kernel, threads: threads)
+        return FastProduct.product(self, other, transposingLeft: false, transposingRight: false, kernel: kernel, threads: threads)
+    }
+
+    /// `Aᵀ B`, (k x n)ᵀ(k x m) -> (n x m), as the weight gradients `Xᵀ dL/dQ` need:
+    /// `(Aᵀ B)[i][j] = sum over t of A[t][i] * B[t][j]`, the terms added in order t = 0, 1, ...
+    /// The transpose is never built: the kernel reads A's columns while packing them.
+    ///
+    /// Throws when `A.rows != B.rows`.
+    public func fastMultipliedTransposingLeft(_ other: Matrix, operation: String = "matrix product",
+                                              kernel: Kernels.Product = .fastest, threads: Int = 1) throws -> Matrix {
+        guard rows == other.rows else {
+            throw AttentionError.shapeMismatch(
+                operation: operation, left: Shape(cols, rows), right: other.shape,
+                requirement: "the left matrix's \(rows) columns (it is transposed) must equal the right matrix's \(other.rows) rows")
+        }
+        return FastProduct.product(self, other, transposingLeft: true, transposingRight: false, kernel: kernel, threads: threads)
     }
 
     /// `A Bᵀ`, (n x k)(m x k)ᵀ -> (n x m), as `Q Kᵀ` needs: `(A Bᵀ)[i][j] = sum over t of
@@ -35,7 +50,7 @@ extension Matrix {
                 operation: operation, left: shape, right: Shape(other.cols, other.rows),
                 requirement: "the left matrix's \(cols) columns must equal the right matrix's \(other.cols) rows (it is transposed)")
         }
-        return FastProduct.product(self, other, transposingRight: true, kernel: kernel, threads: threads)
+        return FastProduct.product(self, other, transposingLeft: false, transposingRight: true, kernel: kernel, threads: threads)
     }
 }
 
@@ -47,8 +62,9 @@ enum FastProduct {
     /// tile width), so that only the last band has a partial tile.
     static let band = 8
 
-    static func product(_ a: Matrix, _ b: Matrix, transposingRight: Bool, kernel: Kernels.Product, threads: Int) -> Matrix {
-        let (n, k) = (a.rows, a.cols)
+    static func product(_ a: Matrix, _ b: Matrix, transposingLeft: Bool, transposingRight: Bool,
+                        kernel: Kernels.Product, threads: Int) -> Matrix {
+        let (n, k) = transposingLeft ? (a.cols, a.rows) : (a.rows, a.cols)
         let m = transposingRight ? b.rows : b.cols
         var c = Matrix(rows: n, cols: m)
         let bands = (m + band - 1) / band
@@ -59,12 +75,14 @@ enum FastProduct {
                 c.withUnsafeMutableStorage { cBuffer in
                     let (pa, pb, pc) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
                     nonisolated(unsafe) let operands = (pa, pb, pc)
-                    let multiply: @Sendable (Range<Int>) -> Void = { columns in
+                    @Sendable func multiply(_ columns: Range<Int>) {
                         let (pa, pb, pc) = operands
                         if fused {
-                            fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, bTransposed: transposingRight, columns: columns)
+                            fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
+                                         bTransposed: transposingRight, columns: columns)
                         } else {
-                            BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m, bTransposed: transposingRight)
+                            BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m,
+                                                          aTransposed: transposingLeft, bTransposed: transposingRight)
                                 .multiply(columns: columns)
                         }
                     }

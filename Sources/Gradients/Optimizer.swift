@@ -39,12 +39,22 @@ public struct OptimizerState: Equatable, Sendable {
             let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8)
             let correction1 = 1 - Double.pow(beta1, Double(t))
             let correction2 = 1 - Double.pow(beta2, Double(t))
-            for i in values.indices {
-                let g = gradient[i]
-                m[i] = beta1 * m[i] + (1 - beta1) * g
-                v[i] = beta2 * v[i] + (1 - beta2) * g * g
-                let mHat = m[i] / correction1, vHat = v[i] / correction2
-                values[i] -= lr * mHat / (vHat.squareRoot() + epsilon)
+            precondition(gradient.count == values.count && m.count == values.count && v.count == values.count,
+                         "a gradient and Adam's state must match the tensor they step")
+            values.withUnsafeMutableBufferPointer { values in
+                gradient.withUnsafeBufferPointer { gradient in
+                    m.withUnsafeMutableBufferPointer { m in
+                        v.withUnsafeMutableBufferPointer { v in
+                            for i in values.indices {
+                                let g = gradient[i]
+                                m[i] = beta1 * m[i] + (1 - beta1) * g
+                                v[i] = beta2 * v[i] + (1 - beta2) * g * g
+                                let mHat = m[i] / correction1, vHat = v[i] / correction2
+                                values[i] -= lr * mHat / (vHat.squareRoot() + epsilon)
+                            }
+                        }
+                    }
+                }
             }
         }
     }

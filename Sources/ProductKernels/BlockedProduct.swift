@@ -15,6 +15,11 @@
 /// C is accumulated in place slice after slice, so each element still sums its terms in order
 /// t = 0, 1, ...; whether it equals the readable product bit for bit is up to the kernel.
 ///
+/// Products too small to pay for packing (`directLimit`) skip the blocking and run one plain
+/// loop with the kernel's own multiply-add (`MicroKernel.multiplyAdd`): every element still sums
+/// the same terms in the same order with the same roundings, so both routes give the same
+/// numbers bit for bit.
+///
 /// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
 /// each run a `BlockedProduct` of the same operands when each gives a different range of C's
 /// columns: A and B are only read, and each call packs into buffers of its own.
@@ -26,18 +31,34 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     @usableFromInline let b: UnsafePointer<Double>
     @usableFromInline let c: UnsafeMutablePointer<Double>
     @usableFromInline let n: Int, k: Int, m: Int
+    /// A is given as a k x n matrix and used as its transpose (`Aᵀ B`, as the weight
+    /// gradients `Xᵀ dL/dQ` need).
+    @usableFromInline let aTransposed: Bool
     /// B is given as an m x k matrix and used as its transpose (`A Bᵀ`, as `Q Kᵀ` needs).
     @usableFromInline let bTransposed: Bool
 
-    /// C (n x m) += A (n x k) times B (k x m), or times Bᵀ with B given as m x k.
+    /// C (n x m) += A (n x k) times B (k x m); A may be given as k x n and B as m x k, to be
+    /// used transposed.
     @inlinable
     public init(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                n: Int, k: Int, m: Int, bTransposed: Bool) {
-        (self.a, self.b, self.c, self.n, self.k, self.m, self.bTransposed) = (a, b, c, n, k, m, bTransposed)
+                n: Int, k: Int, m: Int, aTransposed: Bool = false, bTransposed: Bool) {
+        (self.a, self.b, self.c, self.n, self.k, self.m) = (a, b, c, n, k, m)
+        (self.aTransposed, self.bTransposed) = (aTransposed, bTransposed)
     }
 
     /// Columns of C (and of B) packed at a time.
     @usableFromInline static var panelWidth: Int { 1024 }
+
+    /// Products of at most this many multiply-adds run as one plain loop (`multiplyDirectly`):
+    /// at the sizes of one head of a short sequence (8 x 16 by 16 x 8), packing and edge tiles
+    /// would cost more than the arithmetic.
+    public static var directLimit: Int { 4096 }
+
+    /// A[i][t], wherever A is stored.
+    @inlinable @inline(__always)
+    func aValue(_ i: Int, _ t: Int) -> Double {
+        aTransposed ? a[t * n + i] : a[i * k + t]
+    }
 
     /// C[:, columns] += A B[:, columns]. The only allocations are the packing buffers, once
     /// per call.
@@ -45,6 +66,7 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     public func multiply(columns: Range<Int>) {
         let (mr, nr) = (Kernel.rows, Kernel.columns)
         guard n > 0, k > 0, !columns.isEmpty else { return }
+        if n * k * columns.count <= Self.directLimit { return multiplyDirectly(columns: columns) }
         let sliceDepth = min(Kernel.sliceDepth, k)
         let blockHeight = roundUp(min(Kernel.blockHeight, n), mr)
         let packedB = UnsafeMutablePointer<Double>.allocate(
@@ -85,6 +107,69 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         }
     }
 
+    /// C[:, columns] += A B[:, columns] with each element's terms added in order t = 0, 1, ...
+    /// by the kernel's multiply-add, two rows and eight (then four, then one) columns at a time,
+    /// the sums held in registers across t. A B given transposed is first copied the right way
+    /// round (it is small: see `directLimit`).
+    @inlinable
+    func multiplyDirectly(columns: Range<Int>) {
+        let width = columns.count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: bTransposed ? k * width : 0) { copy in
+            // Row t of B's columns `columns`, `stride` apart.
+            let (rowsOfB, stride): (UnsafePointer<Double>, Int)
+            if bTransposed {
+                for t in 0..<k {
+                    for j in 0..<width { copy[t * width + j] = b[(columns.lowerBound + j) * k + t] }
+                }
+                (rowsOfB, stride) = (UnsafePointer(copy.baseAddress!), width)
+            } else {
+                (rowsOfB, stride) = (b + columns.lowerBound, m)
+            }
+            // Rows i and i + 1; when n is odd the last row is computed twice, and the two equal
+            // results are both stored.
+            for i in Swift.stride(from: 0, to: n, by: 2) {
+                let rows = (i, Swift.min(i + 1, n - 1))
+                let targets = (c + rows.0 * m + columns.lowerBound, c + rows.1 * m + columns.lowerBound)
+                var j = 0
+                while j + 8 <= width {
+                    accumulate(SIMD8<Double>.self, rows: rows, column: j, of: rowsOfB, stride: stride, into: targets)
+                    j += 8
+                }
+                if j + 4 <= width {
+                    accumulate(SIMD4<Double>.self, rows: rows, column: j, of: rowsOfB, stride: stride, into: targets)
+                    j += 4
+                }
+                while j < width {
+                    var (sum0, sum1) = (targets.0[j], targets.1[j])
+                    for t in 0..<k {
+                        let value = rowsOfB[t * stride + j]
+                        sum0 = Kernel.multiplyAdd(sum0, aValue(rows.0, t), value)
+                        sum1 = Kernel.multiplyAdd(sum1, aValue(rows.1, t), value)
+                    }
+                    (targets.0[j], targets.1[j]) = (sum0, sum1)
+                    j += 1
+                }
+            }
+        }
+    }
+
+    /// One vector of columns from `column` of two rows of C: C[row][column ..< column + lanes]
+    /// += sum over t of A[row][t] B[t][column ..< column + lanes], B's row t at `b + t * stride`.
+    @inlinable @inline(__always)
+    func accumulate<V: SIMD>(_: V.Type, rows: (Int, Int), column: Int, of b: UnsafePointer<Double>, stride: Int,
+                             into targets: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>))
+    where V.Scalar == Double {
+        var sum0 = UnsafeRawPointer(targets.0 + column).loadUnaligned(as: V.self)
+        var sum1 = UnsafeRawPointer(targets.1 + column).loadUnaligned(as: V.self)
+        for t in 0..<k {
+            let value = UnsafeRawPointer(b + t * stride + column).loadUnaligned(as: V.self)
+            sum0 = Kernel.multiplyAdd(sum0, V(repeating: aValue(rows.0, t)), value)
+            sum1 = Kernel.multiplyAdd(sum1, V(repeating: aValue(rows.1, t)), value)
+        }
+        UnsafeMutableRawPointer(targets.0 + column).storeBytes(of: sum0, as: V.self)
+        UnsafeMutableRawPointer(targets.1 + column).storeBytes(of: sum1, as: V.self)
+    }
+
     /// A tile at the bottom or right edge of C, `rows` x `columns` (less than the kernel's),
     /// computed at full size in `scratch` and copied back.
     @inlinable
@@ -108,11 +193,11 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         let (mr, copies) = (Kernel.rows, Kernel.copiesOfA)
         var out = packed
         for strip in stride(from: 0, to: height, by: mr) {
-            let source = a + (rows + strip) * k + columns
+            let first = rows + strip
             let count = min(mr, height - strip)
             for t in 0..<depth {
                 for r in 0..<mr {
-                    let value = r < count ? source[r * k + t] : 0
+                    let value = r < count ? aValue(first + r, columns + t) : 0
                     for copy in 0..<copies { out[copies * r + copy] = value }
                 }
                 out += copies * mr

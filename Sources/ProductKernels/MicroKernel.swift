@@ -24,4 +24,9 @@ public protocol MicroKernel {
     /// and the `columns` values of B's row t at `b + t * columns`. C's rows are `ldc` apart.
     static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                            c: UnsafeMutablePointer<Double>, ldc: Int)
+
+    /// `c + a b`, rounded as `accumulate` rounds (once for a fused multiply-add, twice for a
+    /// multiply and an add), for the products too small to pack (`BlockedProduct.directLimit`).
+    static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double
+    static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double
 }

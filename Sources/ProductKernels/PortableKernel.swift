@@ -13,6 +13,13 @@ public enum PortableKernel: MicroKernel {
     public static let sliceDepth = 192
     public static let blockHeight = 48
 
+    /// A multiply, then an add: two roundings, as in the readable product.
+    @inlinable @inline(__always)
+    public static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double { c + a * b }
+
+    @inlinable @inline(__always)
+    public static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c + a * b }
+
     @inlinable @inline(__always)
     public static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                                   c: UnsafeMutablePointer<Double>, ldc: Int) {

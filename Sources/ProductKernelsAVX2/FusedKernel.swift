@@ -18,6 +18,15 @@ enum FusedKernel: MicroKernel {
     static let sliceDepth = 256
     static let blockHeight = 72
 
+    /// One rounding, as the tile's `addProduct` (vfmadd) rounds.
+    @inline(__always)
+    static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double {
+        c.addingProduct(a, b)
+    }
+
+    @inline(__always)
+    static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c.addingProduct(a, b) }
+
     @inline(__always)
     static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
@@ -53,13 +62,13 @@ enum FusedKernel: MicroKernel {
     }
 }
 
-/// C (n x m) += A (n x k) B (k x m) with the fused kernel, for the columns given (or
-/// `A Bᵀ` with B given as m x k). Only for CPUs that run Haswell's instructions (AVX2, FMA, ...).
+/// C (n x m) += A (n x k) B (k x m) with the fused kernel, for the columns given (A may be
+/// given as k x n and B as m x k, to be used transposed). Only for CPUs that run Haswell's instructions (AVX2, FMA, ...).
 ///
 /// Not inlinable, on purpose: it must stay in this module, compiled for Haswell.
 @inline(never)
 public func fusedProduct(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                         n: Int, k: Int, m: Int, bTransposed: Bool, columns: Range<Int>) {
-    BlockedProduct<FusedKernel>(a: a, b: b, c: c, n: n, k: k, m: m, bTransposed: bTransposed)
+                         n: Int, k: Int, m: Int, aTransposed: Bool, bTransposed: Bool, columns: Range<Int>) {
+    BlockedProduct<FusedKernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed)
         .multiply(columns: columns)
 }

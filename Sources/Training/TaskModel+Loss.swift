@@ -37,8 +37,9 @@ public struct BatchResult: Equatable, Sendable {
 extension TaskModel {
     /// The loss, accuracy and (when `withGradients`) the gradients of every parameter over
     /// `batch`. The projections, W_O and the readouts act on every position of every sequence
-    /// at once (one product each, B·n rows); attention happens within each sequence, head by
-    /// head, with the stages the REPL steps through (`Trace.attend`, `GradientTrace.head`).
+    /// at once (B·n rows; Q, K and V as one product with [W_Q W_K W_V], whose gradient is the
+    /// same `GradientTrace.projection`); attention happens within each sequence, head by head,
+    /// with the stages the REPL steps through (`Trace.attend`, `GradientTrace.head`).
     /// Around the layer:
     ///
     ///     loss  = mean over r, t of  -log softmax(logits_r[t])[target_r(t)]
@@ -62,19 +63,20 @@ extension TaskModel {
             for j in 0..<dModel { x[r * dModel + j] = E.values[token * dModel + j] + P.values[position * dModel + j] }
         }
         let X = try Matrix(rows: rows, cols: dModel, values: x)
-        // 2. The projections, for all positions at once.
-        let Q = try kernels.multiply(X, W_Q, operation: "X W_Q").addingRowVector(b_Q)
-        let K = try kernels.multiply(X, W_K, operation: "X W_K").addingRowVector(b_K)
-        let V = try kernels.multiply(X, W_V, operation: "X W_V").addingRowVector(b_V)
+        // 2. The projections, for all positions at once: [Q K V] = X [W_Q W_K W_V] + [b_Q b_K b_V].
+        let W_QKV = try Matrix.concatenatedHorizontally([W_Q, W_K, W_V], operation: "[W_Q W_K W_V]")
+        let QKV = try kernels.multiply(X, W_QKV, operation: "X [W_Q W_K W_V]").addingRowVector(b_Q + b_K + b_V)
         // 3. Attention within each sequence, head by head; the gated heads side by side.
         var heads: [[HeadTrace]] = []
         var concatenated = [Double](repeating: 0, count: rows * dModel)
         for s in batch.indices {
             let span = s * n..<(s + 1) * n
             let perHead = try (0..<h).map { i in
-                let columns = i * dK..<(i + 1) * dK
-                return try Trace.attend(Q: Block.read(Q, rows: span, cols: columns), K: Block.read(K, rows: span, cols: columns),
-                                        V: Block.read(V, rows: span, cols: columns), dK: dK, scaling: true, blocked: causal, kernels: kernels)
+                // Head i's columns of Q, of K and of V.
+                let (q, k, v) = (i * dK, dModel + i * dK, 2 * dModel + i * dK)
+                return try Trace.attend(Q: Block.read(QKV, rows: span, cols: q..<q + dK), K: Block.read(QKV, rows: span, cols: k..<k + dK),
+                                        V: Block.read(QKV, rows: span, cols: v..<v + dK), dK: dK, scaling: true, blocked: causal,
+                                        kernels: kernels)
             }
             for (i, head) in perHead.enumerated() {
                 Block.write(head.headOut, scale: gate[i], into: &concatenated, width: dModel, row: s * n, col: i * dK)
@@ -82,30 +84,43 @@ extension TaskModel {
             heads.append(perHead)
         }
         let concat = try Matrix(rows: rows, cols: dModel, values: concatenated)
-        // 4. The output and the readouts, for all positions at once.
+        // 4. The output and the readouts, for all positions at once: readout r's logits are
+        //    columns r·V ..< (r+1)·V of O [U_0 U_1 ...] + [c_0 c_1 ...].
         let O = try kernels.multiply(concat, W_O, operation: "concat W_O").addingRowVector(b_O)     // (B·n) x d_model
+        let readouts = try Matrix.concatenatedHorizontally(U, operation: "[U_0 U_1 ...]")
+        let width = task.readouts * vocab
+        let logits = try kernels.multiply(O, readouts, operation: "O [U_0 U_1 ...]").addingRowVector(c.flatMap { $0 })
         var loss = 0.0
         var correct = Array(repeating: 0, count: task.readouts)
-        var dLogits: [Matrix] = []
-        for r in 0..<task.readouts {
-            let logits = try kernels.multiply(O, U[r], operation: "O U_\(r)").addingRowVector(c[r])  // (B·n) x V
-            var d = [Double](repeating: 0, count: rows * vocab)
-            logits.values.withUnsafeBufferPointer { all in
+        var dLogitValues = [Double](repeating: 0, count: rows * width)
+        logits.values.withUnsafeBufferPointer { all in
+            dLogitValues.withUnsafeMutableBufferPointer { d in
                 for (s, tokens) in batch.enumerated() {
                     for t in scored {
-                        let target = task.target(r, at: t, in: tokens, vocab: vocab)
-                        let start = (s * n + t) * vocab
-                        let row = UnsafeBufferPointer(rebasing: all[start..<(start + vocab)])
-                        let top = row.max()!
-                        let logSum = top + Double.log(row.reduce(0) { $0 + Double.exp($1 - top) })
-                        loss += logSum - row[target]
-                        if row.indices.max(by: { row[$0] < row[$1] }) == target { correct[r] += 1 }
-                        for v in 0..<vocab { d[start + v] = (Double.exp(row[v] - logSum) - (v == target ? 1 : 0)) / count }
+                        for r in 0..<task.readouts {
+                            let target = task.target(r, at: t, in: tokens, vocab: vocab)
+                            let start = (s * n + t) * width + r * vocab
+                            let row = UnsafeBufferPointer(rebasing: all[start..<(start + vocab)])
+                            // softmax = exp(logit - top) / sum, each exponential taken once.
+                            var (top, best) = (row[0], 0)
+                            for v in 1..<vocab where row[v] > top { (top, best) = (row[v], v) }
+                            var sum = 0.0
+                            for v in 0..<vocab {
+                                d[start + v] = Double.exp(row[v] - top)
+                                sum += d[start + v]
+                            }
+                            loss += top + Double.log(sum) - row[target]
+                            if best == target { correct[r] += 1 }
+                            let (toProbability, perPrediction) = (1 / sum, 1 / count)
+                            for v in 0..<vocab {
+                                d[start + v] = (d[start + v] * toProbability - (v == target ? 1 : 0)) * perPrediction
+                            }
+                        }
                     }
                 }
             }
-            dLogits.append(try Matrix(rows: rows, cols: vocab, values: d))
         }
+        let dLogits = try Matrix(rows: rows, cols: width, values: dLogitValues)
         let result = BatchResult(loss: loss / count, correct: correct, predictions: batch.count * scored.count, gradients: nil)
         guard withGradients else { return result }
 
@@ -114,16 +129,16 @@ extension TaskModel {
         var d = self
         d.setParameterValues(parameterValues.map { Array(repeating: 0, count: $0.count) })
         var dGates = Array(repeating: 0.0, count: h)
-        var dO = Matrix(rows: rows, cols: dModel)
+        let dReadouts = try kernels.multiplyTransposingLeft(O, dLogits, operation: "Oᵀ dL/dlogits")
+        let dBiases = dLogits.columnSums
         for r in 0..<task.readouts {
-            d.U[r] = try kernels.multiplyTransposingLeft(O, dLogits[r], operation: "Oᵀ dL/dlogits")
-            d.c[r] = dLogits[r].columnSums
-            dO = try dO.adding(kernels.multiplyTransposed(dLogits[r], U[r], operation: "dL/dlogits U_\(r)ᵀ"))
+            let columns = r * vocab..<(r + 1) * vocab
+            (d.U[r], d.c[r]) = (try dReadouts.columns(columns), Array(dBiases[columns]))
         }
+        let dO = try kernels.multiplyTransposed(dLogits, readouts, operation: "dL/dlogits [U_0 U_1 ...]ᵀ")
         let (dConcat, dW_O, db_O) = try GradientTrace.output(dO, concat: concat, W_O: W_O, kernels)
         (d.W_O, d.b_O) = (dW_O, db_O)
-        var (q, k, v) = ([Double](repeating: 0, count: rows * dModel), [Double](repeating: 0, count: rows * dModel),
-                         [Double](repeating: 0, count: rows * dModel))
+        var dQKV = [Double](repeating: 0, count: rows * 3 * dModel)   // [dL/dQ dL/dK dL/dV]
         for s in batch.indices {
             // The concatenation's gradient for this sequence, handed to each head with its gate.
             let sequence = Block.read(dConcat, rows: s * n..<(s + 1) * n, cols: 0..<dModel)
@@ -132,18 +147,16 @@ extension TaskModel {
                 let (dHeadOut, dGate) = try GradientTrace.concat(sequence, head: i, dV: dK, headOut: head.headOut, gate: gate[i])
                 dGates[i] += dGate
                 let dHead = try GradientTrace.head(dHeadOut, head, blocked: causal, scale: scale, kernels: kernels)
-                Block.write(dHead.Q, into: &q, width: dModel, row: s * n, col: i * dK)
-                Block.write(dHead.K, into: &k, width: dModel, row: s * n, col: i * dK)
-                Block.write(dHead.V, into: &v, width: dModel, row: s * n, col: i * dK)
+                Block.write(dHead.Q, into: &dQKV, width: 3 * dModel, row: s * n, col: i * dK)
+                Block.write(dHead.K, into: &dQKV, width: 3 * dModel, row: s * n, col: dModel + i * dK)
+                Block.write(dHead.V, into: &dQKV, width: 3 * dModel, row: s * n, col: 2 * dModel + i * dK)
             }
         }
-        let (dQ, dK_, dV) = (try Matrix(rows: rows, cols: dModel, values: q), try Matrix(rows: rows, cols: dModel, values: k),
-                             try Matrix(rows: rows, cols: dModel, values: v))
-        let (dW_Q, db_Q, dX_Q) = try GradientTrace.projection(dQ, X: X, W: W_Q, name: "Q", kernels)
-        let (dW_K, db_K, dX_K) = try GradientTrace.projection(dK_, X: X, W: W_K, name: "K", kernels)
-        let (dW_V, db_V, dX_V) = try GradientTrace.projection(dV, X: X, W: W_V, name: "V", kernels)
-        (d.W_Q, d.W_K, d.W_V, d.b_Q, d.b_K, d.b_V) = (dW_Q, dW_K, dW_V, db_Q, db_K, db_V)
-        let dX = try dX_Q.adding(dX_K).adding(dX_V)
+        let (dW_QKV, db_QKV, dX) = try GradientTrace.projection(Matrix(rows: rows, cols: 3 * dModel, values: dQKV),
+                                                                X: X, W: W_QKV, name: "QKV", kernels)
+        (d.W_Q, d.W_K, d.W_V) = (try dW_QKV.columns(0..<dModel), try dW_QKV.columns(dModel..<2 * dModel),
+                                 try dW_QKV.columns(2 * dModel..<3 * dModel))
+        (d.b_Q, d.b_K, d.b_V) = (Array(db_QKV[0..<dModel]), Array(db_QKV[dModel..<2 * dModel]), Array(db_QKV[2 * dModel..<3 * dModel]))
         var (dE, dP) = (d.E.values, d.P.values)
         dX.values.withUnsafeBufferPointer { dx in
             for r in 0..<rows {

@@ -1,4 +1,5 @@
 import Attention
+import ProductKernels
 import ReferenceCases
 import Testing
 
@@ -100,16 +101,40 @@ struct FastKernelTests {
     }
 
     /// Products of awkward sizes: tile edges in both directions, several slices of the inner
-    /// dimension, a panel boundary (1100 columns), and sizes large enough to be split between
-    /// two threads (at least 2^21 multiply-adds).
+    /// dimension, a panel boundary (1100 columns), sizes large enough to be split between two
+    /// threads (at least 2^21 multiply-adds), and sizes small enough for the direct loop
+    /// (`BlockedProduct.directLimit`), with and without a partial vector of columns.
     static let productSizes = [(n: 131, k: 419, m: 77), (n: 5, k: 1000, m: 3), (n: 96, k: 192, m: 128),
-                               (n: 13, k: 300, m: 1100), (n: 1, k: 1, m: 1)]
+                               (n: 13, k: 300, m: 1100), (n: 1, k: 1, m: 1), (n: 8, k: 16, m: 8), (n: 7, k: 64, m: 9)]
 
-    /// `A B` by each route: one thread and two, and `A Bᵀ` with B given transposed.
+    /// `A B` by each route: one thread and two, `A Bᵀ` with B given transposed, and `Aᵀ B`
+    /// with A given transposed.
     static func fastProducts(_ a: Matrix, _ b: Matrix, _ kernel: Kernels.Product) throws -> [(String, Matrix)] {
         [("1 thread", try a.fastMultiplied(by: b, kernel: kernel)),
          ("2 threads", try a.fastMultiplied(by: b, kernel: kernel, threads: 2)),
-         ("transposed, 2 threads", try a.fastMultipliedByTransposed(b.transposed, kernel: kernel, threads: 2))]
+         ("B transposed, 2 threads", try a.fastMultipliedByTransposed(b.transposed, kernel: kernel, threads: 2)),
+         ("A transposed, 2 threads", try a.transposed.fastMultipliedTransposingLeft(b, kernel: kernel, threads: 2))]
+    }
+
+    /// The direct loop for small products and the blocked kernel add the same terms in the same
+    /// order with the same roundings. Rows of a product depend only on their own row of A, so a
+    /// small product must equal the first rows of a product too large for the direct loop, bit
+    /// for bit, with each kernel and each way of giving the operands.
+    @Test(arguments: Self.products)
+    func smallProductsEqualTheBlockedKernelsRows(_ kernel: Kernels.Product) throws {
+        var random = SeededRandom(seed: 5)
+        let (k, m) = (16, 9)
+        let tall = Matrix(rows: 200, cols: k) { _, _ in random.normal() }
+        let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
+        let small = try tall.rows(0..<8)
+        #expect(8 * k * m <= BlockedProduct<PortableKernel>.directLimit && 200 * k * m > BlockedProduct<PortableKernel>.directLimit)
+        let routes: [(String, (Matrix) throws -> Matrix)] = [
+            ("A B", { try $0.fastMultiplied(by: b, kernel: kernel) }),
+            ("A Bᵀ", { try $0.fastMultipliedByTransposed(b.transposed, kernel: kernel) }),
+            ("Aᵀ B", { try $0.transposed.fastMultipliedTransposingLeft(b, kernel: kernel) })]
+        for (route, product) in routes {
+            #expect(try product(small) == product(tall).rows(0..<8), "\(kernel), \(route)")
+        }
     }
 
     /// The portable kernel adds each sum's terms in the same order as the readable product,
@@ -158,6 +183,7 @@ struct FastKernelTests {
         for kernel in Self.products {
             #expect(throws: AttentionError.self) { try a.fastMultiplied(by: b, kernel: kernel) }
             #expect(throws: AttentionError.self) { try a.fastMultipliedByTransposed(Matrix(rows: 3, cols: 2), kernel: kernel) }
+            #expect(throws: AttentionError.self) { try a.fastMultipliedTransposingLeft(Matrix(rows: 3, cols: 2), kernel: kernel) }
         }
     }
 
