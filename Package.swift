@@ -67,6 +67,18 @@ let package = Package(
         // Reading and writing tensors as .npy, .json and .csv (and matrix literals).
         .target(name: "TensorIO"),
 
+        // Reading a pretrained model's folder (config.json, vocab.txt, model.safetensors), all of
+        // it untrusted input, and BERT's tokenizer, exact to Hugging Face's.
+        .target(name: "ModelFiles"),
+
+        // A pretrained BERT-family encoder around the session's attention layer: embeddings,
+        // LayerNorm, the feed-forward block, pooling. Pure, like Attention.
+        .target(
+            name: "Encoder",
+            dependencies: ["Attention", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: optimised
+        ),
+
         // Explanations and rendering: turns a trace into text. Never computes attention.
         .target(name: "Teaching", dependencies: ["Attention", "Gradients", "Training"]),
 
@@ -76,7 +88,7 @@ let package = Package(
 
         // What the fuzzers feed: one function per input format, shared by the libFuzzer
         // executable and the regression tests that replay every corpus file.
-        .target(name: "FuzzTargets", dependencies: ["Interpreter", "TensorIO"]),
+        .target(name: "FuzzTargets", dependencies: ["Interpreter", "TensorIO", "ModelFiles"]),
         .executableTarget(name: "AttentionFuzz", dependencies: ["FuzzTargets"]),
 
         // The executable: line editing, command-line flags, the read-evaluate-print loop.
@@ -109,6 +121,8 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "ReferenceCases"]),
+        .testTarget(name: "EncoderTests", dependencies: ["Encoder", "ModelFiles", "Attention", "ReferenceCases"]),
         .testTarget(name: "AttentionTests", dependencies: ["Attention", "ProductKernels", "ReferenceCases"]),
         .testTarget(name: "GradientsTests", dependencies: ["Gradients", "Attention", "ReferenceCases"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Gradients", "Attention", "ReferenceCases"]),
