@@ -10,7 +10,7 @@ import Darwin
 /// Whole-file reading and atomic writing with POSIX calls, so that failures
 /// carry the system's own reason ("No such file or directory", "Permission
 /// denied", ...).
-enum FileBytes {
+package enum FileBytes {
     /// The system's text for the current `errno`.
     static func systemReason(_ code: Int32 = errno) -> String {
         guard let text = strerror(code) else { return "error \(code)" }
@@ -19,7 +19,7 @@ enum FileBytes {
 
     /// Reads a whole regular file, refusing files larger than `limit` bytes
     /// before reading them.
-    static func read(path: String, limit: Int) throws -> [UInt8] {
+    package static func read(path: String, limit: Int) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw TensorFileError.cannotRead(path: path, reason: systemReason())

@@ -21,11 +21,11 @@ public struct NDArray: Equatable, Sendable {
     /// Creates an array after checking that `shape` and `values` agree.
     ///
     /// - Throws: ``TensorFileError/unsupportedRank(_:)`` unless the rank is
-    ///   1, 2 or 3; ``TensorFileError/emptyArray(at:)`` if a dimension is zero;
+    ///   1 to 4 (4 only for writing: a model's attention, layers x heads x n x n); ``TensorFileError/emptyArray(at:)`` if a dimension is zero;
     ///   ``TensorFileError/invalidShape(shape:valueCount:)`` if a dimension is
     ///   negative or the number of values is not the product of the shape.
     public init(shape: [Int], values: [Double]) throws {
-        guard (1...3).contains(shape.count) else {
+        guard (1...4).contains(shape.count) else {
             throw TensorFileError.unsupportedRank(shape.count)
         }
         guard shape.allSatisfy({ $0 >= 0 }) else {
@@ -93,13 +93,13 @@ public struct NDArray: Equatable, Sendable {
         self.values = matrices.flatMap { $0.flatMap { $0 } }
     }
 
-    /// The number of dimensions (1, 2 or 3 for a well-formed array).
+    /// The number of dimensions (1 to 4 for a well-formed array).
     public var rank: Int { shape.count }
 
-    /// Whether the rank is 1, 2 or 3, no dimension is negative and the number
+    /// Whether the rank is 1 to 4, no dimension is negative and the number
     /// of values equals the product of the shape.
     public var isWellFormed: Bool {
-        (1...3).contains(shape.count)
+        (1...4).contains(shape.count)
             && shape.allSatisfy { $0 >= 0 }
             && NDArray.elementCount(of: shape) == values.count
     }

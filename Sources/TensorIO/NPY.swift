@@ -25,8 +25,11 @@ public enum NPY {
     /// against ``TensorLimits/maxElementCount`` and against the number of data
     /// bytes actually present before anything is allocated.
     ///
+    /// `maximumRank` is 3 for anything a session imports; 4 reads back what `export attention`
+    /// writes of a model.
+    ///
     /// - Throws: ``TensorFileError`` describing the first problem found.
-    public static func decode(_ bytes: [UInt8]) throws -> NDArray {
+    public static func decode(_ bytes: [UInt8], maximumRank: Int = 3) throws -> NDArray {
         guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
             throw TensorFileError.badMagic
         }
@@ -81,7 +84,7 @@ public enum NPY {
         }
 
         // Shape and layout.
-        guard (1...3).contains(header.shape.count) else {
+        guard (1...max(1, min(maximumRank, 4))).contains(header.shape.count) else {
             throw TensorFileError.unsupportedRank(header.shape.count)
         }
         if header.fortranOrder && header.shape.count > 1 {

@@ -61,7 +61,7 @@ public enum TensorFile {
     ///   for a 3-D array written as CSV, or `cannotWrite` with the system's reason.
     public static func write(_ array: NDArray, path: String) throws {
         let format = try Format(path: path)
-        guard (1...3).contains(array.rank) else {
+        guard (1...(format == .csv ? 3 : 4)).contains(array.rank) else {
             throw TensorFileError.unsupportedRank(array.rank)
         }
         guard array.isWellFormed else {

@@ -147,8 +147,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
                 return "The array is 0-D (a single scalar with shape ()); only 1-D, 2-D and 3-D arrays are supported. "
                     + "Store it as a one-element vector instead, for example numpy.atleast_1d(x)."
             }
-            return "The array is \(rank)-D; only 1-D, 2-D and 3-D arrays are supported. "
-                + "Reshape it or save one slice at a time."
+            return "The array is \(rank)-D; only 1-D, 2-D and 3-D arrays are supported "
+                + "(4-D ones only as a model's attention export). Reshape it or save one slice at a time."
         case let .invalidShape(shape, valueCount):
             let expected = NDArray.elementCount(of: shape).map(String.init) ?? "an impossible number of"
             return "The shape \(Self.shapeText(shape)) calls for \(expected) values, but \(valueCount) were given. "

@@ -12,7 +12,7 @@ struct NDArrayTests {
         #expect(try NDArray(matrices: [[[1], [2]], [[3], [4]]]).shape == [2, 2, 1])
 
         expectDescription(expectError { try NDArray(shape: [2, 3], values: [1]) }, contains: "(2, 3)", "6 values", "1 were given")
-        expectDescription(expectError { try NDArray(shape: [1, 1, 1, 1], values: [1]) }, contains: "4-D")
+        expectDescription(expectError { try NDArray(shape: [1, 1, 1, 1, 1], values: [1]) }, contains: "5-D")
         expectDescription(expectError { try NDArray(shape: [], values: [1]) }, contains: "0-D")
         expectDescription(expectError { try NDArray(shape: [0, 3], values: []) }, contains: "empty")
         expectDescription(expectError { try NDArray(shape: [-1, -3], values: [1, 2, 3]) }, contains: "(-1, -3)")
