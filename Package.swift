@@ -69,7 +69,7 @@ let package = Package(
 
         // Reading a pretrained model's folder (config.json, vocab.txt, model.safetensors), all of
         // it untrusted input, and BERT's tokenizer, exact to Hugging Face's.
-        .target(name: "ModelFiles"),
+        .target(name: "ModelFiles", dependencies: ["TensorIO"]),
 
         // A pretrained BERT-family encoder around the session's attention layer: embeddings,
         // LayerNorm, the feed-forward block, pooling. Pure, like Attention.
@@ -84,7 +84,7 @@ let package = Package(
 
         // Commands: parsing a line, the session it acts on, evaluation, help, completion.
         // Shared by the REPL, scripts and lessons; knows nothing of terminals.
-        .target(name: "Interpreter", dependencies: ["Attention", "Gradients", "Training", "TensorIO", "Teaching"]),
+        .target(name: "Interpreter", dependencies: ["Attention", "Gradients", "Training", "TensorIO", "Teaching", "ModelFiles", "Encoder"]),
 
         // What the fuzzers feed: one function per input format, shared by the libFuzzer
         // executable and the regression tests that replay every corpus file.
@@ -104,7 +104,7 @@ let package = Package(
         // every test target that checks numbers.
         .target(
             name: "ReferenceCases",
-            dependencies: ["Attention"],
+            dependencies: ["Attention", "ModelFiles"],
             path: "Tests/ReferenceCases",
             resources: [.copy("Fixtures")]
         ),

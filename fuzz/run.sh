@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: fuzz/run.sh commands|lesson|npy|json|csv SECONDS}
+target=${1:?usage: fuzz/run.sh commands|lesson|npy|json|csv|vocab|safetensors|config SECONDS}
 seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
 [ -d "fuzz/corpus/$target" ] || { echo "fuzz/run.sh: no corpus for target '$target'" >&2; exit 2; }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Interpreter
+import ModelFiles
 import TensorIO
 
 /// The inputs a fuzzer may throw at the program, one entry point each. Every entry point
@@ -16,6 +17,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case json
     /// The text of a .csv file.
     case csv
+    /// The bytes of a vocab.txt file, then tokenizing text with it.
+    case vocab
+    /// The bytes of a model.safetensors file.
+    case safetensors
+    /// The bytes of a model's config.json.
+    case config
 
     /// Feeds one input to this target.
     public func run(_ data: [UInt8]) {
@@ -34,6 +41,23 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv:
             if let array = try? CSVText.parse(String(decoding: data, as: UTF8.self)) {
                 _ = try? CSVText.format(array)
+            }
+        case .vocab: Self.runVocabulary(data)
+        case .safetensors: _ = try? Safetensors.read(data) { $0.hasSuffix("position_ids") }
+        case .config: _ = try? ModelConfig(bytes: data)
+        }
+    }
+
+    /// Reads the input as a vocab.txt and, if a tokenizer can be built on it, encodes a few
+    /// fixed texts and the input itself as text, uncased and cased, with a small maximum.
+    static func runVocabulary(_ data: [UInt8]) {
+        guard let vocabulary = try? Vocabulary(bytes: data) else { return }
+        let texts = ["Hello, world!", "[CLS] x[MASK]y [sep]", "İstanbul ΟΔΟΣ café 한국어 中文 great🙂",
+                     "\u{0}\r\n\t\u{200B}\u{301}", String(decoding: data, as: UTF8.self)]
+        for lowercase in [true, false] {
+            guard let tokenizer = try? BertTokenizer(vocabulary: vocabulary, lowercase: lowercase, maximumTokens: 64) else { return }
+            for text in texts {
+                _ = tokenizer.encode(text)
             }
         }
     }

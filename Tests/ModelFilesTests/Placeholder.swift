@@ -1,1 +1,0 @@
-// Replaced by the model-file and tokenizer tests.
