@@ -36,6 +36,9 @@ struct AttentionREPLCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Start from a session saved with `save FILE`.", valueName: "FILE"))
     var load: String?
 
+    @Option(name: .long, help: ArgumentHelp("Start with the pretrained model in DIR loaded (`model load DIR`); `auto` finds all-MiniLM-L6-v2.", valueName: "DIR"))
+    var model: String?
+
     @Option(name: .long, help: "Colour: auto (a terminal without NO_COLOR or TERM=dumb), always or never.")
     var color: ColorChoice = .auto
 
@@ -64,6 +67,13 @@ struct AttentionREPLCommand: ParsableCommand {
         interpreter.stateFile = Terminal.stateFile()
         if let load {
             do { _ = try interpreter.loadSession(from: load) } catch let error as UserError {
+                REPL.printError("error: \(error.description)")
+                throw ExitCode(1)
+            }
+        }
+        if let model {
+            let command = model == "auto" ? "model load" : "model load \"\(model)\""
+            do { print(try interpreter.execute(command).text) } catch let error as UserError {
                 REPL.printError("error: \(error.description)")
                 throw ExitCode(1)
             }

@@ -84,6 +84,22 @@ public enum Command: Equatable, Sendable {
     case replay(Int?)
     /// `task state TEXT`: a saved task's learned state (written by `save`).
     case taskState(String)
+    /// `model`, `model load [DIR]`, `model unload`.
+    case model(ModelRequest)
+    /// `text SENTENCE`: the rest of the line, as typed, for the model to read.
+    case text(String)
+    /// `import text FILE`.
+    case importText(path: String)
+    /// `layer L`, or `layer` alone to show it.
+    case layer(Int?)
+}
+
+/// What `model` was asked to do.
+public enum ModelRequest: Equatable, Sendable {
+    case show
+    /// A folder, or nil to find all-MiniLM-L6-v2.
+    case load(String?)
+    case unload
 }
 
 /// `task NAME ...`; `name` nil for `task none`.

@@ -11,10 +11,22 @@ public enum CommandParser {
     public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V", "target"]
     /// Everything `show` and `export` accept.
     public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target"]
+    /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
+    /// name `show` accepts).
+    public static let modelExports = ["ids", "attention", "embedding", "hidden"]
     /// Everything `grad`, `why grad` and `export grad` accept.
     public static let gradients = GradientPresenter.names
 
     public static func parse(_ line: String) throws -> Command? {
+        // `text ...` reads the rest of the line as typed: quotes, brackets and '#' included.
+        let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+        if trimmed == "text" || trimmed.hasPrefix("text ") || trimmed.hasPrefix("text\t") {
+            let sentence = trimmed.dropFirst(4).trimmingCharacters(in: .whitespaces)
+            guard !sentence.isEmpty else {
+                throw UserError("`text` needs a sentence", column: line.count + 1, hint: "e.g. text The cat sat on the mat.")
+            }
+            return .text(sentence)
+        }
         var words = Cursor(try Lexer.words(line), lineLength: line.count)
         guard let first = words.next() else { return nil }
         // `target T = ...`: T is the loss's name for the target, allowed before the '='.
@@ -80,6 +92,10 @@ public enum CommandParser {
     private static func filesCommand(_ verb: String, _ words: inout Cursor) throws -> Command? {
         switch verb {
         case "import":
+            if words.peek?.text == "text" {
+                _ = words.next()
+                return .importText(path: try words.require("a UTF-8 text file, e.g. import text sentence.txt").text)
+            }
             let name = try words.require("a name to import into, e.g. import X data.npy")
             let path = try words.require("a file to read, e.g. import \(name.text) data.npy")
             guard definable.contains(name.text) || name.text == "mask" else {
@@ -95,8 +111,9 @@ public enum CommandParser {
             }
             let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
-            guard showable.contains(name.text) && name.text != "tokens" || ["importance", "accuracy"].contains(name.text) else {
-                throw unknownName(name, among: showable.filter { $0 != "tokens" } + ["importance", "accuracy"], what: "export")
+            let others = ["importance", "accuracy"] + modelExports
+            guard showable.contains(name.text) || others.contains(name.text) else {
+                throw unknownName(name, among: showable.filter { $0 != "tokens" } + others, what: "export")
             }
             return .export(name: name.text, path: path.text, head: try words.optionalHead())
         default: return nil
@@ -262,6 +279,17 @@ public enum CommandParser {
             return .grad(name: name, head: try words.optionalHead())
         case "fit":
             return .fit(try fitRequest(&words))
+        case "model":
+            guard let word = words.next() else { return .model(.show) }
+            switch word.text {
+            case "load": return .model(.load(words.next()?.text))
+            case "unload": return .model(.unload)
+            default:
+                throw UserError("unknown model command '\(word.text)'", column: word.column,
+                                hint: "model load [DIR], model unload, or `model` alone to see what is loaded")
+            }
+        case "layer":
+            return .layer(try words.optionalInteger(name: "the layer", minimum: 1))
         case "task":
             guard let name = words.next() else { return .task(nil) }
             if name.text == "none" { return .task(TaskRequest(name: nil)) }

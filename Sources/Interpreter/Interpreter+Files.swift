@@ -21,6 +21,7 @@ extension Interpreter {
     /// extension names. Per-head stages are written as heads x rows x cols unless one head is
     /// chosen; direct mode has one head and writes plain matrices.
     func export(_ name: String, to path: String, head: Int?, session: Session) throws -> String {
+        if let written = try exportModel(name, to: path, session: session) { return written }
         if name == "importance" { return try exportImportance(to: path, session: session) }
         if name == "accuracy" { return try exportAccuracy(to: path, session: session) }
         if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }

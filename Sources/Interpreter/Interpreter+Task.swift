@@ -11,19 +11,25 @@ extension Interpreter {
     /// Commands that would make the layer shown differ from the model trained are refused.
     func refuseInTaskMode(_ command: Command, _ session: Session) throws {
         guard session.task != nil else { return }
-        let what: String
-        switch command {
-        case let .mask(choice) where choice != nil: what = "the mask"
-        case let .pad(keys) where keys != nil: what = "the key padding"
-        case let .dk(setting) where setting != nil: what = "d_k"
-        case .setScaling: what = "the scaling"
-        case .fit:
+        if case .fit = command {
             throw UserError("`fit` trains your own layer toward a target; a task's model is trained with `train`",
                             hint: "`task none` makes the layer your own to fit")
-        default: return
         }
+        guard let what = Self.layerSettingChanged(by: command) else { return }
         throw UserError("\(what) belongs to the task's model here (a causal mask, no padding, d_k = d_model / h, scaling on)",
                         hint: "`task none` makes the layer your own to change")
+    }
+
+    /// What `command` would change of how the layer is computed (the mask, the padding, d_k,
+    /// the scaling), or nil: what a layer borrowed from a model must keep as the model has it.
+    static func layerSettingChanged(by command: Command) -> String? {
+        switch command {
+        case let .mask(choice) where choice != nil: return "the mask"
+        case let .pad(keys) where keys != nil: return "the key padding"
+        case let .dk(setting) where setting != nil: return "d_k"
+        case .setScaling: return "the scaling"
+        default: return nil
+        }
     }
 
     /// `task NAME ...`, `task none`, or `task` alone.

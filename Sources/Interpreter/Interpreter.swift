@@ -68,8 +68,15 @@ public struct Interpreter: Sendable {
 
     private func evaluate(_ command: Command, on session: inout Session) throws -> Reply {
         try refuseInTaskMode(command, session)
+        try refuseInModelMode(command, session)
         switch command {
-        case let .define(name, head, value): return Reply(try define(name, head: head, value: value, in: &session))
+        case let .define(name, head, value):
+            let reply = try define(name, head: head, value: value, in: &session)
+            // A layer edited by hand is the learner's own: the model no longer describes it.
+            guard session.model != nil, Session.layerInputs.contains(name) || name.hasPrefix("b_") else { return Reply(reply) }
+            session.model = nil
+            return Reply(reply + "\n" + style.dim("The layer is now your own: the model was unloaded (`model load` brings it back)."))
+        case .tokens(nil) where session.model != nil: return Reply(wordpieces(session.model!))
         case let .tokens(words): return Reply(try setTokens(words, in: &session))
         case let .heads(count): return Reply(try setHeads(count, in: &session))
         case let .dk(setting): return Reply(try setDK(setting, in: &session))
@@ -141,6 +148,10 @@ public struct Interpreter: Sendable {
         case let .sample(index): return Reply(try showSample(index, in: &session))
         case let .taskState(text): return Reply(try restoreTaskState(text, in: &session))
         case let .replay(point): return Reply(try replay(point, session: session))
+        case let .model(request): return Reply(try model(request, in: &session))
+        case let .text(sentence): return Reply(try setText(sentence, in: &session))
+        case let .importText(path): return Reply(try importText(from: path, in: &session))
+        case let .layer(layer): return Reply(try setLayer(layer, in: &session))
         }
     }
 

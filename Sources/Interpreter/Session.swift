@@ -32,6 +32,9 @@ public struct Session: Equatable, Sendable {
     /// The task being learned, when there is one: the layer then shows the trained model on a
     /// held-out sequence.
     public var task: TaskState? = nil
+    /// The pretrained model, when one is loaded: the layer then shows its layer `layer` on the
+    /// text it last read.
+    public var model: ModelSession? = nil
 
     public init() {}
 

@@ -29,6 +29,16 @@ enum SessionFile {
                 return nil
             }
         }
+        // A real model's layer comes from its folder, the text it read and the layer chosen;
+        // the text is saved with its whitespace folded to spaces, which the tokenizer reads
+        // the same way.
+        if let model = session.model {
+            var commands = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text, "layer \(model.layer)"]
+            for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
+            if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
+            if let cursor = session.cursor, stageIsValid { commands.append("goto \(cursor.rawValue)") }
+            return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
+        }
         // A task's layer comes from its model: the task, then its learned state, rebuild it.
         let layer = session.task.map { task -> [String] in
             let m = task.model

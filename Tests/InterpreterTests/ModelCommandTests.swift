@@ -1,0 +1,140 @@
+import Foundation
+import Interpreter
+import ReferenceCases
+import TensorIO
+import Testing
+
+/// The real-model commands through `Interpreter.execute`, with all-MiniLM-L6-v2 against what
+/// Hugging Face transformers computed (`Fixtures/minilm`): wordpiece ids exactly, every layer's
+/// attention to 1e-5, the sentence embedding's cosine above 0.99999; the layer put into the
+/// session; saving and loading; refused commands; a folder that is not a model.
+@Suite("Real model commands", .enabled(if: MiniLMCase.folder != nil, "\(MiniLMCase.missing)"))
+struct ModelCommandTests {
+    /// One interpreter with the model loaded, shared: loading takes about a second.
+    static let loaded: Interpreter = {
+        var interpreter = Interpreter()
+        _ = try! interpreter.execute("model load \"\(MiniLMCase.folder!)\"")
+        return interpreter
+    }()
+
+    func read(_ command: String, _ interpreter: inout Interpreter, file: String) throws -> NDArray {
+        let folder = try makeScratchFolder("model-export")
+        defer { removeScratchFolder(folder) }
+        let path = folder.appendingPathComponent(file).path
+        _ = try interpreter.execute(command.replacingOccurrences(of: "FILE", with: "\"\(path)\""))
+        if file.hasSuffix(".json"), !command.contains("attention") {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+            if let tokens = object as? [String] { return NDArray(vector: tokens.map { Double($0.count) }) }
+            return NDArray(vector: (object as! [NSNumber]).map(\.doubleValue))
+        }
+        return try NPY.decode(Array(Data(contentsOf: URL(fileURLWithPath: path))), maximumRank: 4)
+    }
+
+    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
+        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
+    }
+
+    static func cosine(_ a: [Double], _ b: [Double]) -> Double {
+        let dot: Double = zip(a, b).map { $0 * $1 }.reduce(0, +)
+        let norms: Double = a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot()
+        return dot / norms
+    }
+
+    @Test(arguments: try! MiniLMCase.all())
+    func everyLayerMatchesTransformers(_ reference: MiniLMCase) throws {
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text " + reference.text)
+        let ids = try read("export ids FILE", &interpreter, file: "ids.json")
+        #expect(ids.values.map { Int($0) } == reference.ids)
+        let attention = try read("export attention FILE", &interpreter, file: "attention.npy")
+        let n = reference.ids.count
+        #expect(attention.shape == [6, 12, n, n])
+        let worst = zip(attention.values, reference.attention).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-5, "attention differs from transformers by up to \(worst)")
+        let embedding = try read("export embedding FILE", &interpreter, file: "embedding.npy").values
+        let cosine = Self.cosine(embedding, reference.embedding)
+        #expect(cosine > 0.99999, "embedding cosine \(cosine)")
+        if let first = reference.hiddenFirst, let last = reference.hiddenLast {
+            let hidden = try read("export hidden FILE", &interpreter, file: "hidden.npy")
+            #expect(hidden.shape == [7, n, 384])
+            let layerSize = n * 384
+            let difference = zip(Array(hidden.values[0..<layerSize]) + Array(hidden.values[(6 * layerSize)...]), first + last)
+                .map { abs($0 - $1) }.max() ?? .infinity
+            #expect(difference <= 1e-5, "hidden states differ by up to \(difference)")
+        }
+    }
+
+    /// `layer L` puts layer L into the session: its weights are layer L's attention, and the
+    /// tokens are the wordpieces.
+    @Test func aLayerInTheSessionIsTheModelsLayer() throws {
+        let reference = try MiniLMCase.all()[1]
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text " + reference.text)
+        _ = try interpreter.execute("layer 4")
+        let weights = try read("export weights FILE", &interpreter, file: "weights.npy")
+        let n = reference.ids.count
+        let expected = Array(reference.attention[(3 * 12 * n * n)..<(4 * 12 * n * n)])
+        #expect(weights.shape == [12, n, n])
+        #expect((zip(weights.values, expected).map { abs($0 - $1) }.max() ?? 1) <= 1e-5)
+        #expect(interpreter.session.tokens == reference.tokens)
+        let listing = try interpreter.execute("tokens").text
+        #expect(listing.contains("2\ttrophy\t\(reference.ids[2])"), "\(listing)")
+    }
+
+    @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text A  sentence\twith   spaces.")
+        _ = try interpreter.execute("layer 2")
+        _ = try interpreter.execute("prune head 3")
+        let before = try read("export weights FILE", &interpreter, file: "w.npy")
+        let folder = try makeScratchFolder("model-save")
+        defer { removeScratchFolder(folder) }
+        let path = folder.appendingPathComponent("s.session").path
+        _ = try interpreter.execute("save \"\(path)\"")
+        var other = Interpreter()
+        _ = try other.execute("load \"\(path)\"")
+        #expect(other.session.tokens == interpreter.session.tokens)
+        #expect(other.session.gates == [2: 0])
+        #expect(try read("export weights FILE", &other, file: "w.npy") == before)
+    }
+
+    @Test func theModelsLayerCannotBeReshapedButCanBeMadeOwn() throws {
+        var interpreter = Self.loaded
+        for line in ["mask causal", "pad 1", "dk 16", "heads 4", "set scaling off", "tokens a b c", "fit 3"] {
+            let refused = error(line, in: &interpreter)
+            #expect(refused?.hint?.contains("model unload") == true, "\(line): \(String(describing: refused))")
+        }
+        _ = try interpreter.execute("W_O = identity 384")
+        #expect(interpreter.session.model == nil)
+        #expect(try interpreter.execute("model").text.contains("no model loaded"))
+    }
+
+}
+
+/// Model commands that need no model.
+@Suite("Model commands without a model")
+struct ModelCommandErrorTests {
+    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
+        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
+    }
+
+    @Test func aFolderThatIsNotAModelSaysWhichFileIsWrong() throws {
+        var interpreter = Interpreter()
+        let folder = try makeScratchFolder("not-a-model")
+        defer { removeScratchFolder(folder) }
+        let before = interpreter.session
+        let refused = error("model load \"\(folder.path)\"", in: &interpreter)
+        #expect(refused?.description.contains("config.json") == true, "\(String(describing: refused))")
+        #expect(interpreter.session == before)
+    }
+
+    @Test func commandsThatNeedAModelSaySo() throws {
+        var interpreter = Interpreter()
+        for line in ["text hello", "layer 2", "export ids ids.json", "export attention a.npy"] {
+            let refused = error(line, in: &interpreter)
+            #expect(refused?.hint?.contains("model load") == true, "\(line): \(String(describing: refused))")
+        }
+        #expect(try interpreter.execute("model").text.contains("no model loaded"))
+        #expect(try interpreter.execute("model unload").text == "no model to unload")
+    }
+}
