@@ -1,3 +1,4 @@
+import Attention
 import TensorIO
 
 /// One parsed command line. Parsing never touches the session; `Interpreter` evaluates.
@@ -100,6 +101,8 @@ public enum ModelRequest: Equatable, Sendable {
     /// A folder, or nil to find all-MiniLM-L6-v2.
     case load(String?)
     case unload
+    /// `model heads [PATTERN]`: every head's strongest pattern, or the heads ranked by one.
+    case heads(HeadPattern?)
 }
 
 /// `task NAME ...`; `name` nil for `task none`.

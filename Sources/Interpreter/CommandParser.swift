@@ -284,9 +284,17 @@ public enum CommandParser {
             switch word.text {
             case "load": return .model(.load(words.next()?.text))
             case "unload": return .model(.unload)
+            case "heads":
+                guard let name = words.next() else { return .model(.heads(nil)) }
+                let spelled = String(name.text.lowercased().filter { $0 != "[" && $0 != "]" })
+                guard let pattern = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled), pattern != .broad else {
+                    throw UserError("no pattern named '\(name.text)'", column: name.column,
+                                    hint: "patterns: previous next self cls sep punctuation")
+                }
+                return .model(.heads(pattern))
             default:
                 throw UserError("unknown model command '\(word.text)'", column: word.column,
-                                hint: "model load [DIR], model unload, or `model` alone to see what is loaded")
+                                hint: "model load [DIR], model heads [PATTERN], model unload, or `model` alone to see what is loaded")
             }
         case "layer":
             return .layer(try words.optionalInteger(name: "the layer", minimum: 1))

