@@ -19,8 +19,11 @@ public struct BertEncoder: Sendable {
     /// `EncoderError` naming the tensor, its shape and the expected one. Tensors not needed are
     /// ignored (`embeddings.position_ids`, `pooler.*`, a task model's heads); old checkpoints'
     /// LayerNorm names `gamma` and `beta` are read as `weight` and `bias`, as transformers does.
-    public init(configuration: EncoderConfiguration, tensors: [String: (shape: [Int], values: [Double])]) throws {
-        let weights = WeightReader(tensors)
+    ///
+    /// The tensors are consumed: each is released once converted, so that with no other copy
+    /// (pass `consume tensors`) the weights are never held twice.
+    public init(configuration: EncoderConfiguration, tensors: consuming [String: (shape: [Int], values: [Double])]) throws {
+        var weights = WeightReader(consume tensors)
         let (d, ffn) = (configuration.hiddenSize, configuration.intermediateSize)
         let c = configuration
 

@@ -1,8 +1,9 @@
 import Attention
 
-/// Looks up the encoder's tensors by their names in a `BertModel` state dict, checking shapes.
+/// Takes the encoder's tensors by their names in a `BertModel` state dict, checking shapes. Each
+/// tensor is removed once taken, so that a weight converted (transposed) is not held twice.
 struct WeightReader {
-    let tensors: [String: (shape: [Int], values: [Double])]
+    private(set) var tensors: [String: (shape: [Int], values: [Double])]
     /// "bert." when the tensors come from a task model (BertForMaskedLM, ...), else "".
     let prefix: String
 
@@ -13,9 +14,9 @@ struct WeightReader {
     }
 
     /// The values of `name` (without the prefix), whose shape must be `expected`.
-    func values(_ name: String, _ expected: [Int], meaning: String, alias: String? = nil) throws -> [Double] {
+    mutating func values(_ name: String, _ expected: [Int], meaning: String, alias: String? = nil) throws -> [Double] {
         let full = prefix + name
-        guard let tensor = tensors[full] ?? alias.flatMap({ tensors[prefix + $0] }) else {
+        guard let tensor = tensors.removeValue(forKey: full) ?? alias.flatMap({ tensors.removeValue(forKey: prefix + $0) }) else {
             throw EncoderError.missingTensor(name: full)
         }
         guard tensor.shape == expected else {
@@ -28,19 +29,19 @@ struct WeightReader {
     }
 
     /// A table kept as stored: rows x cols, row-major.
-    func matrix(_ name: String, _ rows: Int, _ cols: Int, meaning: String) throws -> Matrix {
+    mutating func matrix(_ name: String, _ rows: Int, _ cols: Int, meaning: String) throws -> Matrix {
         try Matrix(rows: rows, cols: cols, values: values(name, [rows, cols], meaning: meaning))
     }
 
     /// A LayerNorm's `weight` (gamma) or `bias` (beta), length d_model.
-    func layerNorm(_ name: String, _ part: String, _ length: Int) throws -> [Double] {
+    mutating func layerNorm(_ name: String, _ part: String, _ length: Int) throws -> [Double] {
         try values("\(name).\(part)", [length], meaning: "hidden_size",
                    alias: "\(name).\(part == "weight" ? "gamma" : "beta")")
     }
 
     /// A PyTorch Linear layer `y = x Wᵀ + b`: its weight (outputs x inputs) transposed into the
     /// session's inputs x outputs, so that `y = x W + b`; and its bias (length outputs).
-    func linear(_ name: String, inputs: Int, outputs: Int, _ inputName: String, _ outputName: String) throws -> (W: Matrix, b: [Double]) {
+    mutating func linear(_ name: String, inputs: Int, outputs: Int, _ inputName: String, _ outputName: String) throws -> (W: Matrix, b: [Double]) {
         let weight = try values("\(name).weight", [outputs, inputs], meaning: "\(outputName) x \(inputName)")
         let bias = try values("\(name).bias", [outputs], meaning: outputName)
         let W = Matrix(rows: inputs, cols: outputs) { i, j in weight[j * inputs + i] }   // inputs x outputs

@@ -86,9 +86,10 @@ extension Interpreter {
             let folder = try path.map { try files.resolve($0) } ?? Self.findMiniLM()
             let loaded: LoadedModel
             do {
-                let files = try ModelFolder.read(folder)
-                let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config),
-                                              tensors: files.tensors.mapValues { (shape: $0.shape, values: $0.values) })
+                var files = try ModelFolder.read(folder)
+                let tensors = files.tensors.mapValues { (shape: $0.shape, values: $0.values) }
+                files.tensors = [:]   // the encoder then holds the only copy of each weight, released once converted
+                let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors)
                 loaded = LoadedModel(folder: files.path, encoder: encoder,
                                      tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
             } catch let error as ModelFileError {

@@ -8,8 +8,9 @@ public struct ModelFolder: Sendable {
     public let path: String
     public let config: ModelConfig
     public let vocabulary: Vocabulary
-    /// Every tensor the model uses, by its name in the file, converted to Double.
-    public let tensors: [String: SafetensorsTensor]
+    /// Every tensor the model uses, by its name in the file, converted to Double. A `var`, so
+    /// that whoever builds a model from them can let go of them as it does.
+    public var tensors: [String: SafetensorsTensor]
 
     /// The largest files read: generous for any BERT-family encoder a laptop can hold.
     public static let limits = (config: 1 << 20, vocabulary: 64 << 20, weights: 4 << 30)
@@ -28,7 +29,7 @@ public struct ModelFolder: Sendable {
         guard vocabulary.count == config.vocabSize else {
             throw ModelFileError(file: "vocab.txt", "has \(vocabulary.count) tokens but config.json says vocab_size is \(config.vocabSize)")
         }
-        let tensors = try Safetensors.read(bytes(of: "model.safetensors", in: folder, limit: limits.weights), skipping: isUnused)
+        let tensors = try Safetensors.read(fileAt: folder + "/model.safetensors", limit: limits.weights, skipping: isUnused)
         return ModelFolder(path: folder, config: config, vocabulary: vocabulary, tensors: tensors)
     }
 

@@ -227,3 +227,37 @@ struct SafetensorsTests {
         readError(Array(bytes.dropLast()), mentions: "\"b\"", "past the end")
     }
 }
+
+/// Reading a file piece by piece gives what reading its bytes at once gives, and a file that
+/// is shorter than its header says is refused the same way.
+@Suite("Safetensors from a file")
+struct SafetensorsFileTests {
+    @Test func aFileReadInPiecesEqualsItsBytes() throws {
+        let path = TinyBertCase.folder.appendingPathComponent("model.safetensors").path
+        let bytes = try TinyBertCase.bytes("model.safetensors")
+        let whole = try Safetensors.read(bytes, skipping: ModelFolder.isUnused)
+        #expect(try Safetensors.read(fileAt: path, limit: 1 << 30, skipping: ModelFolder.isUnused) == whole)
+        #expect(!whole.isEmpty)
+    }
+
+    @Test func aFileOverTheLimitOrMissingIsRefused() throws {
+        let path = TinyBertCase.folder.appendingPathComponent("model.safetensors").path
+        #expect(throws: ModelFileError.self) { try Safetensors.read(fileAt: path, limit: 100) }
+        #expect(throws: ModelFileError.self) { try Safetensors.read(fileAt: path + ".missing", limit: 1 << 30) }
+        #expect(throws: ModelFileError.self) { try Safetensors.read(fileAt: TinyBertCase.folder.path, limit: 1 << 30) }
+    }
+
+    /// Values that span several pieces (more than `pieceSize` bytes) convert exactly.
+    @Test func aTensorLargerThanOnePieceConvertsExactly() throws {
+        let count = 300_000   // 1.2 MB of F32
+        let values = (0..<count).map { Float($0) * 0.5 - 7 }
+        let header = Array("{\"big\": {\"dtype\": \"F32\", \"shape\": [\(count)], \"data_offsets\": [0, \(4 * count)]}}".utf8)
+        var file = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
+        for value in values { file += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).safetensors")
+        try Data(file).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let read = try Safetensors.read(fileAt: url.path, limit: 1 << 30)
+        #expect(read["big"]?.values == values.map(Double.init))
+    }
+}
