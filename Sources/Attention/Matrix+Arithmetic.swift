@@ -33,7 +33,22 @@ extension Matrix {
 
     /// The transpose `Aᵀ`: (n x m) -> (m x n), `Aᵀ[j][i] = A[i][j]`.
     public var transposed: Matrix {
-        Matrix(rows: cols, cols: rows) { i, j in self[j, i] }
+        var result = Matrix(rows: cols, cols: rows)
+        values.withUnsafeBufferPointer { a in
+            result.withUnsafeMutableStorage { t in
+                // In 32 x 32 tiles, so that both the rows read and the rows written stay in the
+                // cache: a large matrix read down its columns would miss on every element.
+                let tile = 32
+                for rowStart in stride(from: 0, to: rows, by: tile) {
+                    for colStart in stride(from: 0, to: cols, by: tile) {
+                        for i in rowStart..<min(rowStart + tile, rows) {
+                            for j in colStart..<min(colStart + tile, cols) { t[j * rows + i] = a[i * cols + j] }
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// Every element multiplied by `factor`: `(c A)[i][j] = c * A[i][j]`, shape unchanged.

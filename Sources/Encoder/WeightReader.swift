@@ -44,7 +44,7 @@ struct WeightReader {
     mutating func linear(_ name: String, inputs: Int, outputs: Int, _ inputName: String, _ outputName: String) throws -> (W: Matrix, b: [Double]) {
         let weight = try values("\(name).weight", [outputs, inputs], meaning: "\(outputName) x \(inputName)")
         let bias = try values("\(name).bias", [outputs], meaning: outputName)
-        let W = Matrix(rows: inputs, cols: outputs) { i, j in weight[j * inputs + i] }   // inputs x outputs
+        let W = try Matrix(rows: outputs, cols: inputs, values: weight).transposed   // inputs x outputs
         return (W, bias)
     }
 }

@@ -19,6 +19,16 @@ public final class LoadedModel: Sendable {
         self.tokenizer = tokenizer
     }
 
+    /// Reads the model in `folder`. Throws `ModelFileError` for a file that is missing, damaged
+    /// or disagrees with another, `EncoderError` for weights the configuration does not describe.
+    public static func load(from folder: String) throws -> LoadedModel {
+        var files = try ModelFolder.read(folder)
+        let tensors = files.tensors.mapValues { (shape: $0.shape, values: $0.values) }
+        files.tensors = [:]   // the encoder then holds the only copy of each weight, released once converted
+        let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors)
+        return LoadedModel(folder: files.path, encoder: encoder, tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
+    }
+
     /// Every weight, LayerNorm and embedding value.
     public var parameterCount: Int {
         let c = encoder.configuration
@@ -86,12 +96,7 @@ extension Interpreter {
             let folder = try path.map { try files.resolve($0) } ?? Self.findMiniLM()
             let loaded: LoadedModel
             do {
-                var files = try ModelFolder.read(folder)
-                let tensors = files.tensors.mapValues { (shape: $0.shape, values: $0.values) }
-                files.tensors = [:]   // the encoder then holds the only copy of each weight, released once converted
-                let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors)
-                loaded = LoadedModel(folder: files.path, encoder: encoder,
-                                     tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
+                loaded = try LoadedModel.load(from: folder)
             } catch let error as ModelFileError {
                 throw UserError("cannot load the model in \(folder): \(error)", hint: "nothing was loaded")
             } catch let error as EncoderError {
@@ -123,7 +128,7 @@ extension Interpreter {
     func read(_ text: String, with model: LoadedModel) throws -> ModelRun {
         let encoding = model.tokenizer.encode(text)
         do {
-            let run = try model.encoder.run(ids: encoding.ids, kernels: .fast(threads: 1))
+            let run = try model.encoder.run(ids: encoding.ids, kernels: .fast)
             return ModelRun(text: text, encoding: encoding, run: run)
         } catch let error as EncoderError {
             throw UserError("cannot run the model: \(error)")
