@@ -65,7 +65,8 @@ extension Interpreter {
     func table(_ name: String, _ matrix: Matrix, _ session: Session) -> String {
         let tokenRows = ["X", "Q", "K", "V", "target"].contains(name)
         // The same labels the stage tables will use: queries for X and Q, keys for K and V.
-        let queries = name == "Q" || name == "X" ? matrix.rows : session.matrices["Q"]?.rows ?? matrix.rows
+        // The target's rows are the output's, but it may be given with another count: label its own.
+        let queries = ["Q", "X", "target"].contains(name) ? matrix.rows : session.matrices["Q"]?.rows ?? matrix.rows
         let keys = name == "K" || name == "V" ? matrix.rows : session.matrices["K"]?.rows ?? matrix.rows
         let both = Labels.make(tokens: session.tokens, queries: queries, keys: keys)
         let labels = name == "K" || name == "V" ? both.keys : both.queries

@@ -14,8 +14,10 @@ public struct TensorTable: Sendable {
     public init(title: String, matrix: Matrix, rowLabels: [String], columnLabels: [String], axes: String? = nil) {
         self.title = title
         self.matrix = matrix
-        self.rowLabels = rowLabels
-        self.columnLabels = columnLabels
+        // A row or column a caller gave no label gets its index, so that a count that does not
+        // match (a target with more rows than there are queries) is shown, not a crash.
+        self.rowLabels = rowLabels + (min(rowLabels.count, matrix.rows)..<matrix.rows).map(String.init)
+        self.columnLabels = columnLabels + (min(columnLabels.count, matrix.cols)..<matrix.cols).map(String.init)
         self.axes = axes
     }
 

@@ -103,4 +103,13 @@ struct ReviewRegressionTests {
         #expect(NumberFormat(decimals: 3).string(1e308) == "1.000e+308")
         #expect(NumberFormat(decimals: 3).string(123.4567) == "123.457")
     }
+
+    /// Found by the commands fuzzer: a target with more rows than there are queries (direct
+    /// mode, 2 queries, target 3 x 2) crashed its table, which labelled rows by query.
+    @Test func aTargetWithMoreRowsThanQueriesIsShown() throws {
+        var interpreter = Interpreter()
+        for line in ["Q = [[1, 0], [0, 1]]", "K = [[1, 0], [0, 1]]", "V = [[1, 0], [0, 1]]"] { _ = try interpreter.execute(line) }
+        let reply = try interpreter.execute("target = zeros 3x2").text
+        #expect(reply.contains("the output is 2 x 2 but the target is 3 x 2"), "\(reply)")
+    }
 }
