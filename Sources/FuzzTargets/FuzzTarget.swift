@@ -62,10 +62,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// A scratch folder for the files commands write, made once per process.
+    /// A scratch folder for the files commands write, made once per process, with a tiny
+    /// model in it (`TinyModelFolder`) for model mode.
     static let scratch: String = {
         let path = NSTemporaryDirectory() + "attention-fuzz-\(getpid())"
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        TinyModelFolder.write(into: path)
         return path
     }()
 

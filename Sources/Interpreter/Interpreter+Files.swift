@@ -28,8 +28,9 @@ extension Interpreter {
         return try write(exportedArray(name, head: head, session: session), named: name, to: path)
     }
 
-    /// Writes `array` in the format `path`'s extension names, and says what was written.
-    func write(_ array: NDArray, named name: String, to path: String) throws -> String {
+    /// Writes `array` in the format `path`'s extension names, and says what was written; `axes`
+    /// names the dimensions (by default a 3-D array is heads x rows x cols).
+    func write(_ array: NDArray, named name: String, to path: String, axes: String? = nil) throws -> String {
         do {
             try TensorFile.write(array, path: try files.resolve(path))
         } catch let error as TensorFileError {
@@ -37,7 +38,8 @@ extension Interpreter {
                             hint: array.rank == 3 ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)
         }
         let shape = array.shape.map(String.init).joined(separator: " x ")
-        return "wrote \(name) (\(shape)\(array.rank == 3 ? ", heads x rows x cols" : "")) to \(path)"
+        let named = axes ?? (array.rank == 3 ? "heads x rows x cols" : nil)
+        return "wrote \(name) (\(shape)\(named.map { ", " + $0 } ?? "")) to \(path)"
     }
 
     /// A stage, parameter or the mask as an array: what `export` writes and `X = output` copies.

@@ -115,11 +115,12 @@ extension Interpreter {
     func describe(_ model: ModelSession) -> String {
         let c = model.model.encoder.configuration
         let n = model.sentence.encoding.ids.count
-        let millions = Double(model.model.parameterCount) / 1e6
+        let count = model.model.parameterCount
+        let parameters = count >= 100_000 ? String(format: "%.1fM", Double(count) / 1e6) : "\(count)"
         return Prose.wrap("""
             Model: \(model.model.folder). A BERT encoder: \(c.layers) layers of \(c.heads) heads (d_k \(c.hiddenSize / c.heads)), \
             hidden size \(c.hiddenSize), feed-forward \(c.intermediateSize), vocabulary \(c.vocabSize); \
-            \(String(format: "%.1f", millions))M parameters.
+            \(parameters) parameters.
             Text: "\(model.sentence.text)" as \(n) wordpieces. The session shows layer \(model.layer) of \(c.layers).
             """, width: width)
     }
@@ -247,13 +248,14 @@ extension Interpreter {
         case "attention":
             let heads = model.model.encoder.configuration.heads
             let values = run.layers.flatMap { layer in layer.attention.heads.flatMap(\.weights.values) }
-            return try write(NDArray(shape: [run.layers.count, heads, n, n], values: values), named: "attention (layers x heads x n x n)", to: path)
+            return try write(NDArray(shape: [run.layers.count, heads, n, n], values: values), named: "attention", to: path,
+                             axes: "layers x heads x queries x keys")
         case "embedding":
             return try write(NDArray(vector: run.sentenceEmbedding), named: "the sentence embedding", to: path)
         case "hidden":
             let states = [run.layers[0].input] + run.layers.map(\.output)
             return try write(NDArray(shape: [states.count, n, states[0].cols], values: states.flatMap(\.values)),
-                             named: "hidden states (layers+1 x n x d_model)", to: path)
+                             named: "the hidden states", to: path, axes: "the embeddings and each layer's output x tokens x d_model")
         default:
             return nil
         }
