@@ -75,7 +75,16 @@ public struct EncoderLayerWeights: Equatable, Sendable {
     /// 5. `output = LayerNorm(norm + ffnOutput)`, the next layer's input
     public func run(_ X: Matrix, kernels: Kernels = .reference) throws -> EncoderLayerRun {
         let attention = try Trace.compute(.multiHead(attentionConfiguration(X: X)), kernels: kernels)
-        let residual = try X.adding(attention.output, operation: "X + attention")                   // n x d_model
+        let block = try self.block(X, attention: attention.output, kernels: kernels)
+        return EncoderLayerRun(input: X, attention: attention, residual: block.residual, norm: block.norm,
+                               ffnHidden: block.ffnHidden, ffnOutput: block.ffnOutput, output: block.output)
+    }
+
+    /// Steps 2 to 5 of `run`, the block around the attention, from X and the attention's output
+    /// (which may be the session's, with heads pruned).
+    public func block(_ X: Matrix, attention: Matrix, kernels: Kernels = .reference) throws
+        -> (residual: Matrix, norm: Matrix, ffnHidden: Matrix, ffnOutput: Matrix, output: Matrix) {
+        let residual = try X.adding(attention, operation: "X + attention")                          // n x d_model
         let norm = try residual.layerNormalized(gamma: attentionNormGamma, beta: attentionNormBeta,
                                                 eps: layerNormEps, operation: "the attention's LayerNorm")
         let ffnHidden = try kernels.multiply(norm, W_in, operation: "norm W_in")                     // n x intermediate
@@ -85,7 +94,6 @@ public struct EncoderLayerWeights: Equatable, Sendable {
         let output = try norm.adding(ffnOutput, operation: "norm + feed-forward")                    // n x d_model
             .layerNormalized(gamma: outputNormGamma, beta: outputNormBeta, eps: layerNormEps,
                              operation: "the output's LayerNorm")
-        return EncoderLayerRun(input: X, attention: attention, residual: residual, norm: norm,
-                               ffnHidden: ffnHidden, ffnOutput: ffnOutput, output: output)
+        return (residual, norm, ffnHidden, ffnOutput, output)
     }
 }

@@ -13,7 +13,7 @@ public enum CommandParser {
     public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target"]
     /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
     /// name `show` accepts).
-    public static let modelExports = ["ids", "attention", "embedding", "hidden"]
+    public static let modelExports = ["ids", "attention", "embedding", "hidden"] + BlockStep.allCases.map(\.rawValue)
     /// Everything `grad`, `why grad` and `export grad` accept.
     public static let gradients = GradientPresenter.names
 

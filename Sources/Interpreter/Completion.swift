@@ -34,7 +34,7 @@ public enum Completion {
             if previous.count >= 2, previous[1] == "grad" {
                 return position == 2 ? .words(BackwardStep.allCases.map(\.rawValue)) : .words(["head"])
             }
-            return position == 1 ? .words(Step.allCases.map(\.rawValue) + stages + ["grad"]) : .words(["head"])
+            return position == 1 ? .words(Step.allCases.map(\.rawValue) + BlockStep.allCases.map(\.rawValue) + stages + ["grad"]) : .words(["head"])
         case "why":
             if previous.count >= 2, previous[1] == "grad" {
                 // why grad NAME ROW COL [head N]

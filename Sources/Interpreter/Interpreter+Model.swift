@@ -88,6 +88,7 @@ extension Interpreter {
         case .unload:
             guard session.model != nil else { return "no model to unload" }
             session.model = nil
+            session.blockCursor = nil
             return "Unloaded the model: the layer stays as it was (layer's X, weights and wordpieces), now your own to change."
         case let .load(path):
             if path == nil, case .confined = files {
@@ -204,6 +205,28 @@ extension Interpreter {
         session.scaling = true
         session.tokens = model.sentence.encoding.tokens
         session.backwardCursor = nil
+        session.blockCursor = nil
+    }
+
+    /// The block after the session's attention (its output, with any pruning), for the steps
+    /// after `output`.
+    func blockPresenter(_ session: Session) throws -> BlockPresenter {
+        guard let model = session.model, let X = session.matrices["X"] else {
+            throw UserError("the block after attention belongs to a loaded model", hint: "`model load` loads all-MiniLM-L6-v2")
+        }
+        let attention = try trace(session).output
+        let block: (residual: Matrix, norm: Matrix, ffnHidden: Matrix, ffnOutput: Matrix, output: Matrix)
+        do {
+            block = try model.model.encoder.layers[model.layer - 1].block(X, attention: attention, kernels: .fast)
+        } catch {
+            throw UserError("cannot compute the block: \(error)")
+        }
+        let steps = Step.all(direct: false).count
+        return BlockPresenter(tensors: BlockTensors(X: X, attention: attention, residual: block.residual, norm: block.norm,
+                                                    ffnHidden: block.ffnHidden, ffnOutput: block.ffnOutput, output: block.output),
+                              tokens: session.tokens, format: NumberFormat(decimals: session.precision), style: style, width: width,
+                              layer: model.layer, layers: model.model.encoder.configuration.layers,
+                              firstPosition: steps + 1, totalSteps: steps + BlockStep.allCases.count)
     }
 
     /// Every head's pattern shares on the sentence, `[layer][head]`, from the unpruned model.
@@ -237,6 +260,11 @@ extension Interpreter {
         }
         guard let model = session.model else {
             throw UserError("`export \(name)` writes what a loaded model computed", hint: "`model load` loads all-MiniLM-L6-v2")
+        }
+        if let step = BlockStep(rawValue: name) {
+            let block = try blockPresenter(session).tensors
+            let matrix = [BlockStep.residual: block.residual, .norm: block.norm, .ffn: block.ffnOutput, .block: block.output][step]!
+            return try write(NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values), named: name, to: path)
         }
         let run = model.sentence.run
         let n = model.sentence.encoding.ids.count

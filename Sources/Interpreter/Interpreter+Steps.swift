@@ -7,6 +7,10 @@ extension Interpreter {
         let presenter = try presenter(session)
         let head = try headIndex(head, presenter.trace)
         let steps = Step.all(direct: session.direct)
+        // A real model's walk goes on past `output` through the rest of its block.
+        if session.model != nil, let moved = try moveInBlock(by: offset, in: &session) {
+            return moved ?? presenter.report(.output, head: head)
+        }
         let current = session.cursor.flatMap { steps.firstIndex(of: $0) }
         let target: Int
         switch (current, offset > 0) {
@@ -27,14 +31,44 @@ extension Interpreter {
         return presenter.report(steps[target], head: head)
     }
 
-    /// `run`: every step from the first to the output; the cursor ends at the last.
+    /// In model mode: `step` from `output` into the block, and `step`/`back` within it. Nil when
+    /// the move stays among the layer's own steps; `.some(nil)` when it leaves the block back to
+    /// `output`.
+    private func moveInBlock(by offset: Int, in session: inout Session) throws -> String?? {
+        let block = BlockStep.allCases
+        guard let current = session.blockCursor.flatMap({ block.firstIndex(of: $0) }) else {
+            guard offset > 0, session.cursor == .output else { return nil }
+            session.blockCursor = block[0]
+            return .some(try blockPresenter(session).report(block[0]))
+        }
+        let target = current + offset
+        if target < 0 {
+            session.blockCursor = nil
+            return .some(nil)
+        }
+        guard target < block.count else {
+            throw UserError("you are at the last stage of the block (\(block[current].rawValue))",
+                            hint: "`layer L` shows another layer; `goto input` starts this one again")
+        }
+        session.blockCursor = block[target]
+        return .some(try blockPresenter(session).report(block[target]))
+    }
+
+    /// `run`: every step from the first to the output (and on through a real model's block);
+    /// the cursor ends at the last.
     func runAll(head: Int?, in session: inout Session) throws -> String {
         let presenter = try presenter(session)
         let head = try headIndex(head, presenter.trace)
         let steps = Step.all(direct: session.direct)
         session.cursor = steps.last
         session.backwardCursor = nil
-        return steps.map { presenter.report($0, head: head) }.joined(separator: "\n\n")
+        var reports = steps.map { presenter.report($0, head: head) }
+        if session.model != nil {
+            let block = try blockPresenter(session)
+            reports += BlockStep.allCases.map(block.report)
+            session.blockCursor = BlockStep.allCases.last
+        }
+        return reports.joined(separator: "\n\n")
     }
 
     /// `goto STAGE`: a step name or any stage name.
@@ -42,14 +76,21 @@ extension Interpreter {
         let presenter = try presenter(session)
         let head = try headIndex(head, presenter.trace)
         let steps = Step.all(direct: session.direct)
+        if session.model != nil, let step = BlockStep(rawValue: name) {
+            session.cursor = .output
+            session.blockCursor = step
+            session.backwardCursor = nil
+            return try blockPresenter(session).report(step)
+        }
         guard let step = Step(rawValue: name) ?? Stage(rawValue: name).map({ Step(showing: $0, direct: session.direct) }),
               steps.contains(step) else {
-            let names = steps.map(\.rawValue)
+            let names = steps.map(\.rawValue) + (session.model != nil ? BlockStep.allCases.map(\.rawValue) : [])
             var message = "there is no stage '\(name)'" + (session.direct ? " in direct mode" : "")
             if let suggestion = Suggestion.didYouMean(name, among: names) { message += ": \(suggestion)" }
             throw UserError(message, hint: "stages: " + names.joined(separator: " "))
         }
         session.cursor = step
+        session.blockCursor = nil
         session.backwardCursor = nil
         return presenter.report(step, head: head)
     }
@@ -57,6 +98,7 @@ extension Interpreter {
     /// `where`: the current stage and what comes next.
     func whereAmI(_ session: Session) throws -> String {
         if let step = session.backwardCursor { return whereInBackward(step, direct: session.direct) }
+        if session.model != nil { return whereInModel(session) }
         let steps = Step.all(direct: session.direct)
         let list = steps.map { $0 == session.cursor ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " -> ")
         guard let cursor = session.cursor, let index = steps.firstIndex(of: cursor) else {
@@ -68,6 +110,21 @@ extension Interpreter {
         } else {
             text += "\nThis is the last stage."
         }
+        return Prose.wrap(text, width: width)
+    }
+
+    /// `where` in model mode: the layer's steps and the block's, in one walk.
+    private func whereInModel(_ session: Session) -> String {
+        let stops = Step.all(direct: false).map { (name: $0.rawValue, summary: $0.summary(direct: false)) }
+            + BlockStep.allCases.map { (name: $0.rawValue, summary: $0.summary) }
+        let current = session.blockCursor?.rawValue ?? session.cursor?.rawValue
+        let list = stops.map { $0.name == current ? "[\($0.name)]" : $0.name }.joined(separator: " -> ")
+        guard let index = stops.firstIndex(where: { $0.name == current }) else {
+            return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(stops[0].name): \(stops[0].summary)).", width: width)
+        }
+        var text = "Stage \(index + 1) of \(stops.count): \(stops[index].name) (\(stops[index].summary)).\n\(list)"
+        text += index + 1 < stops.count ? "\nNext: \(stops[index + 1].name) (\(stops[index + 1].summary)). Type `step`."
+                                        : "\nThis is the last stage of the layer."
         return Prose.wrap(text, width: width)
     }
 }

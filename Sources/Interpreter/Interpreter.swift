@@ -75,6 +75,7 @@ public struct Interpreter: Sendable {
             // A layer edited by hand is the learner's own: the model no longer describes it.
             guard session.model != nil, Session.layerInputs.contains(name) || name.hasPrefix("b_") else { return Reply(reply) }
             session.model = nil
+            session.blockCursor = nil
             return Reply(reply + "\n" + style.dim("The layer is now your own: the model was unloaded (`model load` brings it back)."))
         case .tokens(nil) where session.model != nil: return Reply(wordpieces(session.model!))
         case let .tokens(words): return Reply(try setTokens(words, in: &session))
@@ -198,8 +199,10 @@ public struct Interpreter: Sendable {
     }
 
     func presenter(_ session: Session) throws -> Presenter {
-        Presenter(trace: try trace(session), tokens: session.tokens,
-                  format: NumberFormat(decimals: session.precision), style: style, width: width)
+        var presenter = Presenter(trace: try trace(session), tokens: session.tokens,
+                                  format: NumberFormat(decimals: session.precision), style: style, width: width)
+        if session.model != nil { presenter.following = BlockStep.allCases.map { ($0.rawValue, $0.summary) } }
+        return presenter
     }
 
     /// Checks a 1-based head number against the session and returns it 0-based.

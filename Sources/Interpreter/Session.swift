@@ -35,6 +35,8 @@ public struct Session: Equatable, Sendable {
     /// The pretrained model, when one is loaded: the layer then shows its layer `layer` on the
     /// text it last read.
     public var model: ModelSession? = nil
+    /// The step of the model's block last shown (after `output`); set only in model mode.
+    public var blockCursor: BlockStep? = nil
 
     public init() {}
 

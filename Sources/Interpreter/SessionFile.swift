@@ -36,7 +36,7 @@ enum SessionFile {
             var commands = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text, "layer \(model.layer)"]
             for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
             if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
-            if let cursor = session.cursor, stageIsValid { commands.append("goto \(cursor.rawValue)") }
+            if let cursor = session.blockCursor?.rawValue ?? session.cursor?.rawValue, stageIsValid { commands.append("goto \(cursor)") }
             return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
         }
         // A task's layer comes from its model: the task, then its learned state, rebuild it.

@@ -48,7 +48,7 @@ public struct Verb: Sendable {
         Verb(name: "back", usage: "back [head N]", summary: "go to the previous stage", details: "", group: .step),
         Verb(name: "run", usage: "run [head N]", summary: "show every stage from the start to the output", details: "", group: .step),
         Verb(name: "goto", usage: "goto STAGE [head N]", summary: "jump to a stage (input, projection, scores, scaled, masked, weights, head_out, concat, output)",
-             details: "Tensor names work too: goto Q shows the projection stage.", group: .step),
+             details: "Tensor names work too: goto Q shows the projection stage. With a model loaded the walk goes on through the rest of its block: residual, norm, ffn, block (`export residual|norm|ffn|block FILE` writes them).", group: .step),
         Verb(name: "where", usage: "where", summary: "say which stage you are at and what comes next", details: "", group: .step),
         Verb(name: "show", usage: "show NAME [head N]", summary: "print any stage, parameter, mask or tokens",
              details: "Stages: X Q K V scores scaled masked weights head_out concat output. Parameters: W_Q W_K W_V W_O b_Q b_K b_V b_O. Also: mask, tokens.", group: .inspect),

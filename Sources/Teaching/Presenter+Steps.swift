@@ -7,13 +7,15 @@ extension Presenter {
         let steps = Step.all(direct: direct)
         let position = (steps.firstIndex(of: step) ?? 0) + 1
         var parts: [String] = []
-        parts.append(style.title("Stage \(position) of \(steps.count) · \(step.title)"))
+        parts.append(style.title("Stage \(position) of \(steps.count + following.count) · \(step.title)"))
         parts.append("  " + style.formula(formula(step)))
         parts.append(style.dim("  " + shapes(step)))
         parts.append(step.stages(direct: direct).map { tables($0, head: head) }.joined(separator: "\n\n"))
         parts.append(Prose.wrap(explanation(step, head: head ?? 0), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
             parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary(direct: direct)))."))
+        } else if let next = following.first {
+            parts.append(style.dim("Next: `step` for \(next.name) (\(next.summary)): the rest of the model's block."))
         } else {
             parts.append(style.dim("That was the last step. `why STAGE ROW COL` shows the arithmetic of any cell."))
         }

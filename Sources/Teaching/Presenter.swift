@@ -10,6 +10,9 @@ public struct Presenter: Sendable {
     public var style: Style
     /// Terminal width available for a table.
     public var width: Int
+    /// Steps that follow the layer's own in the walk (a real model's block: residual, norm,
+    /// ...), by name and summary, so that the numbering and the `Next:` line count them.
+    public var following: [(name: String, summary: String)] = []
 
     public init(trace: Trace, tokens: [String], format: NumberFormat = NumberFormat(),
                 style: Style = .plain, width: Int = 100) {

@@ -102,11 +102,41 @@ struct ModelCommandTests {
         #expect(try interpreter.execute("model heads").text.contains("previous"))
     }
 
+    /// The walk goes on past `output` through the block; its last tensor is the next layer's X,
+    /// and the last layer's is transformers' last hidden state. Pruning a head changes the block.
+    @Test func theBlockAfterAttentionIsTheModelsLayer() throws {
+        let reference = try MiniLMCase.all()[0]
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text " + reference.text)
+        _ = try interpreter.execute("goto output")
+        for step in ["residual", "norm", "ffn", "block"] {
+            #expect(try interpreter.execute("step").text.contains("Stage"), "\(step)")
+            #expect(interpreter.session.blockCursor?.rawValue == step)
+        }
+        #expect(error("step", in: &interpreter)?.description.contains("last stage of the block") == true)
+        #expect(try interpreter.execute("where").text.contains("[block]"))
+        _ = try interpreter.execute("back")
+        #expect(interpreter.session.blockCursor?.rawValue == "ffn")
+
+        let block1 = try read("export block FILE", &interpreter, file: "b.npy")
+        _ = try interpreter.execute("layer 2")
+        let x2 = try read("export X FILE", &interpreter, file: "x.npy")
+        #expect(block1.values == x2.values)
+
+        _ = try interpreter.execute("layer 6")
+        let last = try read("export block FILE", &interpreter, file: "b.npy")
+        let worst = zip(last.values, reference.hiddenLast!).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-5, "layer 6's block differs from transformers by \(worst)")
+        _ = try interpreter.execute("prune head 3")
+        #expect(try read("export block FILE", &interpreter, file: "b.npy").values != last.values)
+    }
+
     @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
         var interpreter = Self.loaded
         _ = try interpreter.execute("text A  sentence\twith   spaces.")
         _ = try interpreter.execute("layer 2")
         _ = try interpreter.execute("prune head 3")
+        _ = try interpreter.execute("goto norm")
         let before = try read("export weights FILE", &interpreter, file: "w.npy")
         let folder = try makeScratchFolder("model-save")
         defer { removeScratchFolder(folder) }
@@ -116,6 +146,7 @@ struct ModelCommandTests {
         _ = try other.execute("load \"\(path)\"")
         #expect(other.session.tokens == interpreter.session.tokens)
         #expect(other.session.gates == [2: 0])
+        #expect(other.session.blockCursor?.rawValue == "norm")
         #expect(try read("export weights FILE", &other, file: "w.npy") == before)
     }
 
