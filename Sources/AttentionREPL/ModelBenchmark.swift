@@ -1,4 +1,5 @@
 import Attention
+import Encoder
 import Foundation
 import Interpreter
 import ModelFiles

@@ -10,12 +10,15 @@ extension BertEncoder {
     /// `kernels` chooses the matrix products (`Kernels.fast(threads:)` for long inputs); the
     /// numbers agree with the reference kernels to the last few bits. Throws `EncoderError` for
     /// no ids, more ids than positions, or an id outside the vocabulary.
-    public func run(ids: [Int], kernels: Kernels = .reference) throws -> EncoderRun {
+    ///
+    /// `gates[l]` gates layer l's heads (0-based layer -> head -> g), as pruning does: head i's
+    /// output enters that layer's concatenation as g_i head_i.
+    public func run(ids: [Int], gates: [Int: [Int: Double]] = [:], kernels: Kernels = .reference) throws -> EncoderRun {
         let embeddings = try embed(ids)
         var layerRuns: [EncoderLayerRun] = []
         var X = embeddings                                        // n x d_model
-        for layer in layers {
-            let run = try layer.run(X, kernels: kernels)
+        for (index, layer) in layers.enumerated() {
+            let run = try layer.run(X, gates: gates[index] ?? [:], kernels: kernels)
             layerRuns.append(run)
             X = run.output
         }

@@ -61,9 +61,11 @@ public struct EncoderLayerWeights: Equatable, Sendable {
     /// configuration: h heads, d_k = d_model / h, the four biases, no mask (one unpadded
     /// sentence sees every token). `Trace.compute(.multiHead(...))` of it is exactly the layer's
     /// attention, so the REPL's stepping shows the numbers the encoder uses.
-    public func attentionConfiguration(X: Matrix) -> MultiHeadConfiguration {
-        MultiHeadConfiguration(X: X, heads: heads, W_Q: W_Q, W_K: W_K, W_V: W_V, W_O: W_O,
-                               b_Q: b_Q, b_K: b_K, b_V: b_V, b_O: b_O, mask: .none)
+    public func attentionConfiguration(X: Matrix, gates: [Int: Double] = [:]) -> MultiHeadConfiguration {
+        var configuration = MultiHeadConfiguration(X: X, heads: heads, W_Q: W_Q, W_K: W_K, W_V: W_V, W_O: W_O,
+                                                   b_Q: b_Q, b_K: b_K, b_V: b_V, b_O: b_O, mask: .none)
+        configuration.gates = gates
+        return configuration
     }
 
     /// The layer applied to X (n x d_model), in BERT's order (post-LayerNorm):
@@ -73,8 +75,8 @@ public struct EncoderLayerWeights: Equatable, Sendable {
     /// 3. `ffnHidden = GELU(norm W_in + b_in)` (n x intermediate)
     /// 4. `ffnOutput = ffnHidden W_out + b_out` (n x d_model)
     /// 5. `output = LayerNorm(norm + ffnOutput)`, the next layer's input
-    public func run(_ X: Matrix, kernels: Kernels = .reference) throws -> EncoderLayerRun {
-        let attention = try Trace.compute(.multiHead(attentionConfiguration(X: X)), kernels: kernels)
+    public func run(_ X: Matrix, gates: [Int: Double] = [:], kernels: Kernels = .reference) throws -> EncoderLayerRun {
+        let attention = try Trace.compute(.multiHead(attentionConfiguration(X: X, gates: gates)), kernels: kernels)
         let block = try self.block(X, attention: attention.output, kernels: kernels)
         return EncoderLayerRun(input: X, attention: attention, residual: block.residual, norm: block.norm,
                                ffnHidden: block.ffnHidden, ffnOutput: block.ffnOutput, output: block.output)

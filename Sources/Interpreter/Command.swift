@@ -101,8 +101,9 @@ public enum ModelRequest: Equatable, Sendable {
     /// A folder, or nil to find all-MiniLM-L6-v2.
     case load(String?)
     case unload
-    /// `model heads [PATTERN]`: every head's strongest pattern, or the heads ranked by one.
-    case heads(HeadPattern?)
+    /// `model heads [PATTERN] [over sentences]`: every head's strongest pattern, or the heads
+    /// ranked by one; on the current sentence or averaged over the kept set.
+    case heads(HeadPattern?, overSentences: Bool)
 }
 
 /// `task NAME ...`; `name` nil for `task none`.
@@ -154,6 +155,11 @@ public enum Prune: Equatable, Sendable {
     case least(count: Int, metric: String)
     /// `prune curve`: accuracy against heads removed, for a trained task.
     case curve
+    /// `prune L.H`: head H of layer L of a loaded model (both 1-based).
+    case modelHead(layer: Int, head: Int)
+    /// `prune P% by METRIC`: that share of a loaded model's heads, the least important across
+    /// every layer.
+    case modelShare(percent: Double, metric: String)
 }
 
 public enum ValueSource: Equatable, Sendable {

@@ -231,12 +231,27 @@ public enum CommandParser {
                 let number = try words.require("a head number, e.g. prune head 2")
                 return .prune(.head(try integer(number, name: "the head number", minimum: 1)))
             }
-            let count = try integer(first, name: "the number of heads to prune", minimum: 1)
+            // `prune L.H`: a layer and a head of a loaded model.
+            let parts = first.text.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 2, let layer = Int(parts[0]), let head = Int(parts[1]) {
+                guard layer >= 1, head >= 1 else {
+                    throw UserError("layers and heads are numbered from 1, e.g. prune 2.5", column: first.column)
+                }
+                return .prune(.modelHead(layer: layer, head: head))
+            }
+            let percent = first.text.hasSuffix("%") ? Double(first.text.dropLast()) : nil
+            if first.text.hasSuffix("%") {
+                guard let percent, percent > 0, percent <= 100 else {
+                    throw UserError("the share must be a percentage above 0 and at most 100, e.g. prune 20% by magnitude", column: first.column)
+                }
+            }
+            let count = percent == nil ? try integer(first, name: "the number of heads to prune", minimum: 1) : 0
             let by = try words.require("'by' and a metric, e.g. prune 1 by entropy")
             guard by.text == "by" else { throw UserError("expected 'by', e.g. prune 1 by entropy", column: by.column) }
             let metric = try words.require("a metric: magnitude, entropy or sensitivity")
             let metrics = HeadImportance.Metric.allCases.map(\.rawValue)
             guard metrics.contains(metric.text) else { throw unknownName(metric, among: metrics, what: "rank by") }
+            if let percent { return .prune(.modelShare(percent: percent, metric: metric.text)) }
             return .prune(.least(count: count, metric: metric.text))
         case "unprune":
             let first = try words.require("unprune head N, or unprune all")
@@ -285,13 +300,23 @@ public enum CommandParser {
             case "load": return .model(.load(words.next()?.text))
             case "unload": return .model(.unload)
             case "heads":
-                guard let name = words.next() else { return .model(.heads(nil)) }
-                let spelled = String(name.text.lowercased().filter { $0 != "[" && $0 != "]" })
-                guard let pattern = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled), pattern != .broad else {
-                    throw UserError("no pattern named '\(name.text)'", column: name.column,
-                                    hint: "patterns: previous next self cls sep punctuation")
+                var pattern: HeadPattern? = nil
+                var overSentences = false
+                while let word = words.next() {
+                    if word.text == "over" {
+                        let what = try words.require("'sentences', e.g. model heads over sentences")
+                        guard what.text == "sentences" else { throw UserError("expected 'over sentences'", column: what.column) }
+                        overSentences = true
+                        continue
+                    }
+                    let spelled = String(word.text.lowercased().filter { $0 != "[" && $0 != "]" })
+                    guard pattern == nil, let named = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled), named != .broad else {
+                        throw UserError("no pattern named '\(word.text)'", column: word.column,
+                                        hint: "patterns: previous next self cls sep punctuation; `over sentences` averages over the kept set")
+                    }
+                    pattern = named
                 }
-                return .model(.heads(pattern))
+                return .model(.heads(pattern, overSentences: overSentences))
             default:
                 throw UserError("unknown model command '\(word.text)'", column: word.column,
                                 hint: "model load [DIR], model heads [PATTERN], model unload, or `model` alone to see what is loaded")

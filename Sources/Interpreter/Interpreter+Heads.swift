@@ -69,6 +69,10 @@ extension Interpreter {
         switch what {
         case .curve:
             return try pruneCurve(&session)
+        case let .modelHead(layer, head):
+            return try pruneModelHead(layer: layer, head: head, in: &session)
+        case let .modelShare(percent, metric):
+            return try pruneModelShare(percent, by: HeadImportance.Metric(rawValue: metric)!, in: &session)
         case let .head(head):
             let index = try layerHead(head, session)
             let before = try session.task.map { try heldOutAccuracy($0, gates: session.gates) }
@@ -148,7 +152,8 @@ extension Interpreter {
     func unprune(_ head: Int?, in session: inout Session) throws -> String {
         guard let head else {
             session.gates = [:]
-            return "every head is back at full strength"
+            session.model?.gates = [:]
+            return session.model == nil ? "every head is back at full strength" : "every head of every layer is back at full strength"
         }
         let index = try layerHead(head, session)
         session.gates[index] = nil
@@ -185,6 +190,13 @@ extension Interpreter {
     }
 
     func compare(_ session: Session) throws -> String {
+        let layer = try compareLayer(session)
+        guard session.model != nil else { return layer }
+        return layer + "\n\n" + (try compareModel(session))
+    }
+
+    /// `compare` for the layer in the session: its output pruned against unpruned.
+    func compareLayer(_ session: Session) throws -> String {
         guard !session.direct else {
             throw UserError("direct mode has a single head and no W_O: nothing can be pruned, so there is nothing to compare")
         }

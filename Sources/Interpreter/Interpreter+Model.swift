@@ -58,9 +58,12 @@ public struct ModelSession: Equatable, Sendable {
     public let model: LoadedModel
     public var sentence: ModelRun
     public var layer = 1
+    /// The gates of every layer but the one shown (0-based layer -> head -> g); the shown
+    /// layer's are the session's own `gates`, as for any layer.
+    public var gates: [Int: [Int: Double]] = [:]
 
     public static func == (a: ModelSession, b: ModelSession) -> Bool {
-        a.model === b.model && a.sentence === b.sentence && a.layer == b.layer
+        a.model === b.model && a.sentence === b.sentence && a.layer == b.layer && a.gates == b.gates
     }
 }
 
@@ -78,13 +81,14 @@ extension Interpreter {
                 return "no model loaded: `model load` finds all-MiniLM-L6-v2, or `model load DIR` reads a BERT folder of your own"
             }
             return describe(model)
-        case let .heads(pattern):
+        case let .heads(pattern, overSentences):
             guard let model = session.model else {
                 throw UserError("`model heads` describes a loaded model's heads", hint: "`model load` loads all-MiniLM-L6-v2")
             }
-            let shares = patternShares(model)
+            let shares = overSentences ? try averagePatternShares(model) : patternShares(model.sentence)
             if let pattern { return ModelHeadsReport.ranking(shares, by: pattern, style: style) }
-            return ModelHeadsReport.grid(shares, sentence: model.sentence.text, style: style, width: width)
+            let source = overSentences ? "the \(Self.keptSentences.count) kept sentences (averaged)" : "\"\(model.sentence.text)\""
+            return ModelHeadsReport.grid(shares, on: source, style: style, width: width)
         case .unload:
             guard session.model != nil else { return "no model to unload" }
             session.model = nil
@@ -182,9 +186,12 @@ extension Interpreter {
         guard layer <= count else {
             throw UserError("the model has \(count) layers, so layer \(layer) does not exist", hint: "layers are numbered 1 to \(count)")
         }
+        // The shown layer's gates live in the session; the others wait in the model.
+        var gates = modelGates(session)
         model.layer = layer
+        session.gates = gates.removeValue(forKey: layer - 1) ?? [:]
+        model.gates = gates
         session.model = model
-        session.gates = [:]
         try installModelLayer(in: &session)
         return "layer \(layer) of \(count): X is the hidden state entering it (\(model.sentence.encoding.ids.count) x \(model.model.encoder.configuration.hiddenSize)); W_Q, W_K, W_V, W_O and the biases are its own"
     }
@@ -194,8 +201,12 @@ extension Interpreter {
     func installModelLayer(in session: inout Session) throws {
         guard let model = session.model else { return }
         let weights = model.model.encoder.layers[model.layer - 1]
+        // X is what enters the layer with the heads of the layers before it pruned as they are.
+        let earlier = modelGates(session).filter { $0.key < model.layer - 1 }
+        let X = earlier.isEmpty ? model.sentence.run.layers[model.layer - 1].input
+            : try currentRun(session, gates: earlier).layers[model.layer - 1].input
         session.direct = false
-        session.matrices = ["X": model.sentence.run.layers[model.layer - 1].input,
+        session.matrices = ["X": X,
                             "W_Q": weights.W_Q, "W_K": weights.W_K, "W_V": weights.W_V, "W_O": weights.W_O]
         session.biases = ["b_Q": weights.b_Q, "b_K": weights.b_K, "b_V": weights.b_V, "b_O": weights.b_O]
         session.heads = model.model.encoder.configuration.heads
@@ -230,10 +241,22 @@ extension Interpreter {
     }
 
     /// Every head's pattern shares on the sentence, `[layer][head]`, from the unpruned model.
-    func patternShares(_ model: ModelSession) -> [[[HeadPattern: Double]]] {
-        let keys = model.sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
-        return model.sentence.run.layers.map { layer in
+    func patternShares(_ sentence: ModelRun) -> [[[HeadPattern: Double]]] {
+        let keys = sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
+        return sentence.run.layers.map { layer in
             layer.attention.heads.map { HeadPattern.shares($0.weights, keys: keys) }
+        }
+    }
+
+    /// Every head's pattern shares averaged over the kept sentences (the model unpruned).
+    func averagePatternShares(_ model: ModelSession) throws -> [[[HeadPattern: Double]]] {
+        let all = try Self.keptSentences.map { patternShares(try read($0, with: model.model)) }
+        return all[0].indices.map { layer in
+            all[0][layer].indices.map { head in
+                Dictionary(uniqueKeysWithValues: HeadPattern.measured.map { pattern in
+                    (pattern, all.map { $0[layer][head][pattern] ?? 0 }.reduce(0, +) / Double(all.count))
+                })
+            }
         }
     }
 
@@ -266,7 +289,7 @@ extension Interpreter {
             let matrix = [BlockStep.residual: block.residual, .norm: block.norm, .ffn: block.ffnOutput, .block: block.output][step]!
             return try write(NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values), named: name, to: path)
         }
-        let run = model.sentence.run
+        let run = try currentRun(session)   // with the heads pruned as they are now
         let n = model.sentence.encoding.ids.count
         switch name {
         case "ids":

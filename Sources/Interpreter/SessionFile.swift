@@ -33,7 +33,13 @@ enum SessionFile {
         // the text is saved with its whitespace folded to spaces, which the tokenizer reads
         // the same way.
         if let model = session.model {
-            var commands = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text, "layer \(model.layer)"]
+            var commands = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text]
+            // Every other layer's gates, set while that layer is shown; then the layer shown.
+            for (layer, gates) in model.gates.sorted(by: { $0.key < $1.key }) where !gates.isEmpty {
+                commands.append("layer \(layer + 1)")
+                for (head, gate) in gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
+            }
+            commands.append("layer \(model.layer)")
             for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
             if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
             if let cursor = session.blockCursor?.rawValue ?? session.cursor?.rawValue, stageIsValid { commands.append("goto \(cursor)") }

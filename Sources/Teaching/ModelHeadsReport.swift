@@ -16,12 +16,13 @@ public enum ModelHeadsReport {
         }
     }
 
-    /// `shares[layer][head]`: each pattern's share of that head's weight (`HeadPattern.shares`).
-    public static func grid(_ shares: [[[HeadPattern: Double]]], sentence: String, style: Style, width: Int) -> String {
+    /// `shares[layer][head]`: each pattern's share of that head's weight (`HeadPattern.shares`),
+    /// measured on `source` (a quoted sentence, or the sentences averaged over).
+    public static func grid(_ shares: [[[HeadPattern: Double]]], on source: String, style: Style, width: Int) -> String {
         let layers = shares.count, heads = shares.first?.count ?? 0
         let dominant = shares.map { $0.map(HeadPattern.dominant) }
         let cell = 14
-        var lines = [style.strong("model heads") + style.dim("  the pattern each head shows most on \"\(sentence)\", with its share of the weight")]
+        var lines = [style.strong("model heads") + style.dim("  the pattern each head shows most on \(source), with its share of the weight")]
         lines.append(style.dim("head".padded(to: 6) + (1...max(1, layers)).map { "layer \($0)".padded(to: cell) }.joined()))
         for head in 0..<heads {
             let cells = (0..<layers).map { layer -> String in

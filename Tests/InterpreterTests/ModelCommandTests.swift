@@ -131,6 +131,48 @@ struct ModelCommandTests {
         #expect(try read("export block FILE", &interpreter, file: "b.npy").values != last.values)
     }
 
+    /// Heads pruned across layers change every layer after them: the sentence embedding is that
+    /// of transformers with those heads' columns of the output projection zeroed; saving and
+    /// loading keep every layer's pruning; `unprune all` restores the model.
+    @Test func pruningAcrossLayersMatchesTransformers() throws {
+        let reference = try MiniLMCase.all()[0]
+        var interpreter = Self.loaded
+        _ = try interpreter.execute("text " + reference.text)
+        _ = try interpreter.execute("layer 2")
+        for pair in reference.pruned! { _ = try interpreter.execute("prune \(pair[0]).\(pair[1])") }
+        #expect(interpreter.session.gates == [4: 0])
+        let embedding = try read("export embedding FILE", &interpreter, file: "e.npy").values
+        let worst = zip(embedding, reference.prunedEmbedding!).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-6, "the pruned embedding differs from transformers' by \(worst)")
+        let compared = try interpreter.execute("compare").text.replacingOccurrences(of: "\n", with: " ")
+        let cosine = zip(reference.embedding, reference.prunedEmbedding!).map { $0 * $1 }.reduce(0, +)
+        #expect(compared.contains(String(format: "%.4f on this sentence", cosine)), "\(compared)")
+
+        let folder = try makeScratchFolder("model-prune")
+        defer { removeScratchFolder(folder) }
+        let path = folder.appendingPathComponent("s.session").path
+        _ = try interpreter.execute("save \"\(path)\"")
+        var other = Interpreter()
+        _ = try other.execute("load \"\(path)\"")
+        #expect(other.session.model?.gates == [0: [2: 0], 5: [11: 0]] && other.session.gates == [4: 0])
+        #expect(try read("export embedding FILE", &other, file: "e.npy").values == embedding)
+        _ = try other.execute("unprune all")
+        let restored = try read("export embedding FILE", &other, file: "e.npy").values
+        #expect((zip(restored, reference.embedding).map { abs($0 - $1) }.max() ?? 1) <= 1e-6)
+    }
+
+    /// `prune P% by METRIC` prunes that share of all 72 heads, and `model heads over sentences`
+    /// averages over the kept set.
+    @Test func pruningAShareAndAveragingOverSentences() throws {
+        var interpreter = Self.loaded
+        let reply = try interpreter.execute("prune 20% by magnitude").text
+        #expect(reply.contains("pruned 14 of 72 heads (20%)"), "\(reply)")
+        let pruned = interpreter.modelGatesForTests.values.reduce(0) { $0 + $1.count }
+        #expect(pruned == 14)
+        #expect(error("prune 10% by gradient", in: &interpreter)?.description.contains("no loss") == true)
+        #expect(try interpreter.execute("model heads over sentences").text.contains("12 kept sentences"))
+    }
+
     @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
         var interpreter = Self.loaded
         _ = try interpreter.execute("text A  sentence\twith   spaces.")

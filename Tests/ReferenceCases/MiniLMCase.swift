@@ -18,6 +18,9 @@ public struct MiniLMCase: CustomStringConvertible, @unchecked Sendable {  // imm
     /// The embeddings entering layer 1 and the last layer's output (first sentence only).
     public var hiddenFirst: [Double]? { json["hidden_first"].map(ReferenceCase.flatten) }
     public var hiddenLast: [Double]? { json["hidden_last"].map(ReferenceCase.flatten) }
+    /// Heads pruned (1-based layer, head) and the embedding then (first sentence only).
+    public var pruned: [[Int]]? { json["pruned"] as? [[Int]] }
+    public var prunedEmbedding: [Double]? { json["pruned_embedding"].map(ReferenceCase.flatten) }
 
     public static let file: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         .appendingPathComponent("minilm/expected.json")
