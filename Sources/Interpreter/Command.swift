@@ -158,8 +158,8 @@ public enum Prune: Equatable, Sendable {
     /// `prune L.H`: head H of layer L of a loaded model (both 1-based).
     case modelHead(layer: Int, head: Int)
     /// `prune P% by METRIC`: that share of a loaded model's heads, the least important across
-    /// every layer.
-    case modelShare(percent: Double, metric: String)
+    /// every layer; or `by random [seed S]`, a random share, the baseline a ranking must beat.
+    case modelShare(percent: Double, metric: String, seed: UInt64)
 }
 
 public enum ValueSource: Equatable, Sendable {

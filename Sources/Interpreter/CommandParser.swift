@@ -249,9 +249,18 @@ public enum CommandParser {
             let by = try words.require("'by' and a metric, e.g. prune 1 by entropy")
             guard by.text == "by" else { throw UserError("expected 'by', e.g. prune 1 by entropy", column: by.column) }
             let metric = try words.require("a metric: magnitude, entropy or sensitivity")
-            let metrics = HeadImportance.Metric.allCases.map(\.rawValue)
+            let metrics = HeadImportance.Metric.allCases.map(\.rawValue) + (percent == nil ? [] : ["random"])
             guard metrics.contains(metric.text) else { throw unknownName(metric, among: metrics, what: "rank by") }
-            if let percent { return .prune(.modelShare(percent: percent, metric: metric.text)) }
+            if let percent {
+                var seed: UInt64 = 0
+                if metric.text == "random", let word = words.next() {
+                    guard word.text == "seed", let value = words.next() else {
+                        throw UserError("after 'random' only 'seed S' may follow, e.g. prune 20% by random seed 3", column: word.column)
+                    }
+                    seed = try Self.seed(value)
+                }
+                return .prune(.modelShare(percent: percent, metric: metric.text, seed: seed))
+            }
             return .prune(.least(count: count, metric: metric.text))
         case "unprune":
             let first = try words.require("unprune head N, or unprune all")

@@ -71,8 +71,8 @@ extension Interpreter {
             return try pruneCurve(&session)
         case let .modelHead(layer, head):
             return try pruneModelHead(layer: layer, head: head, in: &session)
-        case let .modelShare(percent, metric):
-            return try pruneModelShare(percent, by: HeadImportance.Metric(rawValue: metric)!, in: &session)
+        case let .modelShare(percent, metric, seed):
+            return try pruneModelShare(percent, by: HeadImportance.Metric(rawValue: metric), seed: seed, in: &session)
         case let .head(head):
             let index = try layerHead(head, session)
             let before = try session.task.map { try heldOutAccuracy($0, gates: session.gates) }

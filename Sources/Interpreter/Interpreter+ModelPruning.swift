@@ -66,7 +66,8 @@ extension Interpreter {
 
     /// `prune P% by METRIC`: the least important heads across every layer, replacing any
     /// pruning before. Each layer's heads are measured on the sentence with the model unpruned.
-    func pruneModelShare(_ percent: Double, by metric: HeadImportance.Metric, in session: inout Session) throws -> String {
+    /// With no metric (`by random`), a random share drawn from `seed`.
+    func pruneModelShare(_ percent: Double, by metric: HeadImportance.Metric?, seed: UInt64, in session: inout Session) throws -> String {
         guard var model = session.model else {
             throw UserError("`prune P%` prunes a share of a loaded model's heads across its layers",
                             hint: "`prune K by METRIC` prunes K heads of your layer")
@@ -76,9 +77,15 @@ extension Interpreter {
                             hint: "rank by magnitude, entropy or sensitivity")
         }
         var ranked: [(layer: Int, head: Int, unimportance: Double)] = []
-        for (index, run) in model.sentence.run.layers.enumerated() {
-            let measures = try HeadImportance.measure(model.model.encoder.layers[index].attentionConfiguration(X: run.input))
-            ranked += measures.compactMap { h in metric.unimportance(h).map { (index, h.head, $0) } }
+        if let metric {
+            for (index, run) in model.sentence.run.layers.enumerated() {
+                let measures = try HeadImportance.measure(model.model.encoder.layers[index].attentionConfiguration(X: run.input))
+                ranked += measures.compactMap { h in metric.unimportance(h).map { (index, h.head, $0) } }
+            }
+        } else {
+            var random = SeededRandom(seed: seed)
+            let c = model.model.encoder.configuration
+            ranked = (0..<c.layers).flatMap { layer in (0..<c.heads).map { (layer, $0, random.unit()) } }
         }
         ranked.sort { ($0.unimportance, -$0.layer, -$0.head) > ($1.unimportance, -$1.layer, -$1.head) }
         let total = model.model.encoder.configuration.layers * model.model.encoder.configuration.heads
@@ -91,27 +98,42 @@ extension Interpreter {
         try installModelLayer(in: &session)
         let names = ranked.prefix(count).map { "\($0.layer + 1).\($0.head + 1)" }.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
         let why = switch metric {
-        case .magnitude: "the smallest weight norms"
-        case .entropy: "the highest attention entropy (the least focused)"
-        case .sensitivity: "the smallest effect on their layer's output when removed"
-        case .gradient: ""
+        case .magnitude?: "those with the smallest weight norms across every layer, measured on this sentence with the model whole"
+        case .entropy?: "those with the highest attention entropy (the least focused) across every layer, measured on this sentence with the model whole"
+        case .sensitivity?: "those with the smallest effect on their layer's output when removed, measured on this sentence with the model whole"
+        case .gradient?: ""
+        case nil: "drawn at random (seed \(seed)), the baseline any ranking must beat"
         }
-        return Prose.wrap("pruned \(count) of \(total) heads (\(String(format: "%g", percent))%), those with \(why) across every layer, "
-                          + "measured on this sentence with the model whole (any pruning before was replaced): "
-                          + names.joined(separator: ", "), width: width) + "\n" + (try embeddingSummary(session))
+        return Prose.wrap("pruned \(count) of \(total) heads (\(String(format: "%g", percent))%), \(why) "
+                          + "(any pruning before was replaced): " + names.joined(separator: ", "), width: width)
+            + "\n" + (try embeddingSummary(session))
     }
 
     /// How far the pruning moved the sentence embedding: its cosine to the unpruned model's, on
     /// this sentence and on each kept sentence.
     func embeddingSummary(_ session: Session) throws -> String {
-        guard let model = session.model else { return "" }
         let gates = modelGates(session)
         let pruned = gates.values.reduce(0) { $0 + $1.values.filter { $0 == 0 }.count }
+        guard session.model != nil else { return "" }
         guard !gates.isEmpty else { return "No head is pruned: the sentence embedding is the model's own." }
+        let (here, kept) = try embeddingCosines(session)
+        let mean = kept.reduce(0, +) / Double(kept.count)
+        return Prose.wrap(String(format: "%d head%@ pruned across the model. The sentence embedding's cosine to the unpruned model's: "
+                                 + "%.4f on this sentence; on the %d kept sentences %.4f on average, %.4f at the lowest "
+                                 + "(1 is unchanged). `unprune all` restores every head.",
+                                 pruned, pruned == 1 ? "" : "s", here, kept.count, mean, kept.min() ?? mean), width: width)
+    }
+
+    /// The sentence embedding's cosine to the unpruned model's: on the sentence, and on each
+    /// kept sentence (1 when nothing is pruned).
+    func embeddingCosines(_ session: Session) throws -> (here: Double, kept: [Double]) {
+        guard let model = session.model else { throw UserError("there is no model, so no sentence embedding") }
+        let gates = modelGates(session)
         func cosine(_ a: [Double], _ b: [Double]) -> Double {
             zip(a, b).map(*).reduce(0, +)   // both are L2-normalised
         }
         let here = cosine(model.sentence.run.sentenceEmbedding, try currentRun(session).sentenceEmbedding)
+        guard !gates.isEmpty else { return (here, Array(repeating: 1, count: Self.keptSentences.count)) }
         var kept: [Double] = []
         do {
             for sentence in Self.keptSentences {
@@ -123,11 +145,7 @@ extension Interpreter {
         } catch {
             throw UserError("cannot run the model: \(error)")
         }
-        let mean = kept.reduce(0, +) / Double(kept.count)
-        return Prose.wrap(String(format: "%d head%@ pruned across the model. The sentence embedding's cosine to the unpruned model's: "
-                                 + "%.4f on this sentence; on the %d kept sentences %.4f on average, %.4f at the lowest "
-                                 + "(1 is unchanged). `unprune all` restores every head.",
-                                 pruned, pruned == 1 ? "" : "s", here, kept.count, mean, kept.min() ?? mean), width: width)
+        return (here, kept)
     }
 
     /// `compare` in model mode, after the layer's own comparison.

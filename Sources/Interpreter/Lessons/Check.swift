@@ -1,3 +1,5 @@
+import Attention
+
 /// One `check:` line: a quantity of the session, a comparison, and the expected value.
 ///
 ///     check: weights[sat][cat] head 2 = 0.483 +- 0.001
@@ -10,6 +12,9 @@
 ///     check: accuracy test > 0.99
 ///     check: accuracy test readout 2 < 0.3
 ///     check: removable random = 0
+///     check: pattern previous 1.3 > 0.9
+///     check: heads cls >= 30
+///     check: cosine kept > 0.9
 ///     check: grad scores[sat][cat] head 2 < 0
 ///     check: argmin grad masked[sat] head 2 = cat
 public struct Check: Equatable, Sendable {
@@ -43,6 +48,14 @@ public struct Check: Equatable, Sendable {
         /// How many heads `prune curve` removes within one point, in a metric's order or
         /// `random` (the mean of the random orders).
         case removable(String)
+        /// A loaded model's head (layer, head, 1-based): the share of its weight on a pattern,
+        /// on the sentence (`model heads`).
+        case pattern(HeadPattern, layer: Int, head: Int)
+        /// How many of a loaded model's heads show a pattern most on the sentence.
+        case heads(HeadPattern)
+        /// The sentence embedding's cosine to the unpruned model's: on the sentence, or the
+        /// mean over the kept sentences (`kept`).
+        case cosine(kept: Bool)
         /// A cell or statistic of a gradient: `grad` before a cell or a statistic's stage.
         indirect case gradient(Quantity)
     }

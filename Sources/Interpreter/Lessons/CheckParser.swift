@@ -47,7 +47,7 @@ public enum CheckParser {
         case let .cell(name, _, _, _): stage = name
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
-        case .cost, .loss, .gradient, .accuracy, .removable: stage = ""
+        case .cost, .loss, .gradient, .accuracy, .removable, .pattern, .heads, .cosine: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -82,6 +82,30 @@ public enum CheckParser {
                 throw UserError("write removable METRIC, one of: " + names.joined(separator: " "))
             }
             return .removable(rest[0])
+        }
+        func pattern(_ name: String) throws -> HeadPattern {
+            let spelled = String(name.lowercased().filter { $0 != "[" && $0 != "]" })
+            guard let pattern = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled) else {
+                throw UserError("no pattern '\(name)': previous next self cls sep punctuation broad")
+            }
+            return pattern
+        }
+        if first == "pattern" {
+            let parts = rest.count == 2 ? rest[1].split(separator: ".").compactMap { Int($0) } : []
+            guard rest.count == 2, parts.count == 2, parts[0] >= 1, parts[1] >= 1 else {
+                throw UserError("write pattern PATTERN L.H, e.g. pattern previous 1.3 > 0.9")
+            }
+            let named = try pattern(rest[0])
+            guard named != .broad else { throw UserError("broad is not a share: check a pattern, or `heads broad`") }
+            return .pattern(named, layer: parts[0], head: parts[1])
+        }
+        if first == "heads" {
+            guard rest.count == 1 else { throw UserError("write heads PATTERN, e.g. heads cls >= 30") }
+            return .heads(try pattern(rest[0]))
+        }
+        if first == "cosine" {
+            guard rest.isEmpty || rest == ["kept"] else { throw UserError("write cosine or cosine kept, e.g. cosine kept > 0.9") }
+            return .cosine(kept: !rest.isEmpty)
         }
         if first == "accuracy" {
             guard [1, 3].contains(rest.count), ["train", "test"].contains(rest[0]) else {

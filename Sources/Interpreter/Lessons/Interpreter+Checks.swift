@@ -31,6 +31,22 @@ extension Interpreter {
             }
             let count = Double(line.removable())
             return try compare(count, check, found: String(line.removable()))
+        case let .pattern(pattern, layer, head):
+            guard let model = session.model else { throw UserError("there is no model, so no head patterns") }
+            let shares = patternShares(model.sentence)
+            guard layer <= shares.count, head <= shares[layer - 1].count else {
+                throw UserError("the model has no head \(layer).\(head)")
+            }
+            let value = shares[layer - 1][head - 1][pattern] ?? 0
+            return try compare(value, check, found: String(format: "%.4f", value))
+        case let .heads(pattern):
+            guard let model = session.model else { throw UserError("there is no model, so no head patterns") }
+            let count = patternShares(model.sentence).flatMap { $0 }.filter { HeadPattern.dominant($0).pattern == pattern }.count
+            return try compare(Double(count), check, found: String(count))
+        case let .cosine(kept):
+            let (here, sentences) = try embeddingCosines(session)
+            let value = kept ? sentences.reduce(0, +) / Double(max(1, sentences.count)) : here
+            return try compare(value, check, found: String(format: "%.4f", value))
         case let .accuracy(which, readout):
             guard let task = session.task else { throw UserError("there is no task, so no accuracy") }
             let value: Double
