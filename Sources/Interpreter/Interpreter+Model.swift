@@ -296,6 +296,17 @@ extension Interpreter {
             let data = try JSONSerialization.data(withJSONObject: model.sentence.encoding.ids)
             try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
             return "wrote ids (\(n)) to \(path)"
+        case "attention" where path.lowercased().hasSuffix(".svg"):
+            let keys = model.sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
+            let weights = run.layers.map { $0.attention.heads.map(\.weights) }
+            let captions = weights.map { heads in
+                heads.map { w -> String in
+                    let (pattern, share) = HeadPattern.dominant(HeadPattern.shares(w, keys: keys))
+                    return "\(ModelHeadsReport.name(pattern)) \(String(format: "%.2f", share))"
+                }
+            }
+            try writeText(SVGHeatmap.modelGrid(weights, captions: captions, title: "Attention of every head on \"\(model.sentence.text)\""), to: path)
+            return "wrote every layer's heads (\(weights.count) x \(weights.first?.count ?? 0) thumbnails of \(n) x \(n) weights) to \(path)"
         case "attention":
             let heads = model.model.encoder.configuration.heads
             let values = run.layers.flatMap { layer in layer.attention.heads.flatMap(\.weights.values) }

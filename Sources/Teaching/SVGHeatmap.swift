@@ -61,6 +61,47 @@ public enum SVGHeatmap {
         return svg
     }
 
+    /// A model's attention as a grid of thumbnails, one row per layer and one column per head
+    /// (bertviz's model view as a picture): `weights[layer][head]` is n x n, drawn from 0 (white)
+    /// to 1 (deep blue); each thumbnail is titled L.H with the pattern it shows most (`captions`),
+    /// and hovering one names it.
+    public static func modelGrid(_ weights: [[Matrix]], captions: [[String]], title: String) -> String {
+        let n = weights.first?.first?.rows ?? 1
+        let cell = max(1.5, (96.0 / Double(n) * 2).rounded() / 2), side = cell * Double(n)
+        let gap = 18.0, top = 60.0, left = 70.0
+        let heads = weights.first?.count ?? 0
+        let width = left + Double(heads) * (side + gap) + gap
+        let height = top + Double(weights.count) * (side + gap + 16) + 30
+        let scale = Heatmap(panels: [], rowLabels: [], columnLabels: [], range: 0...1)
+        var svg = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="11">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(gap)" y="26" font-size="16" font-weight="bold">\(escaped(title))</text>
+            <text x="\(gap)" y="44" fill="#555">rows: layers; columns: heads; each square is a head's weights, queries down, keys across, white 0 to blue 1</text>
+
+            """
+        for (layer, row) in weights.enumerated() {
+            let y0 = top + Double(layer) * (side + gap + 16)
+            svg += "<text x=\"\(gap)\" y=\"\(y0 + 16 + side / 2)\" font-weight=\"bold\">layer \(layer + 1)</text>\n"
+            for (head, matrix) in row.enumerated() {
+                let x0 = left + Double(head) * (side + gap)
+                let caption = layer < captions.count && head < captions[layer].count ? captions[layer][head] : ""
+                svg += "<g class=\"head\"><title>\(escaped("head \(layer + 1).\(head + 1): \(caption)"))</title>\n"
+                svg += "<text x=\"\(x0)\" y=\"\(y0 + 11)\">\(layer + 1).\(head + 1) \(escaped(caption))</text>\n"
+                for i in 0..<matrix.rows {
+                    for j in 0..<matrix.cols {
+                        let value = matrix[i, j]
+                        let fill = value.isFinite ? colour(scale, min(1, max(0, value))) : "#d9d9d9"
+                        svg += "<rect x=\"\(x0 + cell * Double(j))\" y=\"\(y0 + 16 + cell * Double(i))\" width=\"\(cell)\" height=\"\(cell)\" fill=\"\(fill)\"/>\n"
+                    }
+                }
+                svg += "<rect x=\"\(x0)\" y=\"\(y0 + 16)\" width=\"\(side)\" height=\"\(side)\" fill=\"none\" stroke=\"#999\"/></g>\n"
+            }
+        }
+        return svg + "</svg>\n"
+    }
+
     /// White to deep blue; for a scale that crosses zero, deep blue through white (at zero)
     /// to deep red, as in the terminal heatmap.
     static func colour(_ heatmap: Heatmap, _ t: Double) -> String {

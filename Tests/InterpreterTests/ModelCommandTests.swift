@@ -173,6 +173,21 @@ struct ModelCommandTests {
         #expect(try interpreter.execute("model heads over sentences").text.contains("12 kept sentences"))
     }
 
+    /// `export attention FILE.svg` draws every layer's heads: one titled thumbnail per head,
+    /// one square per weight.
+    @Test func theAttentionGridIsAPicture() throws {
+        var interpreter = Self.loaded
+        let folder = try makeScratchFolder("model-svg")
+        defer { removeScratchFolder(folder) }
+        let path = folder.appendingPathComponent("grid.svg").path
+        let reply = try interpreter.execute("export attention \"\(path)\"").text
+        #expect(reply.contains("6 x 12 thumbnails of 13 x 13 weights"), "\(reply)")
+        let svg = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(svg.components(separatedBy: "<g class=\"head\">").count - 1 == 72)
+        #expect(svg.components(separatedBy: "<rect x=").count - 1 == 72 * 13 * 13 + 72)
+        #expect(svg.contains("1.3 previous 1.00"))
+    }
+
     @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
         var interpreter = Self.loaded
         _ = try interpreter.execute("text A  sentence\twith   spaces.")
