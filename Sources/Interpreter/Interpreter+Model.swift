@@ -26,7 +26,9 @@ public final class LoadedModel: Sendable {
         let tensors = files.tensors.mapValues { (shape: $0.shape, values: $0.values) }
         files.tensors = [:]   // the encoder then holds the only copy of each weight, released once converted
         let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors)
-        return LoadedModel(folder: files.path, encoder: encoder, tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
+        // Absolute, so that a saved session finds the folder from anywhere.
+        let absolute = URL(fileURLWithPath: files.path).standardizedFileURL.path
+        return LoadedModel(folder: absolute, encoder: encoder, tokenizer: try BertTokenizer(vocabulary: files.vocabulary))
     }
 
     /// Every weight, LayerNorm and embedding value.

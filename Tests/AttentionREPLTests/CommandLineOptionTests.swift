@@ -22,6 +22,19 @@ struct CommandLineOptionTests {
         #expect(result.standardOutput.contains("--color"))
     }
 
+    /// `--model DIR` starts with the model loaded; a folder that is not one exits 1 naming the file.
+    @Test func modelOptionLoadsAFolder() throws {
+        let tiny = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ReferenceCases/Fixtures/tiny-bert").path
+        let result = try AttentionREPLBinary.runner().run(["--model", tiny], standardInput: "layer 2\nwhere\n")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("2 layers of 2 heads"))
+        #expect(result.standardOutput.contains("layer 2 of 2"))
+        let missing = try AttentionREPLBinary.runner().run(["--model", "/nonexistent/folder"], standardInput: "")
+        #expect(missing.status == 1)
+        #expect(missing.standardError.contains("config.json"), "\(missing.standardError)")
+    }
+
     @Test func colorAlwaysColoursAPipe() throws {
         let result = try AttentionREPLBinary.runner().run(["--color", "always"], standardInput: "step\n")
 

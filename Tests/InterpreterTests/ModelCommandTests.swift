@@ -188,6 +188,23 @@ struct ModelCommandTests {
         #expect(svg.contains("1.3 previous 1.00"))
     }
 
+    /// A text longer than the model's 256 wordpieces is cut, and says so; `import text` reads a
+    /// file with tabs and newlines as the same text.
+    @Test func longTextIsCutAndFilesAreRead() throws {
+        var interpreter = Self.loaded
+        let long = Array(repeating: "the cat sat on the mat.", count: 60).joined(separator: " ")
+        let reply = try interpreter.execute("text " + long).text
+        #expect(reply.hasPrefix("256 wordpieces"), "\(reply.prefix(80))")
+        #expect(reply.contains("The text was cut: 166 wordpieces past the model's 256 were left out"), "\(reply.suffix(200))")
+        let folder = try makeScratchFolder("model-text")
+        defer { removeScratchFolder(folder) }
+        let path = folder.appendingPathComponent("t.txt").path
+        try "The cat\tsat\non the mat.\n".write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try interpreter.execute("import text \"\(path)\"")
+        #expect(interpreter.session.tokens == ["[CLS]", "the", "cat", "sat", "on", "the", "mat", ".", "[SEP]"])
+        #expect(interpreter.session.model?.model.folder.hasPrefix("/") == true)
+    }
+
     @Test func savingAndLoadingKeepTheModelTextAndLayer() throws {
         var interpreter = Self.loaded
         _ = try interpreter.execute("text A  sentence\twith   spaces.")
