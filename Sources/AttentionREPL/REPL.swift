@@ -25,9 +25,12 @@ struct REPL {
                 print(style.dim("Your last session was saved when you left: type `restore` to continue it."))
             }
         }
+        let started = interpreter.session
         defer {
             reader.saveHistory()
-            saveOnExit()
+            // A session left as it started (the ready example, or what --load gave) is not
+            // worth a save: it would replace the one the learner may want to restore.
+            if interpreter.session != started { saveOnExit() }
         }
         interpreter.progress = progress.watcher
         while let line = reader.readLine(prompt: Self.prompt) {
@@ -51,13 +54,19 @@ struct REPL {
         }
     }
 
-    /// Saves the session to the state folder so the next start can `restore` it. A failure
-    /// is reported, never fatal: the learner is leaving anyway.
+    /// Saves the session to the state folder so the next start can `restore` it, keeping the
+    /// one saved before for `restore previous`. A failure is reported, never fatal: the learner
+    /// is leaving anyway.
     func saveOnExit() {
         guard let stateFile = interpreter.stateFile else { return }
         let folder = (stateFile as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let previous = Interpreter.previousStateFile(stateFile)
+            if FileManager.default.fileExists(atPath: stateFile) {
+                try? FileManager.default.removeItem(atPath: previous)
+                try FileManager.default.moveItem(atPath: stateFile, toPath: previous)
+            }
             _ = try interpreter.saveSession(to: stateFile)
         } catch {
             Self.printError("warning: could not save the session to \(stateFile): \(error)")

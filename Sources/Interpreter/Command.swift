@@ -47,10 +47,11 @@ public enum Command: Equatable, Sendable {
     case gate(head: Int, value: Double)
     /// `compare`: how far pruning moved the output.
     case compare
-    /// `save FILE`, `load FILE`, `restore` (the session saved on exit).
+    /// `save FILE`, `load FILE`, `restore [previous]` (the session saved on exit, or the one
+    /// saved the time before).
     case save(String)
     case load(String)
-    case restore
+    case restore(previous: Bool)
     /// `lesson NAME`: run a lesson.
     case lesson(String)
     /// `lessons`: list them.

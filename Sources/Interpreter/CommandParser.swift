@@ -193,7 +193,13 @@ public enum CommandParser {
         case "lessons": return .listLessons
         case "save": return .save(try words.require("a file to save to, e.g. save my-session.txt").text)
         case "load": return .load(try words.require("a saved session to load, e.g. load my-session.txt").text)
-        case "restore": return .restore
+        case "restore":
+            guard let word = words.next() else { return .restore(previous: false) }
+            guard word.text == "previous" else {
+                throw UserError("expected 'previous' or nothing", column: word.column,
+                                hint: "restore brings back the session saved when the REPL last exited; restore previous the one before")
+            }
+            return .restore(previous: true)
         default: return nil
         }
     }

@@ -67,16 +67,25 @@ extension Interpreter {
         return rebuilt.session
     }
 
-    /// `restore`: the session saved automatically when the REPL last exited.
-    func restore(into session: inout Session) throws -> String {
-        guard let stateFile, FileManager.default.fileExists(atPath: stateFile) else {
+    /// `restore`: the session saved automatically when the REPL last exited; `restore previous`:
+    /// the one saved the time before (kept when a new one replaced it).
+    func restore(previous: Bool, into session: inout Session) throws -> String {
+        guard let current = stateFile else {
             throw UserError("there is no saved session to restore", hint: "sessions are saved automatically when the REPL exits")
         }
-        let text: String
-        do { text = try TensorFile.readText(path: stateFile) } catch {
-            throw UserError("cannot read the saved session \(stateFile): \(error)")
+        let file = previous ? Self.previousStateFile(current) : current
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw UserError(previous ? "there is no earlier saved session to restore" : "there is no saved session to restore",
+                            hint: "sessions are saved automatically when the REPL exits" + (previous ? "; the one before is kept once a newer one replaces it" : ""))
         }
-        session = try Self.session(from: text, path: stateFile, files: .anywhere)
-        return "restored the session saved when the REPL last exited"
+        let text: String
+        do { text = try TensorFile.readText(path: file) } catch {
+            throw UserError("cannot read the saved session \(file): \(error)")
+        }
+        session = try Self.session(from: text, path: file, files: .anywhere)
+        return previous ? "restored the session saved the time before the last" : "restored the session saved when the REPL last exited"
     }
+
+    /// Where the session saved before the latest one is kept.
+    public static func previousStateFile(_ stateFile: String) -> String { stateFile + ".previous" }
 }

@@ -187,6 +187,35 @@ struct InteractiveSessionTests {
         #expect(try next.enter("heads").contains("heads = 4"))
     }
 
+    /// Starting the REPL and leaving at once must not replace the saved session with the ready
+    /// example; a new save keeps the one before for `restore previous`.
+    @Test func anUntouchedSessionNeverReplacesTheSavedOne() throws {
+        let first = try REPLSession()
+        defer { first.close() }
+        try first.enter("heads 4")
+        try first.tmux.press("C-d")
+        #expect(try first.tmux.waitForExit() == 0)
+        let state = ["XDG_STATE_HOME": first.directory.file("state").path]
+
+        let untouched = try REPLSession(environment: state)
+        defer { untouched.close() }
+        try untouched.tmux.press("C-d")
+        #expect(try untouched.tmux.waitForExit() == 0)
+        #expect(try String(contentsOf: first.stateFile, encoding: .utf8).contains("heads 4"))
+
+        let changed = try REPLSession(environment: state)
+        defer { changed.close() }
+        try changed.enter("heads 1")
+        try changed.tmux.press("C-d")
+        #expect(try changed.tmux.waitForExit() == 0)
+        #expect(try String(contentsOf: first.stateFile, encoding: .utf8).contains("heads 1"))
+
+        let later = try REPLSession(environment: state)
+        defer { later.close() }
+        try later.enter("restore previous")
+        #expect(try later.enter("heads").contains("heads = 4"))
+    }
+
     /// Two REPLs open at once, both writing the same history file as they leave: every line
     /// of both must be there afterwards.
     @Test func twoREPLsKeepEachOthersHistory() throws {
