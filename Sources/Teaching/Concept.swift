@@ -33,7 +33,7 @@ public enum Concept: String, CaseIterable, Sendable {
         case .scaled:
             return "The scores are divided by sqrt(d_k). A dot product sums d_k products; with entries of variance 1 the sum has variance d_k, so its typical size grows like sqrt(d_k). Dividing by sqrt(d_k) brings it back to about 1 whatever the width of the head."
         case .masked:
-            return "A mask blocks query-key pairs by setting their score to -inf, so their softmax weight is exactly 0. A causal mask stops a token from seeing later tokens (needed when generating text left to right); key padding hides the padding positions of a shorter sequence in a batch."
+            return "A mask blocks query-key pairs by setting their score to -inf, so their softmax weight is exactly 0. A causal mask stops a token from seeing later tokens: in training all positions are computed at once, and each must predict the next token without seeing it (Vaswani et al. 2017, section 3.2.3); key padding hides the padding positions of a shorter sequence in a batch."
         case .weights:
             return "The softmax turns each row of scores into weights: exp(s) / Σ exp(s) is positive and the row sums to 1. Bigger scores get exponentially more weight. It is computed in the stable form, subtracting the row maximum first."
         case .head_out:
@@ -55,11 +55,11 @@ public enum Concept: String, CaseIterable, Sendable {
         case .projection: return "Separate projections let a token ask for one thing while offering another, and let each head specialise in its own relationship."
         case .scores: return "Matching queries with keys is how a token decides where to look."
         case .scaled: return "Without scaling, wide heads give huge scores, the softmax saturates (one weight near 1, the rest near 0) and its gradients vanish, so learning stalls."
-        case .masked: return "Some pairs must not exchange information: the future during generation, or padding that is not real text."
+        case .masked: return "Some pairs must not exchange information: later tokens, when every position is trained at once to predict the token after it, or padding that is not real text."
         case .weights: return "Weights that are positive and sum to 1 make the head output an average of the values, on a stable scale."
         case .head_out: return "This is where information actually moves between tokens."
         case .concat: return "It assembles the heads' results into one vector per token, ready for W_O."
-        case .output: return "Without mixing, the heads' findings would sit in separate columns and never be combined; W_O also maps the result back to d_model for the next layer."
+        case .output: return "Without W_O each head could write only its own slice of the output, whose width would be tied to h·d_v; later layers could still combine the slices, but W_O mixes the heads at once and maps the result to d_model for the next layer."
         case .backward: return "This is how the projections are learned: nothing tells a head what to attend to. Gradient descent moves W_Q and W_K so that the scores the loss wants raised go up; where heads end up specialised, it is because that lowered the loss."
         case .heads: return "Different relationships need different weights; many heads get many patterns for the price of one wide head."
         }

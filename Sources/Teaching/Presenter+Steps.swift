@@ -194,8 +194,9 @@ extension Presenter {
                     + blockedRowsNote()
             }
             return "W_O mixes what the heads found: output[\(labels.queries[q])][0] = concat row \(labels.query(q)) · W_O column 0\(bias) = "
-                + "\(value), a sum over the columns of every head. Leaving W_O out is a classic mistake: each output feature "
-                + "would then come from one head only, and the heads' findings would never be combined."
+                + "\(value), a sum over the columns of every head. Without W_O each output feature would come from one head "
+                + "only: the output's width would be tied to h·d_v and each head could write only its own slice of it. "
+                + "Later layers could still combine the slices, so W_O is not the only place heads meet, but it is the first."
                 + blockedRowsNote()
         }
     }
@@ -208,7 +209,9 @@ extension Presenter {
         }
         var parts: [String] = []
         if let config = maskSetting, case .causal = config {
-            parts.append("The causal mask lets each token see itself and earlier tokens only, as when generating text one token at a time")
+            parts.append("The causal mask lets each token see itself and earlier tokens only. In training every position is "
+                         + "computed at once and each must predict the token after it without seeing it "
+                         + "(Vaswani et al. 2017, section 3.2.3)")
         } else if let config = maskSetting, case .custom = config {
             parts.append("A custom mask blocks the pairs marked x")
         }
@@ -245,7 +248,9 @@ extension Presenter {
         let rows = trace.fullyBlockedRows.map { labels.query($0) }.joined(separator: ", ")
         return style.warning("Warning: ") + "\(rows) \(trace.fullyBlockedRows.count == 1 ? "has" : "have") every key blocked. "
             + "The softmax of a row of -inf is 0 / 0, so the weights, head outputs and output of that row are NaN, "
-            + "as in PyTorch. Unblock at least one key for it (change the mask or `pad none`)."
+            + "as in a plain softmax and in PyTorch's nn.MultiheadAttention; since PyTorch 2.5, "
+            + "F.scaled_dot_product_attention returns zeros for such a row instead. "
+            + "Unblock at least one key for it (change the mask or `pad none`)."
     }
 
     /// Every key whose score in `row` equals `value`, as "'red' and 'blue'": ties are named,

@@ -65,7 +65,9 @@ struct StepTextTests {
         let output = mixing.report(.output)
         #expect(output.contains("W_O mixes what the heads found: output[d][0] = concat row 'd' · W_O column 0 = "
                                 + NumberFormat().string(2 * mixing.trace.concat![3, 0])))
-        #expect(output.contains("Leaving W_O out is a classic mistake"))
+        // Not "never combined": later layers could combine the heads' slices (issue 14).
+        #expect(output.contains("each head could write only its own slice"))
+        #expect(!output.contains("never be combined"))
     }
 
     @Test func maskAndFullyBlockedRowsAreExplained() throws {
@@ -77,6 +79,10 @@ struct StepTextTests {
         #expect(text.contains("6 of 9 pairs are blocked"))   // 3 above the diagonal (causal) and column 0 (padding)
         #expect(text.contains("'the' has every key blocked") && text.contains("NaN"))
         #expect(presenter.report(.weights).contains("NaN"))
+        // The mask's reason is training, not that later tokens do not exist yet (issue 14), and
+        // PyTorch gives NaN or zeros depending on the function.
+        #expect(text.contains("predict the token after it without seeing it") && text.contains("section 3.2.3"))
+        #expect(text.contains("F.scaled_dot_product_attention returns zeros"))
     }
 
     @Test func explainGivesIdeaWhyAndPitfall() {
