@@ -14,6 +14,17 @@ public enum CommandParser {
     /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
     /// name `show` accepts).
     public static let modelExports = ["ids", "attention", "embedding", "hidden"] + BlockStep.allCases.map(\.rawValue)
+    /// Other names a learner uses for a stage: the softmax's output is the weights.
+    /// (`attention` means the weights too, except after `export`, where it is a loaded model's
+    /// every layer.)
+    static let stageAliases = ["softmax": "weights", "attention": "weights", "probabilities": "weights"]
+
+    /// `word` with a stage alias replaced by the stage's own name.
+    static func stage(_ word: Word, aliasing attention: Bool = true) -> Word {
+        guard let name = stageAliases[word.text], attention || word.text != "attention" else { return word }
+        return Word(text: name, column: word.column)
+    }
+
     /// Everything `grad`, `why grad` and `export grad` accept.
     public static let gradients = GradientPresenter.names
 
@@ -109,7 +120,7 @@ public enum CommandParser {
                 let path = try words.require("a file to write, e.g. export grad \(name) d\(name).npy")
                 return .exportGrad(name: name, path: path.text, head: try words.optionalHead())
             }
-            let name = try words.require("a stage or parameter to export, e.g. export weights weights.npy")
+            let name = stage(try words.require("a stage or parameter to export, e.g. export weights weights.npy"), aliasing: false)
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
             let others = ["importance", "accuracy"] + modelExports
             guard showable.contains(name.text) || others.contains(name.text) else {
@@ -132,11 +143,11 @@ public enum CommandParser {
                 let name = try words.require("a backward stage, e.g. goto grad scores")
                 return .gotoGrad(name: name.text, head: try words.optionalHead())
             }
-            let name = try words.require("a stage, e.g. goto weights")
+            let name = stage(try words.require("a stage, e.g. goto weights"))
             return .goto(name: name.text, head: try words.optionalHead())
         case "where": return .whereAmI
         case "show":
-            let name = try words.require("something to show, e.g. show weights")
+            let name = stage(try words.require("something to show, e.g. show weights"))
             guard showable.contains(name.text) else { throw unknownName(name, among: showable, what: "show") }
             return .show(name: name.text, head: try words.optionalHead())
         case "shapes": return .shapes
@@ -149,7 +160,7 @@ public enum CommandParser {
                 if let next = words.peek, next.text != "head" { col = words.next() }
                 return .whyGrad(name: name, row: cellIndex(row), col: col.map(cellIndex), head: try words.optionalHead())
             }
-            let stage = try words.require("a stage, a row and a column, e.g. why weights 0 1")
+            let stage = Self.stage(try words.require("a stage, a row and a column, e.g. why weights 0 1"))
             guard Stage(rawValue: stage.text) != nil else {
                 throw unknownName(stage, among: Stage.allCases.map(\.rawValue), what: "explain a cell of")
             }
@@ -213,8 +224,9 @@ public enum CommandParser {
                 _ = words.next()
                 return .heatmap(stage: stage, head: nil)
             }
-            if let word = words.peek, word.text != "head" {
+            if let next = words.peek, next.text != "head" {
                 _ = words.next()
+                let word = Self.stage(next)
                 guard Stage(rawValue: word.text) != nil else {
                     throw unknownName(word, among: Stage.allCases.map(\.rawValue), what: "draw a heatmap of")
                 }

@@ -89,4 +89,15 @@ struct ParserTests {
         #expect(error("mask sideways")?.hint?.contains("mask causal") == true)
         #expect(error("b_Q head 1 = [1]")?.message.contains("projection weights") == true)
     }
+
+    /// The names learners use for the weights work wherever a stage is named (issue 14); after
+    /// `export`, `attention` stays a loaded model's every layer.
+    @Test func stageAliases() throws {
+        #expect(try CommandParser.parse("goto softmax") == .goto(name: "weights", head: nil))
+        #expect(try CommandParser.parse("show attention head 2") == .show(name: "weights", head: 2))
+        #expect(try CommandParser.parse("heatmap softmax") == .heatmap(stage: "weights", head: nil))
+        #expect(try CommandParser.parse("why softmax 0 1") == .why(stage: "weights", row: .number(0), col: .number(1), head: nil))
+        #expect(try CommandParser.parse("export softmax w.npy") == .export(name: "weights", path: "w.npy", head: nil))
+        #expect(try CommandParser.parse("export attention a.npy") == .export(name: "attention", path: "a.npy", head: nil))
+    }
 }
