@@ -112,4 +112,17 @@ struct ReviewRegressionTests {
         let reply = try interpreter.execute("target = zeros 3x2").text
         #expect(reply.contains("the output is 2 x 2 but the target is 3 x 2"), "\(reply)")
     }
+
+    /// Answers a learner typed that were marked wrong (issue 14), and two that must stay wrong.
+    @Test func lessonAnswersAreMatchedLikeAPersonWould() {
+        let cases: [(typed: String, expected: [String], right: Bool)] = [
+            ("3 pairs", ["3", "three"], true), ("The same.", ["the same", "same"], true), ("'it'", ["it"], true),
+            ("no.", ["no"], true), ("0.921", ["92.1%"], true), ("about 92 percent", ["92.1%"], true),
+            ("92.1", ["0.921"], false), ("2-3", ["2-3"], true), ("2", ["2-3"], false), ("4 pairs", ["3"], false),
+            ("-0.5", ["-0.5"], true), ("0.5", ["-0.5"], false),
+        ]
+        for (typed, expected, right) in cases {
+            #expect(LessonRunner.accepts(typed, expected) == right, "'\(typed)' against \(expected)")
+        }
+    }
 }

@@ -32,7 +32,7 @@ public struct Lesson: Equatable, Sendable {
 
     public struct Question: Equatable, Sendable {
         public var prompt: String
-        /// Accepted answers, compared without case and surrounding spaces.
+        /// Accepted answers, as `LessonRunner.accepts` compares them.
         public var answers: [String]
         /// Said after the answer, right or wrong.
         public var explanation: String?

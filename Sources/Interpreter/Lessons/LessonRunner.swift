@@ -73,7 +73,7 @@ public struct LessonRunner {
                 case let .question(question):
                     guard interactive else { continue }
                     let answer = conversation.ask(question.prompt) ?? ""
-                    let right = question.answers.contains { Self.normalized($0) == Self.normalized(answer) }
+                    let right = Self.accepts(answer, question.answers)
                     var feedback = right ? style.strong("Right.") : style.strong("Not quite:") + " the answer is \(question.answers[0])."
                     if let explanation = question.explanation { feedback += " " + explanation }
                     conversation.say(Prose.wrap(feedback, width: width))
@@ -103,10 +103,52 @@ public struct LessonRunner {
 }
 
 extension LessonRunner {
-    /// An answer as compared: lower case, without spaces or brackets, so "[5, 5]", "5,5" and
-    /// "5, 5" are the same answer.
+    /// An answer as compared: lower case, without quotes, a leading article, final punctuation,
+    /// spaces or brackets, so "[5, 5]", "5,5" and "5, 5" are the same answer, and so are
+    /// "The same." and "same", "'it'" and "it".
     public static func normalized(_ answer: String) -> String {
-        answer.lowercased().filter { !" \t[]()".contains($0) }
+        var text = answer.lowercased().trimmingCharacters(in: .whitespaces)
+        text = String(text.filter { !"'\"‘’“”`".contains($0) })
+        while let last = text.last, ".!?;:".contains(last) { text.removeLast() }
+        for article in ["the ", "a ", "an "] where text.hasPrefix(article) { text.removeFirst(article.count) }
+        return text.filter { !" \t[]()".contains($0) }
+    }
+
+    /// Whether `answer` is one of `answers`: the same text once normalised, or the same number
+    /// within 1% (words around it allowed: "3 pairs", "about 92 percent"), a percentage matching
+    /// its fraction either way ("92.1%" and "0.921").
+    public static func accepts(_ answer: String, _ answers: [String]) -> Bool {
+        answers.contains { expected in
+            if normalized(expected) == normalized(answer) { return true }
+            // Numbers are compared when the expected answer is one number (not a range like 2-3).
+            guard numberCount(expected) == 1, let want = number(in: expected), let given = number(in: answer) else { return false }
+            func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
+            let (w, g) = (want.value, given.value)
+            if close(g, w) { return true }
+            if want.percent && !given.percent { return close(g * 100, w) }
+            if given.percent && !want.percent { return close(g / 100, w) }
+            return false
+        }
+    }
+
+    /// How many separate runs of digits `text` holds (3.5 is one).
+    static func numberCount(_ text: String) -> Int {
+        let characters = Array(text)
+        return characters.indices.filter { i in
+            characters[i].isNumber && (i == 0 || !(characters[i - 1].isNumber || characters[i - 1] == "." && i >= 2 && characters[i - 2].isNumber))
+        }.count
+    }
+
+    /// The first number in `text`, and whether it is a percentage ("%" or "percent" after it).
+    static func number(in text: String) -> (value: Double, percent: Bool)? {
+        let scalars = Array(text.lowercased())
+        guard let start = scalars.firstIndex(where: { $0.isNumber }) else { return nil }
+        var end = start
+        while end < scalars.count, scalars[end].isNumber || scalars[end] == "." { end += 1 }
+        let negative = start > 0 && scalars[start - 1] == "-" && (start < 2 || !scalars[start - 2].isNumber)
+        guard let value = Double(String(scalars[start..<end])) else { return nil }
+        let rest = String(scalars[end...]).trimmingCharacters(in: .whitespaces)
+        return ((negative ? -1 : 1) * value, rest.hasPrefix("%") || rest.hasPrefix("percent"))
     }
 }
 
