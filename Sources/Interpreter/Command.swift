@@ -51,6 +51,8 @@ public enum Command: Equatable, Sendable {
     /// saved the time before).
     case save(String)
     case load(String)
+    /// `source FILE`: run a plain file of commands, all or nothing.
+    case source(String)
     case restore(previous: Bool)
     /// `lesson NAME`: run a lesson.
     case lesson(String)

@@ -204,6 +204,8 @@ public enum CommandParser {
         case "lessons": return .listLessons
         case "save": return .save(try words.require("a file to save to, e.g. save my-session.txt").text)
         case "load": return .load(try words.require("a saved session to load, e.g. load my-session.txt").text)
+        case "source":
+            return .source(try words.require("a file of commands, e.g. source setup.txt").text)
         case "restore":
             guard let word = words.next() else { return .restore(previous: false) }
             guard word.text == "previous" else {

@@ -34,6 +34,10 @@ extension Interpreter {
     /// `load FILE`: replaces the session with the saved one, or changes nothing and names the
     /// line at fault.
     func load(from path: String, into session: inout Session) throws -> String {
+        if ["npy", "json", "csv"].contains((path as NSString).pathExtension.lowercased()) {
+            throw UserError("\(path) looks like a tensor file, not a saved session",
+                            hint: "`import NAME \(path)` reads it into a tensor, e.g. import X \(path)")
+        }
         let text: String
         do {
             text = try TensorFile.readText(path: try files.resolve(path))
@@ -42,6 +46,40 @@ extension Interpreter {
         }
         session = try Self.session(from: text, path: path, files: files)
         return "loaded the session from \(path)"
+    }
+
+    /// `source FILE`: the commands of a plain text file (one a line, `#` comments), run in order
+    /// as if typed. All or nothing: at the first failing line the session is left as it was and
+    /// the error names the line.
+    func source(_ path: String, into session: inout Session) throws -> String {
+        let text: String
+        do {
+            text = try TensorFile.readText(path: try files.resolve(path))
+        } catch let error as TensorFileError {
+            throw UserError("cannot read \(path): \(error)")
+        }
+        var copy = self
+        copy.session = session
+        var replies: [String] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let command: Command?
+            do { command = try CommandParser.parse(String(line)) } catch let error as UserError {
+                throw UserError("\(path) line \(index + 1): \(error.message)", hint: "nothing was changed")
+            }
+            switch command {
+            case .source?, .lesson?, .quit?:
+                throw UserError("\(path) line \(index + 1): '\(line)' cannot run from a sourced file", hint: "nothing was changed")
+            default: break
+            }
+            do {
+                let reply = try copy.execute(String(line))
+                if !reply.text.isEmpty { replies.append(reply.text) }
+            } catch let error as UserError {
+                throw UserError("\(path) line \(index + 1): \(error.message)", hint: error.hint.map { $0 + "; nothing was changed" } ?? "nothing was changed")
+            }
+        }
+        session = copy.session
+        return (replies + ["ran \(path)"]).joined(separator: "\n\n")
     }
 
     /// The session a saved file describes, rebuilt by running its commands on a blank
@@ -53,7 +91,7 @@ extension Interpreter {
             // A session file holds definitions and settings only: nothing that reads or writes
             // other files, starts a lesson or leaves.
             switch try? CommandParser.parse(command) {
-            case .load?, .save?, .restore?, .importTensor?, .export?, .exportGrad?, .lesson?, .quit?, .fit?:
+            case .load?, .save?, .restore?, .source?, .importTensor?, .export?, .exportGrad?, .lesson?, .quit?, .fit?:
                 throw UserError("\(path) line \(line): '\(command)' does not belong in a session file",
                                 hint: "a session file holds definitions and settings; the session was not changed")
             default: break

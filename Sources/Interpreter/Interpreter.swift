@@ -112,6 +112,7 @@ public struct Interpreter: Sendable {
         case let .explain(topic): return Reply(try explain(topic, session: session))
         case let .save(path): return Reply(try save(to: path, session: session))
         case let .load(path): return Reply(try load(from: path, into: &session))
+        case let .source(path): return Reply(try source(path, into: &session))
         case let .restore(previous): return Reply(try restore(previous: previous, into: &session))
         case let .setPrecision(decimals):
             session.precision = decimals

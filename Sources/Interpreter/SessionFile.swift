@@ -76,7 +76,8 @@ enum SessionFile {
     static func commands(in text: String, path: String) throws -> [(line: Int, text: String)] {
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         guard lines.first == header else {
-            throw UserError("\(path) line 1: this is not a saved session (it should start with '\(header)')")
+            throw UserError("\(path) line 1: this is not a saved session (it should start with '\(header)')",
+                            hint: "a plain list of commands runs with `source \(path)`")
         }
         guard let endIndex = lines.lastIndex(where: { $0.hasPrefix(endPrefix) }) else {
             throw UserError("\(path): the file is truncated: its last line '\(endPrefix)N commands' is missing",

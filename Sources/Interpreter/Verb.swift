@@ -159,6 +159,8 @@ public struct Verb: Sendable {
              details: "At a pause: Enter goes on, q leaves the lesson, r starts it again. When it ends, its session stays for you to explore.", group: .session),
         Verb(name: "save", usage: "save FILE", summary: "save the whole session (tensors, settings, mask, pruning, stage) as commands",
              details: "The file is readable text, written atomically. `load FILE` or `attention-repl --load FILE` brings it back exactly.", group: .session),
+        Verb(name: "source", usage: "source FILE", summary: "run a plain file of commands, one a line, as if typed (all or nothing)",
+             details: "At the first failing line nothing is changed and the error names the line. `load` is for sessions written by `save`.", group: .session),
         Verb(name: "load", usage: "load FILE", summary: "replace the session with a saved one (a damaged file changes nothing)", details: "", group: .session),
         Verb(name: "restore", usage: "restore [previous]", summary: "bring back the session saved automatically when the REPL last exited",
              details: "A session you did not change is never saved over the last one; when a new one is saved, the one before is kept for `restore previous`.", group: .session),

@@ -125,4 +125,25 @@ struct ReviewRegressionTests {
             #expect(LessonRunner.accepts(typed, expected) == right, "'\(typed)' against \(expected)")
         }
     }
+
+    /// `source FILE` runs a plain command file all or nothing; `load` of one, or of a tensor
+    /// file, says what to use instead (issue 14).
+    @Test func plainCommandFilesAreSourcedAndLoadSaysSo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attention-source-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good.txt").path, bad = folder.appendingPathComponent("bad.txt").path
+        try "# set up\nheads 4\ntokens a b c\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "heads 1\nmask sideways\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        var interpreter = Interpreter()
+        _ = try interpreter.execute("source \"\(good)\"")
+        #expect(interpreter.session.heads == 4 && interpreter.session.tokens == ["a", "b", "c"])
+        let before = interpreter.session
+        let failed = #expect(throws: UserError.self) { try interpreter.execute("source \"\(bad)\"") }
+        #expect(failed?.message.contains("line 2") == true && interpreter.session == before)
+        let plain = #expect(throws: UserError.self) { try interpreter.execute("load \"\(good)\"") }
+        #expect(plain?.hint?.contains("source") == true)
+        let tensor = #expect(throws: UserError.self) { try interpreter.execute("load X.npy") }
+        #expect(tensor?.hint?.contains("import NAME X.npy") == true)
+    }
 }
