@@ -16,7 +16,8 @@ struct TerminalConversation: LessonConversation {
         switch line.trimmingCharacters(in: .whitespaces).lowercased() {
         case "q", "quit", "leave": return .leave
         case "r", "restart": return .restart
-        default: return .next
+        case "": return .next
+        default: return .command(line)
         }
     }
 

@@ -158,6 +158,18 @@ struct LessonTests {
         #expect(restarting.transcript.contains { $0.contains("Step 2 of 2 · B") })
     }
 
+    /// Commands typed at a pause run (issue 14: they were dropped), on a copy, so the lesson's
+    /// next check still sees the lesson's own session.
+    @Test func commandsAtAPauseRunOnACopy() throws {
+        let lesson = try LessonParser.parse("title: t\nsummary: s\n## A\n> one\npause\n## B\ncheck: shape W_Q = 4 x 4",
+                                            name: "p", path: "p.lesson")
+        var exploring = ScriptedConversation(pauses: [.command("W_Q = identity 2"), .command("shape W_Q"), .command("show W_Q"), .next])
+        #expect(run(lesson, interactive: true, conversation: &exploring) == .finished(checks: 1))
+        #expect(exploring.transcript.contains { $0.contains("W_Q  2 x 2") }, "\(exploring.transcript)")
+        #expect(exploring.transcript.contains { $0.contains("unknown command 'shape'") })
+        #expect(exploring.transcript.contains { $0.contains("ran on a copy") })
+    }
+
     @Test func malformedLessonsNameTheFileAndLine() {
         func message(_ text: String) -> String {
             do { _ = try LessonParser.parse(text, name: "x", path: "x.lesson"); return "" } catch { return "\(error)" }

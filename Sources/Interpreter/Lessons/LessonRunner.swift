@@ -12,6 +12,8 @@ public protocol LessonConversation {
 
 public enum PauseChoice: Equatable, Sendable {
     case next, leave, restart
+    /// A command typed at the pause: the learner is exploring.
+    case command(String)
 }
 
 /// How a lesson run ended.
@@ -65,10 +67,29 @@ public struct LessonRunner {
                     }
                 case .pause:
                     guard interactive else { continue }
-                    switch conversation.pause() {
-                    case .next: break
-                    case .leave: return .left
-                    case .restart: continue restart
+                    // Commands typed at a pause run on a copy of the session, so exploring never
+                    // breaks what the lesson checks next; Enter goes on from where the lesson was.
+                    var explorer = interpreter
+                    pausing: while true {
+                        switch conversation.pause() {
+                        case .next: break pausing
+                        case .leave: return .left
+                        case .restart: continue restart
+                        case let .command(line):
+                            do {
+                                let reply = try explorer.execute(line)
+                                switch reply.action {
+                                case .quit: return .left
+                                case .lesson: conversation.say("Finish or leave this lesson first (q at a pause leaves it).")
+                                case .none: if !reply.text.isEmpty { conversation.say(reply.text) }
+                                }
+                            } catch let error as UserError {
+                                conversation.say(error.report(line: line, lineNumber: nil, style: style))
+                            } catch {
+                                conversation.say("error: \(error)")
+                            }
+                            conversation.say(style.dim("(That ran on a copy of the lesson's session; Enter goes on with the lesson.)"))
+                        }
                     }
                 case let .question(question):
                     guard interactive else { continue }
