@@ -34,8 +34,11 @@ extension Interpreter {
         do {
             try TensorFile.write(array, path: try files.resolve(path))
         } catch let error as TensorFileError {
+            // The CSV hint only where CSV was the problem, not for a missing folder.
+            let csv: Bool
+            if case .rankNotSupported = error { csv = true } else { csv = false }
             throw UserError("cannot export \(name) to \(path): \(error)",
-                            hint: array.rank == 3 ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)
+                            hint: csv ? "CSV holds one matrix: add `head N`, or write .npy or .json" : nil)
         }
         let shape = array.shape.map(String.init).joined(separator: " x ")
         let named = axes ?? (array.rank == 3 ? "heads x rows x cols" : nil)

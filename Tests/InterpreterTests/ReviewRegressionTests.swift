@@ -146,4 +146,13 @@ struct ReviewRegressionTests {
         let tensor = #expect(throws: UserError.self) { try interpreter.execute("load X.npy") }
         #expect(tensor?.hint?.contains("import NAME X.npy") == true)
     }
+
+    /// A per-head export into a missing folder says so, without the CSV hint (issue 14).
+    @Test func exportErrorsGiveTheHintThatFits() throws {
+        var interpreter = Interpreter()
+        let missing = #expect(throws: UserError.self) { try interpreter.execute("export weights /nonexistent/dir/w.npy") }
+        #expect(missing?.message.contains("No such file") == true && missing?.hint == nil)
+        let csv = #expect(throws: UserError.self) { try interpreter.execute("export weights /tmp/attention-w.csv") }
+        #expect(csv?.hint?.contains("head N") == true)
+    }
 }
