@@ -65,9 +65,11 @@ public struct HeadImportance: Equatable, Sendable {
 
             let weights = trace.heads[i].weights
             let entropies = rows.map { weights.rowEntropy($0) }
-            let normalized = rows.map { row -> Double in
+            // A query with a single visible key has no choice to make: it is left out, rather
+            // than counted as perfectly focused (which made causal heads look focused).
+            let normalized = rows.compactMap { row -> Double? in
                 let open = (0..<trace.m).filter { !trace.blocked[row, $0] }.count
-                return open > 1 ? weights.rowEntropy(row) / Double.log(Double(open)) : 0
+                return open > 1 ? weights.rowEntropy(row) / Double.log(Double(open)) : nil
             }
 
             var without = trace.concat!

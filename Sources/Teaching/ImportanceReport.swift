@@ -38,7 +38,7 @@ public enum ImportanceReport {
         }
         lines.append("")
         lines.append(Prose.wrap(style.dim("weight norm: sqrt of the summed squares of the head's blocks of W_Q, W_K, W_V, W_O. "
-                               + "entropy: mean over queries of -Σ w ln w (0 = all weight on one key); normalized: divided by ln(visible keys). "
+                               + "entropy: mean over queries of -Σ w ln w (0 = all weight on one key); normalized: divided by ln(visible keys), over the queries that see at least two keys. "
                                + "sensitivity: ||O - O without the head|| / ||O||."
                                + (withGradient ? " |dL/dg|: the size of the loss's gradient with respect to the head's gate, the score of Michel et al. (2019)." : "")),
                                 width: width))
@@ -54,7 +54,9 @@ public enum ImportanceReport {
             let level = format.string(normalized)
             parts.append(normalized < 0.4 ? "focused (normalized entropy \(level)): most of each query's weight goes to one or two keys"
                 : normalized < 0.8 ? "partly focused (normalized entropy \(level)): each query favours some keys but keeps others in view"
-                : "diffuse (normalized entropy \(level)): it spreads its weight, close to a plain average")
+                : "diffuse (normalized entropy \(level)): it spreads each query's weight over most of the keys it can see")
+        } else if h.entropy != nil {
+            parts.append("no query sees more than one key, so it has no choice to make and no normalized entropy")
         } else {
             parts.append("no query has a visible key, so its entropy is undefined")
         }

@@ -44,12 +44,16 @@ struct HeadImportanceTests {
                 guard open > 0 else { continue }
                 let entropy = -w.filter { $0 > 0 }.reduce(0) { $0 + $1 * log($1) }
                 entropies.append(entropy)
-                normalized.append(open > 1 ? entropy / log(Double(open)) : 0)
+                if open > 1 { normalized.append(entropy / log(Double(open))) }   // one visible key: no choice
             }
             if entropies.isEmpty {
                 #expect(measured[i].entropy == nil && measured[i].normalizedEntropy == nil)
             } else {
                 #expect(abs(measured[i].entropy! - entropies.reduce(0, +) / Double(entropies.count)) < 1e-9)
+            }
+            if normalized.isEmpty {
+                #expect(measured[i].normalizedEntropy == nil)
+            } else {
                 #expect(abs(measured[i].normalizedEntropy! - normalized.reduce(0, +) / Double(normalized.count)) < 1e-9)
             }
 
