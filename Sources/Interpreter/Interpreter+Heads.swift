@@ -33,6 +33,7 @@ extension Interpreter {
             throw UserError("direct mode has a single head and no W_O: there is nothing to rank",
                             hint: "define X and the weights for a multi-head layer")
         }
+        try refuseOversized(.multiHead(config))
         do {
             if let task = session.task {
                 if let cached = task.measured.importance { return cached }

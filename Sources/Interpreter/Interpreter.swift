@@ -31,6 +31,10 @@ public struct Interpreter: Sendable {
     public var lessons: LessonLibrary = LessonLibrary(folders: [])
     /// The most values one tensor may have (commands that would create more are refused).
     public var maximumElements = Interpreter.defaultMaximumElements
+    /// The most memory one trace may take (every head keeps four n x m matrices: scores, scaled,
+    /// masked and weights). Each tensor is capped, but h·n·m is not: 64 heads of 4096 tokens
+    /// would need 34 GB.
+    public var maximumTraceBytes = 2 << 30
     /// Which files import, export, save and load may touch.
     public var files: FileAccess = .anywhere
     /// Where the session is saved on exit, for `restore`.
@@ -171,6 +175,7 @@ public struct Interpreter: Sendable {
     /// The trace of the session, or the reason it cannot be computed.
     func trace(_ session: Session) throws -> Trace {
         let configuration = try session.configuration()
+        try refuseOversized(configuration)
         let trace: Trace
         do {
             // The fast kernels only pay for themselves on layers of real size. Their numbers
@@ -189,6 +194,24 @@ public struct Interpreter: Sendable {
                             hint: "scale the inputs down; the softmax itself is stable for any finite score")
         }
         return trace
+    }
+
+    /// Refuses a layer whose trace would take more than `maximumTraceBytes`, saying what fits.
+    func refuseOversized(_ configuration: AttentionConfiguration) throws {
+        let (heads, n, m, width): (Int, Int, Int, Int)
+        switch configuration {
+        case let .multiHead(c): (heads, n, m, width) = (c.heads, c.X.rows, c.X.rows, c.W_Q.cols + c.W_V.cols + c.X.cols)
+        case let .direct(c): (heads, n, m, width) = (1, c.Q.rows, c.K.rows, c.Q.cols + c.V.cols)
+        }
+        // Four n x m matrices a head, and the projections, concat and output (n x width each, about).
+        let (perHead, overflow) = (4 * n).multipliedReportingOverflow(by: m)
+        let bytes = overflow ? Int.max : 8 * (heads * perHead + 4 * n * width)
+        guard bytes > maximumTraceBytes else { return }
+        let fitting = max(0, (maximumTraceBytes / 8 - 4 * n * width) / max(1, perHead))
+        func gigabytes(_ value: Int) -> String { String(format: "%.1f GB", Double(value) / 1e9) }
+        throw UserError("this layer's trace would need about \(gigabytes(bytes)) (\(heads) head\(heads == 1 ? "" : "s") x 4 matrices of \(n) x \(m)), "
+                        + "more than the \(gigabytes(maximumTraceBytes)) allowed",
+                        hint: fitting >= 1 ? "at \(n) tokens at most \(fitting) heads fit; or use fewer tokens" : "use fewer tokens")
     }
 
     /// At least about a million multiply-adds in the projections.

@@ -155,4 +155,18 @@ struct ReviewRegressionTests {
         let csv = #expect(throws: UserError.self) { try interpreter.execute("export weights /tmp/attention-w.csv") }
         #expect(csv?.hint?.contains("head N") == true)
     }
+
+    /// A layer whose trace would not fit in memory is refused with what fits, before anything is
+    /// allocated (issue 14: n = 4096 with 64 heads aborted with 'failed to allocate').
+    @Test func aLayerTooLargeForMemoryIsRefused() throws {
+        var interpreter = Interpreter()
+        for line in ["X = zeros 4096x64", "W_Q = zeros 64x64", "W_K = zeros 64x64", "W_V = zeros 64x64", "W_O = zeros 64x64", "heads 64"] {
+            _ = try interpreter.execute(line)
+        }
+        for line in ["step", "importance"] {
+            let refused = #expect(throws: UserError.self) { try interpreter.execute(line) }
+            #expect(refused?.message.contains("34.4 GB") == true, "\(line): \(String(describing: refused))")
+            #expect(refused?.hint?.contains("at most 3 heads fit") == true, "\(String(describing: refused?.hint))")
+        }
+    }
 }
