@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "AttentionREPL",
             dependencies: [
-                "Interpreter", "Teaching", "Training", "ModelFiles", "Encoder", "CReadline", "Platform",
+                "Interpreter", "Teaching", "Training", "TensorIO", "ModelFiles", "Encoder", "CReadline", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,6 +3,7 @@ import Foundation
 import Interpreter
 import Platform
 import Teaching
+import TensorIO
 
 /// `attention-repl`: the interactive REPL at a terminal; scripts with `--script` or a pipe;
 /// lessons with `--lesson NAME`.
@@ -106,8 +107,10 @@ struct AttentionREPLCommand: ParsableCommand {
         }
         let status: Int32
         if let script, script != "-" {
-            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
-                REPL.printError("error: cannot read the script '\(script)': it does not exist or is not readable UTF-8 text")
+            // Read like any text file, so /dev/stdin and other pipes work and the reason is exact.
+            let text: String
+            do { text = try TensorFile.readText(path: script) } catch {
+                REPL.printError("error: cannot read the script '\(script)': \(error)")
                 throw ExitCode(1)
             }
             // Lines end in \n or \r\n (a script saved on Windows; Swift reads "\r\n" as one newline).

@@ -52,4 +52,12 @@ struct ScriptFileTests {
             #expect(result.standardOutput.contains(expected), "stdout lacks '\(expected)'")
         }
     }
+
+    /// `--script /dev/stdin` reads the pipe (issue 14: it failed), and a missing script says why.
+    @Test func scriptFromDevStdinAndAMissingOne() throws {
+        let piped = try AttentionREPLBinary.runner().run(["--script", "/dev/stdin"], standardInput: "heads\n")
+        #expect(piped.status == 0 && piped.standardOutput.contains("heads = 2"), "\(piped.standardError)")
+        let missing = try AttentionREPLBinary.runner().run(["--script", "/nonexistent/script.txt"])
+        #expect(missing.status == 1 && missing.standardError.contains("No such file or directory"), "\(missing.standardError)")
+    }
 }
