@@ -33,7 +33,12 @@ struct REPL {
             if interpreter.session != started { saveOnExit() }
         }
         interpreter.progress = progress.watcher
-        while let line = reader.readLine(prompt: Self.prompt) {
+        while true {
+            completionTokens = interpreter.session.tokens
+            guard let line = reader.readLine(prompt: Self.prompt) else {
+                print("")   // Ctrl-D: leave the shell's prompt on a line of its own
+                break
+            }
             defer { progress.erase() }
             do {
                 let reply = try interpreter.execute(line)

@@ -84,6 +84,8 @@ final class ReadlineReader: LineReader {
 nonisolated(unsafe) private var pendingCandidates: [String] = []
 /// Lesson names for completing `lesson NAME`, set once at start-up.
 nonisolated(unsafe) private var completionLessonNames: [String] = []
+/// The session's token labels for completing rows and columns, set before each line is read.
+nonisolated(unsafe) var completionTokens: [String] = []
 
 /// readline's completion hook: words from `Completion`, or nil to let readline complete a
 /// file name where a path is expected.
@@ -94,7 +96,8 @@ private func completeAttentionCommand(
     let before = String(line.utf8.prefix(Int(start))) ?? ""
     let previous = before.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     let prefix = text.map { String(cString: $0) } ?? ""
-    guard let candidates = Completion.candidates(previous: previous, prefix: prefix, lessons: completionLessonNames) else {
+    guard let candidates = Completion.candidates(previous: previous, prefix: prefix, lessons: completionLessonNames,
+                                                 tokens: completionTokens) else {
         attention_rl_completion_over(0)
         return nil
     }

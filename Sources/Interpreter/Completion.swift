@@ -14,7 +14,8 @@ public enum Completion {
     }
 
     /// What fits as the next word, given the words of the line before it.
-    public static func slot(before previous: [String], lessons: [String] = []) -> Slot {
+    /// `tokens`: the session's token labels, for the rows and columns of `why` and `attends`.
+    public static func slot(before previous: [String], lessons: [String] = [], tokens: [String] = []) -> Slot {
         guard let verb = previous.first else {
             return .words(Verb.names + CommandParser.definable)
         }
@@ -29,7 +30,7 @@ public enum Completion {
             }
             return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance", "accuracy", "grad"]) : position == 2 ? .path : .words(["head"])
         case "import":
-            return position == 1 ? .words(CommandParser.definable + ["mask"]) : .path
+            return position == 1 ? .words(CommandParser.definable + ["mask", "text"]) : .path
         case "goto":
             if previous.count >= 2, previous[1] == "grad" {
                 return position == 2 ? .words(BackwardStep.allCases.map(\.rawValue)) : .words(["head"])
@@ -40,7 +41,15 @@ public enum Completion {
                 // why grad NAME ROW COL [head N]
                 return position == 2 ? .words(CommandParser.gradients) : .words(position >= 5 ? ["head"] : [])
             }
-            return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : [])
+            return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : tokens)
+        case "attends":
+            return .words(position == 1 ? tokens : [])
+        case "model":
+            if position == 1 { return .words(["load", "heads", "unload"]) }
+            if previous[1] == "load" { return .path }
+            return .words(previous[1] == "heads" ? HeadPattern.measured.map(\.rawValue) + ["over", "sentences"] : [])
+        case "source":
+            return .path
         case "grad":
             return position == 1 ? .words(CommandParser.gradients) : .words(["head"])
         case "task":
@@ -90,8 +99,8 @@ public enum Completion {
     }
 
     /// The candidates that start with `prefix`, given the earlier words of the line.
-    public static func candidates(previous: [String], prefix: String, lessons: [String] = []) -> [String]? {
-        switch slot(before: previous, lessons: lessons) {
+    public static func candidates(previous: [String], prefix: String, lessons: [String] = [], tokens: [String] = []) -> [String]? {
+        switch slot(before: previous, lessons: lessons, tokens: tokens) {
         case .path: return nil
         case let .words(words):
             return Array(Set(words.filter { $0.hasPrefix(prefix) })).sorted()

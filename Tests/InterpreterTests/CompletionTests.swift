@@ -15,4 +15,14 @@ struct CompletionTests {
         #expect(Completion.candidates(previous: ["import", "X"], prefix: "da") == nil)   // a file path
         #expect(Completion.candidates(previous: ["export", "weights"], prefix: "") == nil)
     }
+
+    /// After `why STAGE`, Tab offers the tokens, not stage names (issue 14); so does `attends`.
+    @Test func rowsAndColumnsCompleteToTokens() {
+        let tokens = ["the", "cat", "sat"]
+        #expect(Completion.candidates(previous: ["why", "weights"], prefix: "c", tokens: tokens) == ["cat"])
+        #expect(Completion.candidates(previous: ["why", "weights", "sat"], prefix: "", tokens: tokens) == ["cat", "sat", "the"])
+        #expect(Completion.candidates(previous: ["attends"], prefix: "s", tokens: tokens) == ["sat"])
+        #expect(Completion.candidates(previous: ["model"], prefix: "") == ["heads", "load", "unload"])
+        #expect(Completion.candidates(previous: ["model", "load"], prefix: "") == nil)
+    }
 }
