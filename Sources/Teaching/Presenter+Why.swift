@@ -127,16 +127,21 @@ extension Presenter {
         let value = trace.heads[head].weights[row, col]
         guard let top = scores.max(), top > -.infinity else {
             return CellArithmetic(value: value, terms: scores.map { _ in 0 }, text: """
-                \(cellName) = NaN: every key is blocked for \(labels.query(row)), so the softmax is 0 / 0 (PyTorch gives NaN too).
+                \(cellName) = NaN: every key is blocked for \(labels.query(row)), so the softmax is 0 / 0 (PyTorch's nn.MultiheadAttention gives NaN too; F.scaled_dot_product_attention gives 0).
                 """)
         }
         let exps = scores.map { exp($0 - top) }
+        // s − max written as a reader would: "0.173 − 0.186", "-0.129 + 0.017", never "− -"; the
+        // operator is "−", as in every other sum `why` writes.
+        func difference(_ s: Double) -> String {
+            top < 0 ? "\(f.string(s)) + \(f.string(-top))" : "\(f.string(s)) − \(f.string(top))"
+        }
         let shown = scores.indices.map { j in
-            scores[j] == -.infinity ? "0 (blocked)" : "exp(\(f.string(scores[j])) - \(f.string(top)))"
+            scores[j] == -.infinity ? "0 (blocked)" : "exp(\(difference(scores[j])))"
         }
         let text = """
-            \(cellName) = exp(s - max) / Σ_j exp(s_j - max), with s = masked row \(labels.query(row)), max = \(f.string(top))
-              numerator   = exp(\(f.string(scores[col])) - \(f.string(top))) = \(f.string(exps[col]))
+            \(cellName) = exp(s − max) / Σ_j exp(s_j − max), with s = masked row \(labels.query(row)), max = \(f.string(top))
+              numerator   = exp(\(difference(scores[col]))) = \(f.string(exps[col]))
               denominator = \(Self.elided(shown).joined(separator: " + "))
                           = \(Self.elided(exps.map(f.string)).joined(separator: " + ")) = \(f.string(exps.reduce(0, +)))
               weight      = \(f.string(exps[col])) / \(f.string(exps.reduce(0, +))) = \(f.string(value))

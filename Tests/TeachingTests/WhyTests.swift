@@ -69,8 +69,16 @@ struct WhyTests {
         #expect(weight.terms.count == 20)
         #expect(weight.text.components(separatedBy: "(12 more terms)").count == 3, "\(weight.text)")
         // Scaled scores 20 (j + 1) / sqrt(20): the last key's, 89.4, is the maximum.
-        #expect(weight.text.contains("+ (12 more terms) + exp(85.0 - 89.4) + exp(89.4 - 89.4)\n"), "\(weight.text)")
+        #expect(weight.text.contains("+ (12 more terms) + exp(85.0 − 89.4) + exp(89.4 − 89.4)\n"), "\(weight.text)")
         #expect(weight.text.contains("+ (12 more terms) + 0.0 + 1.0 = 1.0"), "\(weight.text)")
+    }
+
+    /// A negative row maximum is added back, not subtracted as "- -" (issue 14).
+    @Test func aNegativeMaximumIsAddedBack() throws {
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: try Matrix([[1, 0]]), K: try Matrix([[-1, 0], [-2, 0]]),
+                                                                  V: Matrix.identity(2))))
+        let text = Presenter(trace: trace, tokens: [], width: 10_000).why(.weights, row: 0, col: 1).text
+        #expect(!text.contains("- -") && text.contains("exp(-1.414 + 0.707)"), "\(text)")
     }
 
     @Test func blockedCellsSayWhy() throws {
