@@ -77,8 +77,11 @@ public enum ImportanceReport {
         var lines = [style.strong("compare") + style.dim("  output with \(prunedHeads) against the unpruned output")]
         lines.append("  relative change ||O_pruned - O|| / ||O||: " + show(pruned.relativeChange(from: unpruned, rows: rows)))
         let width = labels.map(\.count).max() ?? 1
-        for row in rows {
-            lines.append("    " + labels[row].padded(to: width) + "  " + show(pruned.relativeChange(from: unpruned, rows: [row])))
+        let figures = rows.map { show(pruned.relativeChange(from: unpruned, rows: [$0])) }
+        let figureWidth = figures.map(\.count).max() ?? 0
+        for (row, figure) in zip(rows, figures) {
+            // Right-aligned, so that the decimal points line up (issue 14).
+            lines.append("    " + labels[row].padded(to: width) + "  " + figure.leftPadded(to: figureWidth))
         }
         return lines.joined(separator: "\n")
     }
