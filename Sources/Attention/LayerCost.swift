@@ -1,6 +1,7 @@
 /// Parameters and floating-point operations of one multi-head attention layer, stage by
-/// stage, for n tokens (queries = keys = n), model width d_model, h heads of width d_k
-/// (d_v = d_k), with biases.
+/// stage, for n tokens (queries = keys = n), model width d_model, h heads of width d_k, values
+/// of width d_v (d_k unless given), an output of width d_out (d_model unless given), and the
+/// biases that exist (all four unless given).
 ///
 /// FLOPs count a multiply-add as 2 (an (a x b)(b x c) product costs 2abc) and a bias as one
 /// addition per element; scaling costs one division per score; the softmax 4 per score
@@ -18,26 +19,33 @@ public struct LayerCost: Equatable, Sendable {
     public let dModel: Int
     public let heads: Int
     public let dK: Int
+    public let dV: Int
+    public let dOut: Int
+    /// Which of b_Q, b_K, b_V, b_O the layer has.
+    public let biases: Set<String>
     public let stages: [Stage]
 
-    public init(n: Int, dModel: Int, heads: Int, dK: Int) {
-        self.n = n
-        self.dModel = dModel
-        self.heads = heads
-        self.dK = dK
-        let width = heads * dK   // h * d_k, the width of Q, K, V and of the concatenation
+    public static let allBiases: Set<String> = ["b_Q", "b_K", "b_V", "b_O"]
+
+    public init(n: Int, dModel: Int, heads: Int, dK: Int, dV: Int? = nil, dOut: Int? = nil, biases: Set<String> = LayerCost.allBiases) {
+        let dV = dV ?? dK, dOut = dOut ?? dModel
+        (self.n, self.dModel, self.heads, self.dK, self.dV, self.dOut, self.biases) = (n, dModel, heads, dK, dV, dOut, biases)
+        let width = heads * dK, values = heads * dV   // the widths of Q and K, and of V and the concatenation
         let scores = heads * n * n
+        func bias(_ name: String, _ length: Int) -> Int { biases.contains(name) ? length : 0 }
+        let projectionBiases = bias("b_Q", width) + bias("b_K", width) + bias("b_V", values)
         stages = [
-            Stage(name: "Q, K, V projections", formula: "3 (X W + b): 3 x 2·n·d_model·h·d_k",
-                  parameters: 3 * (dModel * width + width), flops: 3 * (2 * n * dModel * width + n * width)),
+            Stage(name: "Q, K, V projections", formula: "X W + b for Q, K (h·d_k wide) and V (h·d_v): 2·n·d_model·(2·h·d_k + h·d_v)",
+                  parameters: dModel * (2 * width + values) + projectionBiases,
+                  flops: 2 * n * dModel * (2 * width + values) + n * projectionBiases),
             Stage(name: "scores", formula: "Q_i K_iᵀ per head: h x 2·n·n·d_k", parameters: 0, flops: 2 * scores * dK),
             Stage(name: "scaled", formula: "one division per score: h·n·n", parameters: 0, flops: scores),
             Stage(name: "masked", formula: "a fill, no arithmetic", parameters: 0, flops: 0),
             Stage(name: "weights", formula: "softmax, about 4 per score: h·n·n·4", parameters: 0, flops: 4 * scores),
-            Stage(name: "head_out", formula: "weights_i V_i per head: h x 2·n·n·d_v", parameters: 0, flops: 2 * scores * dK),
+            Stage(name: "head_out", formula: "weights_i V_i per head: h x 2·n·n·d_v", parameters: 0, flops: 2 * scores * dV),
             Stage(name: "concat", formula: "placing heads side by side", parameters: 0, flops: 0),
-            Stage(name: "output", formula: "concat W_O + b_O: 2·n·h·d_v·d_model", parameters: width * dModel + dModel,
-                  flops: 2 * n * width * dModel + n * dModel),
+            Stage(name: "output", formula: "concat W_O + b_O: 2·n·h·d_v·d_out", parameters: values * dOut + bias("b_O", dOut),
+                  flops: 2 * n * values * dOut + n * bias("b_O", dOut)),
         ]
     }
 

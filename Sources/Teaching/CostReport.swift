@@ -4,7 +4,11 @@ import Attention
 /// number of heads when d_k = d_model / h.
 public enum CostReport {
     public static func render(_ cost: LayerCost, style: Style) -> String {
-        var lines = [style.strong("cost") + style.dim("  n = \(cost.n), d_model = \(cost.dModel), h = \(cost.heads), d_k = d_v = \(cost.dK)")]
+        let widths = cost.dV == cost.dK ? "d_k = d_v = \(cost.dK)" : "d_k = \(cost.dK), d_v = \(cost.dV)"
+        let output = cost.dOut == cost.dModel ? "" : ", d_out = \(cost.dOut)"
+        let biases = cost.biases == LayerCost.allBiases ? "" : cost.biases.isEmpty ? ", no biases"
+            : ", biases " + ["b_Q", "b_K", "b_V", "b_O"].filter(cost.biases.contains).joined(separator: " ") + " only"
+        var lines = [style.strong("cost") + style.dim("  n = \(cost.n), d_model = \(cost.dModel), h = \(cost.heads), \(widths)\(output)\(biases)")]
         let nameWidth = cost.stages.map(\.name.count).max()!
         let numbers = cost.stages.map { (grouped($0.parameters), grouped($0.flops)) }
         let paramWidth = max(10, numbers.map(\.0.count).max()!), flopWidth = max(5, numbers.map(\.1.count).max()!)
@@ -16,16 +20,27 @@ public enum CostReport {
         }
         lines.append("  " + "total".padded(to: nameWidth) + "  " + grouped(cost.parameters).leftPadded(to: paramWidth)
                      + "  " + grouped(cost.flops).leftPadded(to: flopWidth))
-        let counts = (1...min(cost.dModel, 64)).filter { cost.dModel % $0 == 0 }.prefix(8)
+        // Other head counts, under the convention this layer follows, so that its own row
+        // equals the total above: d_k = d_model / h, or d_k fixed.
+        guard cost.dV == cost.dK, cost.dOut == cost.dModel else {
+            lines.append("")
+            lines.append(style.dim("(d_v or d_out differ from d_k and d_model here, so no table across head counts is shown.)"))
+            return lines.joined(separator: "\n")
+        }
+        let split = cost.dK * cost.heads == cost.dModel
+        let counts = split ? Array((1...min(cost.dModel, 64)).filter { cost.dModel % $0 == 0 }.prefix(8))
+            : Array(Set([1, 2, 4, 8, 16, cost.heads])).sorted()
         if counts.count > 1 {
             lines.append("")
-            lines.append("With d_k = d_model / h, as the number of heads grows:")
+            lines.append(split ? "With d_k = d_model / h, as the number of heads grows:" : "With d_k = \(cost.dK) fixed, as the number of heads grows:")
             for h in counts {
-                let other = LayerCost(n: cost.n, dModel: cost.dModel, heads: h, dK: cost.dModel / h)
-                lines.append("  h = \(String(h).leftPadded(to: 2)), d_k = \(String(cost.dModel / h).leftPadded(to: 3)): "
+                let dK = split ? cost.dModel / h : cost.dK
+                let other = LayerCost(n: cost.n, dModel: cost.dModel, heads: h, dK: dK, biases: cost.biases)
+                lines.append("  h = \(String(h).leftPadded(to: 2)), d_k = \(String(dK).leftPadded(to: 3)): "
                              + "\(grouped(other.parameters)) parameters, \(grouped(other.flops)) FLOPs")
             }
-            lines.append("Parameters and the matrix products stay the same; only the per-score work (scaling and softmax, h·n·n) grows with h.")
+            lines.append(split ? "Parameters and the matrix products stay the same; only the per-score work (scaling and softmax, h·n·n) grows with h."
+                               : "Each head brings its own d_k columns of W_Q, W_K, W_V and d_k rows of W_O: with d_k fixed, parameters and products grow with h.")
         }
         return lines.joined(separator: "\n")
     }

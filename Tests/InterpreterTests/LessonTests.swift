@@ -191,8 +191,10 @@ struct LessonTests {
         #expect(try holds("shape concat = 3 x 4"))
         #expect(try holds("entropy weights[the] head 2 < 0.5"))
         #expect(try !holds("entropy weights[the] head 1 < 1"))    // nearly uniform: about ln 3 = 1.0986
-        // One layer with d_model 4, h 2, d_k 2: 4·(4·4) weights + 3·4 + 4 biases = 80.
-        #expect(try holds("params = 80"))
+        // The example's layer: d_model 4, h 2, d_k 2, four 4 x 4 weights and no biases set = 64;
+        // a standard layer of those sizes adds 3·4 + 4 biases = 80.
+        #expect(try holds("params = 64"))
+        #expect(try holds("params n 3 d_model 4 heads 2 = 80"))
         // n 128, d_model 512, 8 heads: projections 3·(2·128·512·512 + 128·512) = 201,523,200;
         // scores and head_out 2·(2·8·128·128·64) = 33,554,432; scaling 131,072; softmax 524,288;
         // output 2·128·512·512 + 128·512 = 67,174,400. Total 302,907,392.

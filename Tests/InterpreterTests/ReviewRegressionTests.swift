@@ -169,4 +169,18 @@ struct ReviewRegressionTests {
             #expect(refused?.hint?.contains("at most 3 heads fit") == true, "\(String(describing: refused?.hint))")
         }
     }
+
+    /// `cost` counts the layer as defined (issue 14): W_V 6 x 4 gives d_v = 2, and only b_Q and
+    /// b_O are set: 36 + 36 + 24 + 6 + 24 + 6 = 132 parameters, not 168. With d_k given, the table
+    /// across head counts keeps it fixed, so its row for this h equals the total.
+    @Test func costCountsWhatIsDefined() throws {
+        var interpreter = Interpreter()
+        for line in ["reset", "X = random 3x6 seed 1", "W_Q = random 6x6 seed 2", "W_K = random 6x6 seed 3", "W_V = random 6x4 seed 4",
+                     "W_O = random 4x6 seed 5", "heads 2", "b_Q = zeros 6", "b_O = zeros 6"] { _ = try interpreter.execute(line) }
+        let cost = try interpreter.execute("cost").text
+        #expect(cost.contains("d_k = 3, d_v = 2, biases b_Q b_O only") && cost.contains("  total                       132"), "\(cost)")
+        let fixed = try interpreter.execute("cost n 128 d_model 512 heads 4 dk 64").text
+        let total = fixed.split(separator: "\n").first { $0.hasPrefix("  total") }!.split(separator: " ")[1]
+        #expect(fixed.contains("With d_k = 64 fixed") && fixed.contains("h =  4, d_k =  64: \(total) parameters"), "\(fixed)")
+    }
 }

@@ -204,6 +204,11 @@ extension Interpreter {
         guard 4 * H * N * N * K + 8 * N * D * H * K + 8 * D * H * K < 1e17 else {
             throw UserError("that layer is too large to count (more than 10^17 FLOPs)", hint: "try sizes of real models, e.g. n 512 d_model 1024 heads 16")
         }
-        return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK)
+        // With no sizes given, count the session's layer as it is defined: its d_v and d_out, and
+        // only the biases that are set.
+        guard overrides.isEmpty, !session.direct else { return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK) }
+        let dV = session.matrices["W_V"].flatMap { $0.cols % heads == 0 ? $0.cols / heads : nil }
+        let dOut = session.matrices["W_O"]?.cols
+        return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK, dV: dV, dOut: dOut, biases: Set(session.biases.keys))
     }
 }
