@@ -8,8 +8,9 @@ extension Interpreter {
         let head = try headIndex(head, presenter.trace)
         let steps = Step.all(direct: session.direct)
         // A real model's walk goes on past `output` through the rest of its block.
-        if session.model != nil, let moved = try moveInBlock(by: offset, in: &session) {
-            return moved ?? presenter.report(.output, head: head)
+        if session.model != nil,
+           let moved = try moveInBlock(by: offset, in: &session, backToOutput: presenter.report(.output, head: head)) {
+            return moved
         }
         let current = session.cursor.flatMap { steps.firstIndex(of: $0) }
         let target: Int
@@ -31,27 +32,27 @@ extension Interpreter {
         return presenter.report(steps[target], head: head)
     }
 
-    /// In model mode: `step` from `output` into the block, and `step`/`back` within it. Nil when
-    /// the move stays among the layer's own steps; `.some(nil)` when it leaves the block back to
-    /// `output`.
-    private func moveInBlock(by offset: Int, in session: inout Session) throws -> String?? {
+    /// In model mode: `step` from `output` into the block, and `step`/`back` within it (`back`
+    /// from the block's first step shows `backToOutput`). Nil when the move stays among the
+    /// layer's own steps.
+    private func moveInBlock(by offset: Int, in session: inout Session, backToOutput: @autoclosure () -> String) throws -> String? {
         let block = BlockStep.allCases
         guard let current = session.blockCursor.flatMap({ block.firstIndex(of: $0) }) else {
             guard offset > 0, session.cursor == .output else { return nil }
             session.blockCursor = block[0]
-            return .some(try blockPresenter(session).report(block[0]))
+            return try blockPresenter(session).report(block[0])
         }
         let target = current + offset
         if target < 0 {
             session.blockCursor = nil
-            return .some(nil)
+            return backToOutput()
         }
         guard target < block.count else {
             throw UserError("you are at the last stage of the block (\(block[current].rawValue))",
                             hint: "`layer L` shows another layer; `goto input` starts this one again")
         }
         session.blockCursor = block[target]
-        return .some(try blockPresenter(session).report(block[target]))
+        return try blockPresenter(session).report(block[target])
     }
 
     /// `run`: every step from the first to the output (and on through a real model's block);
@@ -98,33 +99,20 @@ extension Interpreter {
     /// `where`: the current stage and what comes next.
     func whereAmI(_ session: Session) throws -> String {
         if let step = session.backwardCursor { return whereInBackward(step, direct: session.direct) }
-        if session.model != nil { return whereInModel(session) }
-        let steps = Step.all(direct: session.direct)
-        let list = steps.map { $0 == session.cursor ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " -> ")
-        guard let cursor = session.cursor, let index = steps.firstIndex(of: cursor) else {
-            return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(steps[0].rawValue): \(steps[0].summary(direct: session.direct))).", width: width)
-        }
-        var text = "Stage \(index + 1) of \(steps.count): \(cursor.rawValue) (\(cursor.summary(direct: session.direct))).\n\(list)"
-        if index + 1 < steps.count {
-            text += "\nNext: \(steps[index + 1].rawValue) (\(steps[index + 1].summary(direct: session.direct))). Type `step`."
-        } else {
-            text += "\nThis is the last stage."
-        }
-        return Prose.wrap(text, width: width)
-    }
-
-    /// `where` in model mode: the layer's steps and the block's, in one walk.
-    private func whereInModel(_ session: Session) -> String {
-        let stops = Step.all(direct: false).map { (name: $0.rawValue, summary: $0.summary(direct: false)) }
-            + BlockStep.allCases.map { (name: $0.rawValue, summary: $0.summary) }
+        // The layer's own steps, and with a real model the rest of its block, in one walk.
+        let stops = Step.all(direct: session.direct).map { (name: $0.rawValue, summary: $0.summary(direct: session.direct)) }
+            + (session.model == nil ? [] : BlockStep.allCases.map { (name: $0.rawValue, summary: $0.summary) })
         let current = session.blockCursor?.rawValue ?? session.cursor?.rawValue
         let list = stops.map { $0.name == current ? "[\($0.name)]" : $0.name }.joined(separator: " -> ")
         guard let index = stops.firstIndex(where: { $0.name == current }) else {
             return Prose.wrap("Not started. Stages: \(list)\nType `step` to see the first (\(stops[0].name): \(stops[0].summary)).", width: width)
         }
         var text = "Stage \(index + 1) of \(stops.count): \(stops[index].name) (\(stops[index].summary)).\n\(list)"
-        text += index + 1 < stops.count ? "\nNext: \(stops[index + 1].name) (\(stops[index + 1].summary)). Type `step`."
-                                        : "\nThis is the last stage of the layer."
+        if index + 1 < stops.count {
+            text += "\nNext: \(stops[index + 1].name) (\(stops[index + 1].summary)). Type `step`."
+        } else {
+            text += session.model == nil ? "\nThis is the last stage." : "\nThis is the last stage of the layer."
+        }
         return Prose.wrap(text, width: width)
     }
 }

@@ -29,33 +29,33 @@ enum SessionFile {
                 return nil
             }
         }
-        // A real model's layer comes from its folder, the text it read and the layer chosen;
-        // the text is saved with its whitespace folded to spaces, which the tokenizer reads
-        // the same way.
-        if let model = session.model {
-            var commands = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text]
-            // Every other layer's gates, set while that layer is shown; then the layer shown.
-            for (layer, gates) in model.gates.sorted(by: { $0.key < $1.key }) where !gates.isEmpty {
-                commands.append("layer \(layer + 1)")
-                for (head, gate) in gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
-            }
-            commands.append("layer \(model.layer)")
-            for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
-            if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
-            if let cursor = session.blockCursor?.rawValue ?? session.cursor?.rawValue, stageIsValid { commands.append("goto \(cursor)") }
-            return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
+        func gateCommands(_ gates: [Int: Double]) -> [String] {
+            gates.sorted(by: { $0.key < $1.key }).map { "gate head \($0.key + 1) \($0.value)" }
         }
-        // A task's layer comes from its model: the task, then its learned state, rebuild it.
-        let layer = session.task.map { task -> [String] in
+        let layer: [String]
+        if let model = session.model {
+            // A real model's layer comes from its folder, the text it read (its whitespace
+            // folded to spaces, which the tokenizer reads the same way), every other layer's
+            // gates, set while that layer is shown, and the layer shown; the settings below
+            // (its gates, the precision, the stage) follow as for any layer.
+            layer = ["model load \"\(model.model.folder)\"", "text " + model.sentence.text]
+                + model.gates.sorted(by: { $0.key < $1.key }).filter { !$0.value.isEmpty }.flatMap { layer, gates in
+                    ["layer \(layer + 1)"] + gateCommands(gates)
+                } + ["layer \(model.layer)"]
+        } else if let task = session.task {
+            // A task's layer comes from its model: the task, then its learned state, rebuild it.
             let m = task.model
-            return ["heads \(m.heads)", "task \(m.task.rawValue) vocab \(m.vocab) length \(m.length) d_model \(m.dModel) seed \(task.seed)",
-                    "task state \(task.encoded)"]
-        } ?? define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
-            + ["heads \(session.heads)"] + (session.dK.map { ["dk \($0)"] } ?? [])
+            layer = ["heads \(m.heads)", "task \(m.task.rawValue) vocab \(m.vocab) length \(m.length) d_model \(m.dModel) seed \(task.seed)",
+                     "task state \(task.encoded)"]
+        } else {
+            layer = define(["X", "W_Q", "W_K", "W_V", "W_O", "b_Q", "b_K", "b_V", "b_O"])
+                + ["heads \(session.heads)"] + (session.dK.map { ["dk \($0)"] } ?? [])
+        }
         let direct = define(["Q", "K", "V"])
         let target = session.target.map { ["target = \(literal($0))"] } ?? []
         var commands: [String] = []
-        if !session.tokens.isEmpty, session.task == nil { commands.append("tokens " + session.tokens.joined(separator: " ")) }
+        // A task's or a model's tokens come with its layer.
+        if !session.tokens.isEmpty, session.task == nil, session.model == nil { commands.append("tokens " + session.tokens.joined(separator: " ")) }
         commands += (session.direct ? layer + direct : direct + layer) + target
         switch session.task == nil ? session.mask : .none {
         case .none: break
@@ -64,9 +64,9 @@ enum SessionFile {
         }
         if !session.padding.isEmpty { commands.append("pad " + session.padding.sorted().map(String.init).joined(separator: " ")) }
         if !session.scaling { commands.append("set scaling off") }
-        for (head, gate) in session.gates.sorted(by: { $0.key < $1.key }) { commands.append("gate head \(head + 1) \(gate)") }
+        commands += gateCommands(session.gates)
         if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
-        if let cursor = session.cursor, stageIsValid { commands.append("goto \(cursor.rawValue)") }
+        if let cursor = session.blockCursor?.rawValue ?? session.cursor?.rawValue, stageIsValid { commands.append("goto \(cursor)") }
         if let step = session.backwardCursor, gradientsAreValid { commands.append("goto grad \(step.rawValue)") }
         return ([header] + commands + [endPrefix + "\(commands.count) commands"]).joined(separator: "\n") + "\n"
     }
