@@ -2,6 +2,7 @@ import Attention
 import Encoder
 import Foundation
 import ModelFiles
+import Synchronization
 import Teaching
 import TensorIO
 
@@ -12,11 +13,34 @@ public final class LoadedModel: Sendable {
     public let folder: String
     public let encoder: BertEncoder
     public let tokenizer: BertTokenizer
+    /// The unpruned model on the kept sentences, made the first time they are needed and kept:
+    /// `compare` measures every pruning against their embeddings, `model heads over sentences`
+    /// averages their patterns, and the model never changes.
+    private let keptRunsCache = Mutex<[ModelRun]?>(nil)
 
     init(folder: String, encoder: BertEncoder, tokenizer: BertTokenizer) {
         self.folder = folder
         self.encoder = encoder
         self.tokenizer = tokenizer
+    }
+
+    /// Tokenizes and runs `text` with every head.
+    func read(_ text: String) throws -> ModelRun {
+        let encoding = tokenizer.encode(text)
+        do {
+            let run = try encoder.run(ids: encoding.ids, kernels: .fast)
+            return ModelRun(text: text, encoding: encoding, run: run)
+        } catch let error as EncoderError {
+            throw UserError("cannot run the model: \(error)")
+        }
+    }
+
+    /// The model's runs on `Interpreter.keptSentences`, in that order.
+    func keptRuns() throws -> [ModelRun] {
+        if let runs = keptRunsCache.withLock({ $0 }) { return runs }
+        let runs = try Interpreter.keptSentences.map(read)
+        keptRunsCache.withLock { $0 = runs }
+        return runs
     }
 
     /// Reads the model in `folder`. Throws `ModelFileError` for a file that is missing, damaged
@@ -109,7 +133,7 @@ extension Interpreter {
             } catch let error as EncoderError {
                 throw UserError("cannot load the model in \(folder): \(error)", hint: "nothing was loaded")
             }
-            session.model = ModelSession(model: loaded, sentence: try read(Self.firstSentence, with: loaded))
+            session.model = ModelSession(model: loaded, sentence: try loaded.read(Self.firstSentence))
             session.task = nil
             session.gates = [:]
             session.target = nil
@@ -132,17 +156,6 @@ extension Interpreter {
             """, width: width)
     }
 
-    /// Tokenizes and runs `text`.
-    func read(_ text: String, with model: LoadedModel) throws -> ModelRun {
-        let encoding = model.tokenizer.encode(text)
-        do {
-            let run = try model.encoder.run(ids: encoding.ids, kernels: .fast)
-            return ModelRun(text: text, encoding: encoding, run: run)
-        } catch let error as EncoderError {
-            throw UserError("cannot run the model: \(error)")
-        }
-    }
-
     /// `text SENTENCE` (or the contents of `import text FILE`).
     func setText(_ text: String, in session: inout Session) throws -> String {
         guard var model = session.model else {
@@ -152,7 +165,7 @@ extension Interpreter {
         guard !folded.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw UserError("the text is empty", hint: "e.g. text The cat sat on the mat.")
         }
-        model.sentence = try read(folded, with: model.model)
+        model.sentence = try model.model.read(folded)
         session.model = model
         session.cursor = nil
         try installModelLayer(in: &session)
@@ -244,15 +257,20 @@ extension Interpreter {
 
     /// Every head's pattern shares on the sentence, `[layer][head]`, from the unpruned model.
     func patternShares(_ sentence: ModelRun) -> [[[HeadPattern: Double]]] {
-        let keys = sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
-        return sentence.run.layers.map { layer in
+        patternShares(sentence.run, tokens: sentence.encoding.tokens)
+    }
+
+    /// The same for `run` (which may have heads pruned) of the wordpieces `tokens`.
+    func patternShares(_ run: EncoderRun, tokens: [String]) -> [[[HeadPattern: Double]]] {
+        let keys = tokens.map(HeadPattern.Key.init(wordpiece:))
+        return run.layers.map { layer in
             layer.attention.heads.map { HeadPattern.shares($0.weights, keys: keys) }
         }
     }
 
     /// Every head's pattern shares averaged over the kept sentences (the model unpruned).
     func averagePatternShares(_ model: ModelSession) throws -> [[[HeadPattern: Double]]] {
-        let all = try Self.keptSentences.map { patternShares(try read($0, with: model.model)) }
+        let all = try model.model.keptRuns().map(patternShares)
         return all[0].indices.map { layer in
             all[0][layer].indices.map { head in
                 Dictionary(uniqueKeysWithValues: HeadPattern.measured.map { pattern in
@@ -278,11 +296,13 @@ extension Interpreter {
                 throw UserError("\(name) are written as JSON", hint: "export \(name) \(name).json")
             }
         }
-        if name == "tokens" {
-            let data = try JSONSerialization.data(withJSONObject: session.tokens, options: [.withoutEscapingSlashes])
+        /// A JSON list on one line.
+        func writeList(_ items: [Any]) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: items, options: [.withoutEscapingSlashes])
             try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
-            return "wrote tokens (\(session.tokens.count)) to \(path)"
+            return "wrote \(name) (\(items.count)) to \(path)"
         }
+        if name == "tokens" { return try writeList(session.tokens) }
         guard let model = session.model else {
             throw UserError("`export \(name)` writes what a loaded model computed", hint: "`model load` loads all-MiniLM-L6-v2")
         }
@@ -291,19 +311,15 @@ extension Interpreter {
             let matrix = [BlockStep.residual: block.residual, .norm: block.norm, .ffn: block.ffnOutput, .block: block.output][step]!
             return try write(NDArray(shape: [matrix.rows, matrix.cols], values: matrix.values), named: name, to: path)
         }
+        if name == "ids" { return try writeList(model.sentence.encoding.ids) }
         let run = try currentRun(session)   // with the heads pruned as they are now
         let n = model.sentence.encoding.ids.count
         switch name {
-        case "ids":
-            let data = try JSONSerialization.data(withJSONObject: model.sentence.encoding.ids)
-            try writeText(String(decoding: data, as: UTF8.self) + "\n", to: path)
-            return "wrote ids (\(n)) to \(path)"
         case "attention" where path.lowercased().hasSuffix(".svg"):
-            let keys = model.sentence.encoding.tokens.map(HeadPattern.Key.init(wordpiece:))
             let weights = run.layers.map { $0.attention.heads.map(\.weights) }
-            let captions = weights.map { heads in
-                heads.map { w -> String in
-                    let (pattern, share) = HeadPattern.dominant(HeadPattern.shares(w, keys: keys))
+            let captions = patternShares(run, tokens: model.sentence.encoding.tokens).map { heads in
+                heads.map { shares -> String in
+                    let (pattern, share) = HeadPattern.dominant(shares)
                     return "\(ModelHeadsReport.name(pattern)) \(String(format: "%.2f", share))"
                 }
             }

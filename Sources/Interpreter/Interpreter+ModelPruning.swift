@@ -21,9 +21,6 @@ extension Interpreter {
         "He never forgot the smell of rain on hot stones in his village.",
     ]
 
-    /// Every layer's gates of the loaded model, as `modelGates` gives them (for tests).
-    public var modelGatesForTests: [Int: [Int: Double]] { modelGates(session) }
-
     /// Every layer's gates (0-based layer -> head -> g): the shown layer's from the session.
     func modelGates(_ session: Session) -> [Int: [Int: Double]] {
         guard let model = session.model else { return [:] }
@@ -97,13 +94,8 @@ extension Interpreter {
         session.model = model
         try installModelLayer(in: &session)
         let names = ranked.prefix(count).map { "\($0.layer + 1).\($0.head + 1)" }.sorted { $0.compare($1, options: .numeric) == .orderedAscending }
-        let why = switch metric {
-        case .magnitude?: "those with the smallest weight norms across every layer, measured on this sentence with the model whole"
-        case .entropy?: "those with the highest attention entropy (the least focused) across every layer, measured on this sentence with the model whole"
-        case .sensitivity?: "those with the smallest effect on their layer's output when removed, measured on this sentence with the model whole"
-        case .gradient?: ""
-        case nil: "drawn at random (seed \(seed)), the baseline any ranking must beat"
-        }
+        let why = metric.map { "those with \(Self.criterion($0)) across every layer, measured on this sentence with the model whole" }
+            ?? "drawn at random (seed \(seed)), the baseline any ranking must beat"
         return Prose.wrap("pruned \(count) of \(total) heads (\(String(format: "%g", percent))%), \(why) "
                           + "(any pruning before was replaced): " + names.joined(separator: ", "), width: width)
             + "\n" + (try embeddingSummary(session))
@@ -135,15 +127,13 @@ extension Interpreter {
         let here = cosine(model.sentence.run.sentenceEmbedding, try currentRun(session).sentenceEmbedding)
         guard !gates.isEmpty else { return (here, Array(repeating: 1, count: Self.keptSentences.count)) }
         var kept: [Double] = []
-        do {
-            for sentence in Self.keptSentences {
-                let ids = model.model.tokenizer.encode(sentence).ids
-                let whole = try model.model.encoder.run(ids: ids, kernels: .fast).sentenceEmbedding
-                let cut = try model.model.encoder.run(ids: ids, gates: gates, kernels: .fast).sentenceEmbedding
-                kept.append(cosine(whole, cut))
+        for whole in try model.model.keptRuns() {
+            do {
+                let cut = try model.model.encoder.run(ids: whole.encoding.ids, gates: gates, kernels: .fast)
+                kept.append(cosine(whole.run.sentenceEmbedding, cut.sentenceEmbedding))
+            } catch {
+                throw UserError("cannot run the model: \(error)")
             }
-        } catch {
-            throw UserError("cannot run the model: \(error)")
         }
         return (here, kept)
     }

@@ -29,10 +29,6 @@ struct GradientCommandTests {
         return interpreter
     }
 
-    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
-        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
-    }
-
     func holds(_ check: String, _ interpreter: Interpreter) throws -> CheckOutcome {
         try interpreter.evaluate(try CheckParser.parse(check))
     }

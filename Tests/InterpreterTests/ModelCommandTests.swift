@@ -30,10 +30,6 @@ struct ModelCommandTests {
         return try NPY.decode(Array(Data(contentsOf: URL(fileURLWithPath: path))), maximumRank: 4)
     }
 
-    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
-        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
-    }
-
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {
         let dot: Double = zip(a, b).map { $0 * $1 }.reduce(0, +)
         let norms: Double = a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot()
@@ -167,7 +163,7 @@ struct ModelCommandTests {
         var interpreter = Self.loaded
         let reply = try interpreter.execute("prune 20% by magnitude").text
         #expect(reply.contains("pruned 14 of 72 heads (20%)"), "\(reply)")
-        let pruned = interpreter.modelGatesForTests.values.reduce(0) { $0 + $1.count }
+        let pruned = interpreter.session.gates.count + (interpreter.session.model?.gates.values.reduce(0) { $0 + $1.count } ?? 0)
         #expect(pruned == 14)
         #expect(error("prune 10% by gradient", in: &interpreter)?.description.contains("no loss") == true)
         #expect(try interpreter.execute("model heads over sentences").text.contains("12 kept sentences"))
@@ -240,10 +236,6 @@ struct ModelCommandTests {
 /// Model commands that need no model.
 @Suite("Model commands without a model")
 struct ModelCommandErrorTests {
-    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
-        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
-    }
-
     @Test func aFolderThatIsNotAModelSaysWhichFileIsWrong() throws {
         var interpreter = Interpreter()
         let folder = try makeScratchFolder("not-a-model")

@@ -19,10 +19,6 @@ struct TaskCommandTests {
         return interpreter
     }
 
-    func error(_ line: String, in interpreter: inout Interpreter) -> UserError? {
-        do { _ = try interpreter.execute(line); return nil } catch { return error as? UserError }
-    }
-
     /// The text of a file `command` (with `FILE` in it) writes.
     func exported(_ command: String, _ interpreter: inout Interpreter, file: String = "out.json") throws -> String {
         let folder = try makeScratchFolder("task-export")
