@@ -38,6 +38,13 @@ public enum HeadPattern: String, CaseIterable, Equatable, Sendable {
         }
     }
 
+    /// The pattern a learner names, as typed: case and brackets do not matter ("[CLS]" is
+    /// `cls`), and "itself" is `self`.
+    public init?(named name: String) {
+        let spelled = String(name.lowercased().filter { $0 != "[" && $0 != "]" })
+        self.init(rawValue: spelled == "itself" ? "self" : spelled)
+    }
+
     /// A head whose strongest pattern gets less than this is called broad.
     public static let broadBelow = 0.4
 

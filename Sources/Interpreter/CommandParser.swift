@@ -338,8 +338,7 @@ public enum CommandParser {
                         overSentences = true
                         continue
                     }
-                    let spelled = String(word.text.lowercased().filter { $0 != "[" && $0 != "]" })
-                    guard pattern == nil, let named = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled), named != .broad else {
+                    guard pattern == nil, let named = HeadPattern(named: word.text), named != .broad else {
                         throw UserError("no pattern named '\(word.text)'", column: word.column,
                                         hint: "patterns: previous next self cls sep punctuation; `over sentences` averages over the kept set")
                     }

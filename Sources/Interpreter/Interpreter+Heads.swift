@@ -107,18 +107,23 @@ extension Interpreter {
                 throw UserError("\(error)")
             }
             for head in chosen { session.gates[head] = 0 }
-            let why = switch metric {
-            case .magnitude: "the smallest weight norm"
-            case .entropy: "the highest attention entropy (the least focused)"
-            case .sensitivity: "the smallest effect on the output when removed"
-            case .gradient: "the smallest |dL/dg|, the loss's gradient with respect to the head's gate"
-            }
-            var text = "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ") + ": \(why)"
+            var text = "pruned head\(chosen.count == 1 ? "" : "s") " + chosen.map { String($0 + 1) }.joined(separator: ", ")
+                + ": \(Self.criterion(metric))"
             if let before, let task = session.task {
                 let after = try heldOutAccuracy(task, gates: session.gates)
                 text += String(format: "\nheld-out accuracy (2000 sequences) %.3f before, %.3f after (%@ points)", before, after, Self.points(after - before))
             }
             return text + prunedSummary(session)
+        }
+    }
+
+    /// What makes a head least important by `metric`, for the replies of `prune`.
+    static func criterion(_ metric: HeadImportance.Metric) -> String {
+        switch metric {
+        case .magnitude: "the smallest weight norm"
+        case .entropy: "the highest attention entropy (the least focused)"
+        case .sensitivity: "the smallest effect on the output when removed"
+        case .gradient: "the smallest |dL/dg|, the loss's gradient with respect to the head's gate"
         }
     }
 

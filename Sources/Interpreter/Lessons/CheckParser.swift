@@ -84,8 +84,7 @@ public enum CheckParser {
             return .removable(rest[0])
         }
         func pattern(_ name: String) throws -> HeadPattern {
-            let spelled = String(name.lowercased().filter { $0 != "[" && $0 != "]" })
-            guard let pattern = HeadPattern(rawValue: spelled == "itself" ? "self" : spelled) else {
+            guard let pattern = HeadPattern(named: name) else {
                 throw UserError("no pattern '\(name)': previous next self cls sep punctuation broad")
             }
             return pattern

@@ -142,7 +142,8 @@ extension LessonRunner {
         answers.contains { expected in
             if normalized(expected) == normalized(answer) { return true }
             // Numbers are compared when the expected answer is one number (not a range like 2-3).
-            guard numberCount(expected) == 1, let want = number(in: expected), let given = number(in: answer) else { return false }
+            let wanted = numbers(in: expected)
+            guard wanted.count == 1, let want = wanted.first, let given = numbers(in: answer).first else { return false }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
             let (w, g) = (want.value, given.value)
             if close(g, w) { return true }
@@ -152,24 +153,24 @@ extension LessonRunner {
         }
     }
 
-    /// How many separate runs of digits `text` holds (3.5 is one).
-    static func numberCount(_ text: String) -> Int {
-        let characters = Array(text)
-        return characters.indices.filter { i in
-            characters[i].isNumber && (i == 0 || !(characters[i - 1].isNumber || characters[i - 1] == "." && i >= 2 && characters[i - 2].isNumber))
-        }.count
-    }
-
-    /// The first number in `text`, and whether it is a percentage ("%" or "percent" after it).
-    static func number(in text: String) -> (value: Double, percent: Bool)? {
-        let scalars = Array(text.lowercased())
-        guard let start = scalars.firstIndex(where: { $0.isNumber }) else { return nil }
-        var end = start
-        while end < scalars.count, scalars[end].isNumber || scalars[end] == "." { end += 1 }
-        let negative = start > 0 && scalars[start - 1] == "-" && (start < 2 || !scalars[start - 2].isNumber)
-        guard let value = Double(String(scalars[start..<end])) else { return nil }
-        let rest = String(scalars[end...]).trimmingCharacters(in: .whitespaces)
-        return ((negative ? -1 : 1) * value, rest.hasPrefix("%") || rest.hasPrefix("percent"))
+    /// The numbers in `text`, in order, each with whether it is a percentage ("%" or "percent"
+    /// after it); a "-" before a number (not after another) makes it negative, so "2-3" is 2
+    /// and 3.
+    static func numbers(in text: String) -> [(value: Double, percent: Bool)] {
+        let characters = Array(text.lowercased())
+        var found: [(value: Double, percent: Bool)] = []
+        var index = 0
+        while let start = characters[index...].firstIndex(where: { $0.isNumber }) {
+            var end = start
+            while end < characters.count, characters[end].isNumber || characters[end] == "." { end += 1 }
+            let negative = start > 0 && characters[start - 1] == "-" && (start < 2 || !characters[start - 2].isNumber)
+            if let value = Double(String(characters[start..<end])) {
+                let rest = String(characters[end...]).trimmingCharacters(in: .whitespaces)
+                found.append(((negative ? -1 : 1) * value, rest.hasPrefix("%") || rest.hasPrefix("percent")))
+            }
+            index = end
+        }
+        return found
     }
 }
 
