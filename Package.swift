@@ -4,10 +4,14 @@ import PackageDescription
 // The AVX2 kernel's module is compiled for Haswell's instruction set (x86-64-v3: AVX2, FMA,
 // BMI2, ...; this Swift does not know the name x86-64-v3); the program checks the CPU before
 // calling it (module Platform), so the binary still runs on any x86-64.
+// The AVX-512 kernel's module likewise is compiled for Skylake-SP (x86-64-v4: AVX-512 F, CD,
+// BW, DQ and VL on top of Haswell's set) and called only after its own CPU check.
 #if arch(x86_64)
 let avx2: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let avx512: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
 #else
 let avx2: [SwiftSetting] = []
+let avx512: [SwiftSetting] = []
 #endif
 
 // The numeric modules are optimised even in a debug build: training a task model for a
@@ -35,17 +39,19 @@ let package = Package(
         .target(
             name: "Attention",
             dependencies: [
-                "ProductKernels", "ProductKernelsAVX2", "Platform",
+                "ProductKernels", "ProductKernelsAVX2", "ProductKernelsAVX512", "Platform",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: optimised
         ),
 
         // The blocked matrix product behind the fast kernels, generic over its micro-kernel,
-        // with the portable kernel; the AVX2 + FMA kernel, built for x86-64-v3; and, in C, the
-        // CPU check that decides between them and the allocator setting the program starts with.
+        // with the portable kernel; the AVX2 + FMA kernel, built for x86-64-v3; the AVX-512
+        // kernel, built for x86-64-v4; and, in C, the CPU checks that decide between them and
+        // the allocator setting the program starts with.
         .target(name: "ProductKernels", swiftSettings: optimised),
         .target(name: "ProductKernelsAVX2", dependencies: ["ProductKernels"], swiftSettings: avx2 + optimised),
+        .target(name: "ProductKernelsAVX512", dependencies: ["ProductKernels"], swiftSettings: avx512 + optimised),
         .target(name: "Platform"),
 
         // The backward pass: the loss and dL/d(every stage and parameter), one short function

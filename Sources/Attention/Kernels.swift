@@ -11,14 +11,15 @@ import Darwin
 ///
 /// - `reference`: the readable product of `Matrix+Arithmetic.swift`, one head after another.
 ///   This is what the teaching explains and what the fast path is tested against.
-/// - `portable` and `fused`: the blocked SIMD products of `Matrix+FastProduct.swift`, with the
-///   large products split across `threads` and the heads (independent of one another) computed
-///   in parallel. `portable` runs on any CPU and gives the reference's numbers bit for bit;
-///   `fused` needs AVX2 and FMA (x86-64-v3), is about twice as fast, and agrees with the
-///   reference to the last few bits (fused multiply-adds round once, not twice).
+/// - `portable`, `fused` and `avx512`: the blocked SIMD products of `Matrix+FastProduct.swift`,
+///   with the large products split across `threads` and the heads (independent of one another)
+///   computed in parallel. `portable` runs on any CPU and gives the reference's numbers bit for
+///   bit; `fused` needs AVX2 and FMA (x86-64-v3), is about twice as fast, and agrees with the
+///   reference to the last few bits (fused multiply-adds round once, not twice); `avx512` needs
+///   AVX-512 (x86-64-v4), has twice the vector width, and gives `fused`'s numbers bit for bit.
 public struct Kernels: Equatable, Sendable {
     public enum Product: String, Equatable, Sendable, CaseIterable {
-        case reference, portable, fused
+        case reference, portable, fused, avx512
     }
 
     public let product: Product
@@ -36,7 +37,7 @@ public struct Kernels: Equatable, Sendable {
     }
 
     /// `product` on at most `threads` threads (at least 1). A product the CPU cannot run
-    /// (`fused` without AVX2 and FMA) runs as `portable`.
+    /// runs as the fastest it can (`Product.runnable`).
     public init(product: Product, threads: Int) {
         self.product = product.runnable
         self.threads = product == .reference ? 1 : max(1, threads)
@@ -51,7 +52,7 @@ public struct Kernels: Equatable, Sendable {
     public func multiply(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b, operation: operation)
-        case .portable, .fused:
+        case .portable, .fused, .avx512:
             return try a.fastMultiplied(by: b, operation: operation, kernel: product, threads: threads)
         }
     }
@@ -60,7 +61,7 @@ public struct Kernels: Equatable, Sendable {
     public func multiplyTransposed(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.multiplied(by: b.transposed, operation: operation)
-        case .portable, .fused:
+        case .portable, .fused, .avx512:
             return try a.fastMultipliedByTransposed(b, operation: operation, kernel: product, threads: threads)
         }
     }
@@ -70,7 +71,7 @@ public struct Kernels: Equatable, Sendable {
     public func multiplyTransposingLeft(_ a: Matrix, _ b: Matrix, operation: String) throws -> Matrix {
         switch product {
         case .reference: return try a.transposed.multiplied(by: b, operation: operation)
-        case .portable, .fused:
+        case .portable, .fused, .avx512:
             return try a.fastMultipliedTransposingLeft(b, operation: operation, kernel: product, threads: threads)
         }
     }

@@ -2,17 +2,19 @@ import Platform
 import Dispatch
 import ProductKernels
 import ProductKernelsAVX2
+import ProductKernelsAVX512
 
 extension Matrix {
     /// The matrix product `A B`, (n x k)(k x m) -> (n x m), by a cache-blocked SIMD kernel
     /// (`BlockedProduct` in module `ProductKernels`). Same formula as `multiplied(by:)`, each
     /// element's terms added in the same order t = 0, 1, ...: with the `.portable` kernel the
-    /// two agree bit for bit; `.fused` rounds once per multiply-add instead of twice, so it
-    /// differs in the last bits.
+    /// two agree bit for bit; `.fused` and `.avx512` round once per multiply-add instead of
+    /// twice, so they differ from it in the last bits (and agree with each other bit for bit).
     ///
     /// `threads` > 1 splits the columns of the result between that many threads when the
     /// product is large enough to pay for it. `kernel` `.reference` means `.portable` here, and
-    /// so does `.fused` on a CPU without AVX2 and FMA. Throws when `A.cols != B.rows`.
+    /// a kernel the CPU cannot run means the best one it can (`Kernels.Product.runnable`).
+    /// Throws when `A.cols != B.rows`.
     public func fastMultiplied(by other: Matrix, operation: String = "matrix product",
                                kernel: Kernels.Product = .fastest, threads: Int = 1) throws -> Matrix {
         guard cols == other.rows else {
@@ -69,7 +71,7 @@ enum FastProduct {
         var c = Matrix(rows: n, cols: m)
         let bands = (m + band - 1) / band
         let workers = n * k * m < parallelThreshold ? 1 : max(1, min(threads, bands))
-        let fused = kernel.runnable == .fused
+        let kernel = kernel.runnable
         a.values.withUnsafeBufferPointer { aBuffer in
             b.values.withUnsafeBufferPointer { bBuffer in
                 c.withUnsafeMutableStorage { cBuffer in
@@ -77,10 +79,14 @@ enum FastProduct {
                     nonisolated(unsafe) let operands = (pa, pb, pc)
                     @Sendable func multiply(_ columns: Range<Int>) {
                         let (pa, pb, pc) = operands
-                        if fused {
+                        switch kernel {
+                        case .avx512:
+                            avx512Product(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
+                                          bTransposed: transposingRight, columns: columns)
+                        case .fused:
                             fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
                                          bTransposed: transposingRight, columns: columns)
-                        } else {
+                        case .portable, .reference:
                             BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m,
                                                           aTransposed: transposingLeft, bTransposed: transposingRight)
                                 .multiply(columns: columns)
@@ -105,21 +111,37 @@ enum FastProduct {
 }
 
 extension Kernels.Product {
-    /// Whether this CPU can run the kernel (only `.fused` needs more than baseline x86-64).
+    /// Whether this CPU can run the kernel (`.fused` and `.avx512` need more than baseline
+    /// x86-64).
     public var isAvailable: Bool {
-        self != .fused || CPU.runsHaswellCode
+        switch self {
+        case .reference, .portable: return true
+        case .fused: return CPU.runsHaswellCode
+        case .avx512: return CPU.runsAVX512Code
+        }
     }
 
-    /// The kernel that runs when this one is asked for: itself, or `.portable` for `.fused` on
-    /// a CPU without AVX2 and FMA.
+    /// The kernel that runs when this one is asked for: itself, or the fastest this CPU runs
+    /// when it cannot run this one (`.fused` for `.avx512` without AVX-512, `.portable` for
+    /// either without AVX2 and FMA).
     public var runnable: Kernels.Product {
-        isAvailable ? self : .portable
+        isAvailable ? self : .fastest
     }
 
-    /// The fastest blocked kernel this CPU runs: `.fused` where it has AVX2 and FMA,
-    /// `.portable` elsewhere.
+    /// The fastest blocked kernel this CPU runs: `.avx512` where it has AVX-512, `.fused`
+    /// where it has AVX2 and FMA, `.portable` elsewhere.
     public static var fastest: Kernels.Product {
-        CPU.runsHaswellCode ? .fused : .portable
+        CPU.runsAVX512Code ? .avx512 : CPU.runsHaswellCode ? .fused : .portable
+    }
+
+    /// What the kernel needs from the CPU, for messages: "AVX-512" or "AVX2 and FMA"; nil
+    /// for the kernels every CPU runs.
+    public var requirement: String? {
+        switch self {
+        case .reference, .portable: return nil
+        case .fused: return "AVX2 and FMA"
+        case .avx512: return "AVX-512"
+        }
     }
 }
 
@@ -128,4 +150,7 @@ enum CPU {
     /// AVX2, FMA and the rest of what module ProductKernelsAVX2 is compiled for (Haswell's
     /// instruction set).
     static let runsHaswellCode = attention_cpu_runs_haswell_code() != 0
+    /// AVX-512 and the rest of what module ProductKernelsAVX512 is compiled for (Skylake-SP's
+    /// instruction set).
+    static let runsAVX512Code = attention_cpu_runs_avx512_code() != 0
 }

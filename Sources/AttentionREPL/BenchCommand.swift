@@ -31,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for the fast kernels (the default is every core).")
     var threads: Int = Kernels.processorCount
 
-    @Option(help: "Which products to time: fast (the fastest this CPU runs), fused (AVX2 and FMA), portable (any CPU) or reference.")
+    @Option(help: "Which products to time: fast (the fastest this CPU runs), avx512 (AVX-512), fused (AVX2 and FMA), portable (any CPU) or reference.")
     var kernels: KernelChoice = .fast
 
     @Option(name: .customLong("min-time"), help: "Seconds to spend on each size at least.")
@@ -88,8 +88,10 @@ struct BenchCommand: ParsableCommand {
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard minTime > 0, minTime <= 60 else { throw ValidationError("--min-time must be between 0 and 60 seconds") }
-        if kernels == .fused && !Kernels.Product.fused.isAvailable {
-            throw ValidationError("this CPU lacks AVX2 or FMA, which the fused kernel needs; use --kernels portable")
+        let product = kernels.product
+        if !product.isAvailable, let requirement = product.requirement {
+            throw ValidationError("the \(product) kernel needs \(requirement), which this CPU lacks; "
+                                  + "use --kernels \(Kernels.Product.fastest) (or fast)")
         }
     }
 
@@ -136,11 +138,12 @@ struct BenchCommand: ParsableCommand {
 
 /// `--kernels`: a product by name, or `fast` for the fastest this CPU runs.
 enum KernelChoice: String, ExpressibleByArgument, CaseIterable {
-    case fast, fused, portable, reference
+    case fast, avx512, fused, portable, reference
 
     var product: Kernels.Product {
         switch self {
         case .fast: return .fastest
+        case .avx512: return .avx512
         case .fused: return .fused
         case .portable: return .portable
         case .reference: return .reference

@@ -25,6 +25,20 @@ int attention_cpu_runs_haswell_code(void) {
     if (!__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) return 0;
     return has_bits(ecx, 1u << 0 | 1u << 5);
 }
+
+int attention_cpu_runs_avx512_code(void) {
+    if (!attention_cpu_runs_haswell_code()) return 0;
+    unsigned int eax, ebx, ecx, edx;
+    // CPUID.7.0:EBX: AVX512F 16, AVX512DQ 17, AVX512CD 28, AVX512BW 30, AVX512VL 31.
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    if (!has_bits(ebx, 1u << 16 | 1u << 17 | 1u << 28 | 1u << 30 | 1u << 31)) return 0;
+    // XCR0 bits 5, 6 and 7: the OS saves the mask registers and both halves of the 512-bit
+    // register state (besides bits 1 and 2, checked above).
+    unsigned int xcr0_low, xcr0_high;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+    return has_bits(xcr0_low, 0xe6);
+}
 #else
 int attention_cpu_runs_haswell_code(void) { return 0; }
+int attention_cpu_runs_avx512_code(void) { return 0; }
 #endif

@@ -30,3 +30,18 @@ public protocol MicroKernel {
     static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double
     static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double
 }
+
+/// A kernel built on fused multiply-adds, which round once: its `multiplyAdd` is the fused one.
+/// Only modules compiled for a CPU with FMA should name such a kernel (the code is specialised,
+/// and so compiled, there).
+public protocol FusedMultiplyAddKernel: MicroKernel {}
+
+extension FusedMultiplyAddKernel {
+    @inlinable @inline(__always)
+    public static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double {
+        c.addingProduct(a, b)
+    }
+
+    @inlinable @inline(__always)
+    public static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c.addingProduct(a, b) }
+}

@@ -11,21 +11,12 @@ import ProductKernels
 ///
 /// This module is compiled for Haswell's instruction set (see Package.swift): call it only when
 /// `attention_cpu_runs_haswell_code()` (module Platform) says the CPU has it.
-enum FusedKernel: MicroKernel {
+enum FusedKernel: FusedMultiplyAddKernel {
     static let rows = 6
     static let columns = 8
     static let copiesOfA = 1
     static let sliceDepth = 256
     static let blockHeight = 72
-
-    /// One rounding, as the tile's `addProduct` (vfmadd) rounds.
-    @inline(__always)
-    static func multiplyAdd<V: SIMD>(_ c: V, _ a: V, _ b: V) -> V where V.Scalar == Double {
-        c.addingProduct(a, b)
-    }
-
-    @inline(__always)
-    static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c.addingProduct(a, b) }
 
     @inline(__always)
     static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// `attention-repl bench`, and the fast kernels on a CPU without AVX2 (emulated by QEMU).
+/// `attention-repl bench`, and the fast kernels on CPUs without AVX-512 or AVX2 (emulated by
+/// QEMU, which emulates no AVX-512 CPU).
 @Suite("Bench and CPU dispatch")
 struct BenchTests {
     /// One JSON object of `bench --json`.
@@ -49,7 +50,7 @@ struct BenchTests {
         #expect(run.flops == 4500 + 600 + 75 + 300 + 600 + 1500)
         #expect(run.seconds > 0)
         #expect(abs(run.gflops - Double(run.flops) / run.seconds / 1e9) <= 1e-9 * run.gflops)
-        #expect(["fused", "portable"].contains(run.kernels))
+        #expect(["avx512", "fused", "portable"].contains(run.kernels))
     }
 
     /// The text line gives the time, the rate and the FLOP count it assumed (666 for the lesson
@@ -95,26 +96,31 @@ struct BenchTests {
         #endif
     }()
 
-    /// On a Nehalem (2008: SSE4.2, no AVX) the program must pick the portable kernel, refuse
-    /// the fused one with a reason, and never execute an AVX2 instruction (which would kill it
-    /// with SIGILL).
-    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"))
-    func olderCPUsGetThePortableKernel() throws {
+    /// On a Nehalem (2008: SSE4.2, no AVX) the program must pick the portable kernel and refuse
+    /// the fused and AVX-512 ones with a reason; on a Haswell (2013: AVX2 and FMA, no AVX-512)
+    /// the fused kernel, refusing the AVX-512 one. Executing an instruction the CPU lacks would
+    /// kill it with SIGILL.
+    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"),
+          arguments: [("Nehalem", "portable", ["fused", "avx512"]), ("Haswell", "fused", ["avx512"])])
+    func eachCPUGetsTheWidestKernelItRuns(_ cpu: (name: String, kernel: String, refused: [String])) throws {
         let result = try Self.bench(["--n", "16", "--d-model", "32", "--heads", "4", "--threads", "2",
-                                     "--min-time", "0.01", "--json"], emulatedCPU: "Nehalem")
+                                     "--min-time", "0.01", "--json"], emulatedCPU: cpu.name)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(try Self.decode(result).first?.kernels == "portable")
+        #expect(try Self.decode(result).first?.kernels == cpu.kernel)
 
-        let refused = try Self.bench(["--kernels", "fused"], emulatedCPU: "Nehalem")
-        #expect(refused.status != 0)
-        #expect(refused.standardError.contains("lacks AVX2 or FMA"), "\(refused.standardError)")
+        for kernel in cpu.refused {
+            let refused = try Self.bench(["--kernels", kernel], emulatedCPU: cpu.name)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.contains("the \(kernel) kernel needs"), "\(refused.standardError)")
+            #expect(refused.standardError.contains("--kernels \(cpu.kernel)"), "\(refused.standardError)")
+        }
     }
 
     /// A layer large enough for the REPL to use the fast kernels (64 x 128 x 128, a million
-    /// multiply-adds in each projection) prints the same on an emulated
-    /// Nehalem (portable kernel) as on this CPU (fused where it has AVX2).
-    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"))
-    func aLargeLayerPrintsTheSameOnAnOlderCPU() throws {
+    /// multiply-adds in each projection) prints the same on an emulated Nehalem (portable
+    /// kernel) and Haswell (fused) as on this CPU (AVX-512 where it has it).
+    @Test(.enabled(if: canEmulate, "needs qemu-x86_64 on x86-64"), arguments: ["Nehalem", "Haswell"])
+    func aLargeLayerPrintsTheSameOnAnOlderCPU(_ cpu: String) throws {
         let script = """
             heads 4
             X = random 64x128 seed 1
@@ -127,7 +133,7 @@ struct BenchTests {
 
             """
         let native = try Self.run(["--color", "never"], standardInput: script, timeout: 10)
-        let emulated = try Self.run(["--color", "never"], standardInput: script, emulatedCPU: "Nehalem")
+        let emulated = try Self.run(["--color", "never"], standardInput: script, emulatedCPU: cpu)
         #expect(native.status == 0, "\(native.standardError)")
         #expect(emulated.status == 0, "\(emulated.standardError)")
         #expect(native.standardOutput.contains("output"))

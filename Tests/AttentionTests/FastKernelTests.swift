@@ -178,6 +178,33 @@ struct FastKernelTests {
         }
     }
 
+    /// The AVX-512 kernel sums every element's terms in the same order as the fused one, with the
+    /// same single rounding per multiply-add, in a tile of another size: the two must agree bit
+    /// for bit, by every route (so it too stays within the rounding bound above).
+    @Test(.enabled(if: Kernels.Product.avx512.isAvailable, "this CPU lacks AVX-512"), arguments: productSizes)
+    func avx512ProductsEqualTheFusedKernels(_ size: (n: Int, k: Int, m: Int)) throws {
+        var random = SeededRandom(seed: 23)
+        let a = Matrix(rows: size.n, cols: size.k) { _, _ in random.normal() }
+        let b = Matrix(rows: size.k, cols: size.m) { _, _ in random.normal() }
+        let fused = try Self.fastProducts(a, b, .fused)
+        let avx512 = try Self.fastProducts(a, b, .avx512)
+        for ((route, expected), (_, product)) in zip(fused, avx512) {
+            #expect(product == expected, "\(size), \(route)")
+        }
+    }
+
+    /// Each kernel is chosen only where the CPU runs it, and the fastest is the widest available.
+    @Test func theFastestKernelIsTheWidestTheCPURuns() {
+        let expected: Kernels.Product = Kernels.Product.avx512.isAvailable ? .avx512
+            : Kernels.Product.fused.isAvailable ? .fused : .portable
+        #expect(Kernels.Product.fastest == expected)
+        #expect(Kernels.fast.product == expected)
+        for product in Kernels.Product.allCases {
+            #expect(product.runnable.isAvailable)
+            #expect(product.isAvailable == (product.runnable == product))
+        }
+    }
+
     @Test func mismatchedShapesThrow() {
         let a = Matrix(rows: 2, cols: 3), b = Matrix(rows: 2, cols: 3)
         for kernel in Self.products {

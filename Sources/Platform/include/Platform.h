@@ -9,6 +9,14 @@
 /// also lets the compiler use. 0 otherwise, and on other architectures.
 int attention_cpu_runs_haswell_code(void);
 
+/// 1 when this CPU and operating system can run code compiled for `-target-cpu
+/// skylake-avx512`: everything `attention_cpu_runs_haswell_code` asks for, plus AVX-512 F, CD,
+/// BW, DQ and VL with the mask and 512-bit register state saved by the OS (x86-64-v4). That CPU
+/// name also allows ADX, RDSEED, CLWB, CLFLUSHOPT and XSAVEC, which compiled arithmetic never
+/// uses (`.ci/check-instructions` reads the binary to confirm what the module does use). 0
+/// otherwise, and on other architectures.
+int attention_cpu_runs_avx512_code(void);
+
 /// Asks the C allocator to keep freed memory for reuse instead of returning it to the system
 /// at once (glibc: blocks under 32 MiB come from the heap, not from their own mmap, and the
 /// heap is trimmed only past 64 MiB free). A trace allocates and frees tens of megabytes of
