@@ -21,9 +21,13 @@ public struct BertEncoder: Sendable {
     /// LayerNorm names `gamma` and `beta` are read as `weight` and `bias`, as transformers does.
     ///
     /// The tensors are consumed: each is released once converted, so that with no other copy
-    /// (pass `consume tensors`) the weights are never held twice.
-    public init(configuration: EncoderConfiguration, tensors: consuming [String: (shape: [Int], values: [Double])]) throws {
-        var weights = WeightReader(consume tensors)
+    /// (pass `consume tensors`) the weights are never held twice. A reader that converted each
+    /// Linear weight (`isLinearWeight`) straight into its transpose, in x out, says so with
+    /// `linearWeightsTransposed` (their shapes are still given as stored, out x in): then no
+    /// weight is copied at all.
+    public init(configuration: EncoderConfiguration, tensors: consuming [String: (shape: [Int], values: [Double])],
+                linearWeightsTransposed: Bool = false) throws {
+        var weights = WeightReader(consume tensors, linearWeightsTransposed: linearWeightsTransposed)
         let (d, ffn) = (configuration.hiddenSize, configuration.intermediateSize)
         let c = configuration
 
@@ -38,12 +42,13 @@ public struct BertEncoder: Sendable {
 
         layers = try (0..<configuration.layers).map { index in
             let layer = "encoder.layer.\(index)"
-            let query = try weights.linear("\(layer).attention.self.query", inputs: d, outputs: d, "hidden_size", "hidden_size")
-            let key = try weights.linear("\(layer).attention.self.key", inputs: d, outputs: d, "hidden_size", "hidden_size")
-            let value = try weights.linear("\(layer).attention.self.value", inputs: d, outputs: d, "hidden_size", "hidden_size")
-            let output = try weights.linear("\(layer).attention.output.dense", inputs: d, outputs: d, "hidden_size", "hidden_size")
-            let ffnIn = try weights.linear("\(layer).intermediate.dense", inputs: d, outputs: ffn, "hidden_size", "intermediate_size")
-            let ffnOut = try weights.linear("\(layer).output.dense", inputs: ffn, outputs: d, "intermediate_size", "hidden_size")
+            let linear = Self.linearLayers
+            let query = try weights.linear("\(layer).\(linear.query)", inputs: d, outputs: d, "hidden_size", "hidden_size")
+            let key = try weights.linear("\(layer).\(linear.key)", inputs: d, outputs: d, "hidden_size", "hidden_size")
+            let value = try weights.linear("\(layer).\(linear.value)", inputs: d, outputs: d, "hidden_size", "hidden_size")
+            let output = try weights.linear("\(layer).\(linear.output)", inputs: d, outputs: d, "hidden_size", "hidden_size")
+            let ffnIn = try weights.linear("\(layer).\(linear.ffnIn)", inputs: d, outputs: ffn, "hidden_size", "intermediate_size")
+            let ffnOut = try weights.linear("\(layer).\(linear.ffnOut)", inputs: ffn, outputs: d, "intermediate_size", "hidden_size")
             return EncoderLayerWeights(
                 heads: c.heads, layerNormEps: c.layerNormEps,
                 W_Q: query.W, W_K: key.W, W_V: value.W, W_O: output.W,
@@ -55,5 +60,18 @@ public struct BertEncoder: Sendable {
                 outputNormBeta: try weights.layerNorm("\(layer).output.LayerNorm", "bias", d))
         }
         self.configuration = configuration
+    }
+
+    /// The Linear layers of each encoder layer, by their names within `encoder.layer.N`.
+    static let linearLayers = (query: "attention.self.query", key: "attention.self.key", value: "attention.self.value",
+                               output: "attention.output.dense", ffnIn: "intermediate.dense", ffnOut: "output.dense")
+
+    /// Whether the tensor `name` (as stored, with or without the `bert.` prefix) is the weight
+    /// of one of those Linear layers: what a reader converts into its transpose for
+    /// `linearWeightsTransposed`.
+    public static func isLinearWeight(_ name: String) -> Bool {
+        let l = linearLayers
+        guard name.hasPrefix("encoder.layer.") || name.hasPrefix("bert.encoder.layer.") else { return false }
+        return [l.query, l.key, l.value, l.output, l.ffnIn, l.ffnOut].contains { name.hasSuffix(".\($0).weight") }
     }
 }

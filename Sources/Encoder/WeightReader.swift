@@ -6,9 +6,12 @@ struct WeightReader {
     private(set) var tensors: [String: (shape: [Int], values: [Double])]
     /// "bert." when the tensors come from a task model (BertForMaskedLM, ...), else "".
     let prefix: String
+    /// Whether each Linear weight's values are already its transpose (see `BertEncoder.init`).
+    let linearWeightsTransposed: Bool
 
-    init(_ tensors: [String: (shape: [Int], values: [Double])]) {
+    init(_ tensors: [String: (shape: [Int], values: [Double])], linearWeightsTransposed: Bool) {
         self.tensors = tensors
+        self.linearWeightsTransposed = linearWeightsTransposed
         let probe = "embeddings.word_embeddings.weight"
         prefix = tensors[probe] == nil && tensors["bert." + probe] != nil ? "bert." : ""
     }
@@ -39,11 +42,13 @@ struct WeightReader {
                    alias: "\(name).\(part == "weight" ? "gamma" : "beta")")
     }
 
-    /// A PyTorch Linear layer `y = x Wᵀ + b`: its weight (outputs x inputs) transposed into the
-    /// session's inputs x outputs, so that `y = x W + b`; and its bias (length outputs).
+    /// A PyTorch Linear layer `y = x Wᵀ + b`: its weight (stored outputs x inputs) as the
+    /// session's inputs x outputs, so that `y = x W + b` (transposed here unless the reader of
+    /// the file did it); and its bias (length outputs).
     mutating func linear(_ name: String, inputs: Int, outputs: Int, _ inputName: String, _ outputName: String) throws -> (W: Matrix, b: [Double]) {
         let weight = try values("\(name).weight", [outputs, inputs], meaning: "\(outputName) x \(inputName)")
         let bias = try values("\(name).bias", [outputs], meaning: outputName)
+        if linearWeightsTransposed { return (try Matrix(rows: inputs, cols: outputs, values: weight), bias) }
         let W = try Matrix(rows: outputs, cols: inputs, values: weight).transposed   // inputs x outputs
         return (W, bias)
     }

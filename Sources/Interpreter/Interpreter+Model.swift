@@ -46,10 +46,12 @@ public final class LoadedModel: Sendable {
     /// Reads the model in `folder`. Throws `ModelFileError` for a file that is missing, damaged
     /// or disagrees with another, `EncoderError` for weights the configuration does not describe.
     public static func load(from folder: String) throws -> LoadedModel {
-        var files = try ModelFolder.read(folder)
+        // The Linear weights are converted straight into the session's in x out layout.
+        var files = try ModelFolder.read(folder, transposing: BertEncoder.isLinearWeight)
         let tensors = files.tensors.mapValues { (shape: $0.shape, values: $0.values) }
-        files.tensors = [:]   // the encoder then holds the only copy of each weight, released once converted
-        let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors)
+        files.tensors = [:]   // the encoder then holds the only copy of each weight
+        let encoder = try BertEncoder(configuration: try EncoderConfiguration(files.config), tensors: consume tensors,
+                                      linearWeightsTransposed: true)
         // Absolute, so that a saved session finds the folder from anywhere.
         let absolute = URL(fileURLWithPath: files.path).standardizedFileURL.path
         return LoadedModel(folder: absolute, encoder: encoder, tokenizer: try BertTokenizer(vocabulary: files.vocabulary))

@@ -19,15 +19,17 @@ public struct ModelFolder: Sendable {
         name.hasSuffix("position_ids") || name.contains("pooler.")
     }
 
-    /// Reads the folder at `path`.
-    public static func read(_ path: String) throws -> ModelFolder {
+    /// Reads the folder at `path`. The 2-D tensors for which `transposing` returns true are
+    /// converted into their transposes (`SafetensorsTensor.transposed`).
+    public static func read(_ path: String, transposing: (String) -> Bool = { _ in false }) throws -> ModelFolder {
         let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
         let config = try ModelConfig(bytes: bytes(of: "config.json", in: folder, limit: limits.config))
         let vocabulary = try Vocabulary(bytes: bytes(of: "vocab.txt", in: folder, limit: limits.vocabulary))
         guard vocabulary.count == config.vocabSize else {
             throw ModelFileError(file: "vocab.txt", "has \(vocabulary.count) tokens but config.json says vocab_size is \(config.vocabSize)")
         }
-        let tensors = try Safetensors.read(fileAt: folder + "/model.safetensors", limit: limits.weights, skipping: isUnused)
+        let tensors = try Safetensors.read(fileAt: folder + "/model.safetensors", limit: limits.weights,
+                                           skipping: isUnused, transposing: transposing)
         return ModelFolder(path: folder, config: config, vocabulary: vocabulary, tensors: tensors)
     }
 

@@ -43,24 +43,30 @@ public enum Safetensors {
 
     /// Every tensor in the file, converted to `Double`. Tensors for which `skipping` returns true
     /// are checked for fitting in the file but neither converted nor returned, and may have any
-    /// dtype (a BERT checkpoint's `embeddings.position_ids` is I64).
+    /// dtype (a BERT checkpoint's `embeddings.position_ids` is I64). 2-D tensors for which
+    /// `transposing` returns true are converted straight into their transpose
+    /// (`SafetensorsTensor.transposed`), as a model that multiplies the other way round wants
+    /// them, without a second copy.
     ///
     /// Throws `ModelFileError(file: file, ...)` for the first problem found.
     public static func read(_ bytes: [UInt8], file: String = "model.safetensors",
-                            skipping: (String) -> Bool = { _ in false }) throws -> [String: SafetensorsTensor] {
-        try read(from: MemorySource(bytes: bytes), file: file, skipping: skipping)
+                            skipping: (String) -> Bool = { _ in false },
+                            transposing: (String) -> Bool = { _ in false }) throws -> [String: SafetensorsTensor] {
+        try read(from: MemorySource(bytes: bytes), file: file, skipping: skipping, transposing: transposing)
     }
 
     /// The same from the file at `path`, read piece by piece: at no time is the whole file in
     /// memory besides the converted values (for all-MiniLM-L6-v2, 91 MB of float32 become 181 MB
     /// of Double, and the peak stays near that).
     public static func read(fileAt path: String, file: String = "model.safetensors", limit: Int,
-                            skipping: (String) -> Bool = { _ in false }) throws -> [String: SafetensorsTensor] {
-        try read(from: FileSource(path: path, file: file, limit: limit), file: file, skipping: skipping)
+                            skipping: (String) -> Bool = { _ in false },
+                            transposing: (String) -> Bool = { _ in false }) throws -> [String: SafetensorsTensor] {
+        try read(from: FileSource(path: path, file: file, limit: limit), file: file, skipping: skipping,
+                 transposing: transposing)
     }
 
-    static func read(from source: some ByteSource, file: String,
-                     skipping: (String) -> Bool) throws -> [String: SafetensorsTensor] {
+    static func read(from source: some ByteSource, file: String, skipping: (String) -> Bool,
+                     transposing: (String) -> Bool) throws -> [String: SafetensorsTensor] {
         func fail(_ problem: String) -> ModelFileError { ModelFileError(file: file, problem) }
 
         // 1. The header's length, then the header itself.
@@ -97,13 +103,17 @@ public enum Safetensors {
                        + "\"\(second.name)\" (bytes \(second.range.lowerBound)..<\(second.range.upperBound)) overlap")
         }
 
-        // 4. Only now the values, a piece at a time.
+        // 4. Only now the values, a piece at a time. A tensor converted into its transpose goes
+        //    through `scratch` first, then each of its rows becomes a column.
         var tensors: [String: SafetensorsTensor] = [:]
         var piece = [UInt8](repeating: 0, count: pieceSize)
+        var scratch: [Double] = []
         for entry in entries {
             guard let dtype = entry.dtype else { continue }
             let start = dataStart + entry.range.lowerBound
             let perPiece = pieceSize / dtype.size
+            let transposed = entry.shape.count == 2 && transposing(entry.name)
+            if transposed && scratch.isEmpty { scratch = [Double](repeating: 0, count: perPieceAtMost) }
             let values = try [Double](unsafeUninitializedCapacity: entry.count) { buffer, initialized in
                 for first in stride(from: 0, to: entry.count, by: perPiece) {
                     let count = min(perPiece, entry.count - first)
@@ -111,16 +121,43 @@ public enum Safetensors {
                     try piece.withUnsafeMutableBytes { raw in
                         let target = UnsafeMutableRawBufferPointer(rebasing: raw[0..<bytes.count])
                         try source.copy(bytes, into: target)
-                        decode(UnsafeRawBufferPointer(target), dtype: dtype,
-                               into: UnsafeMutableBufferPointer(rebasing: buffer[first..<first + count]))
+                        if transposed {
+                            scratch.withUnsafeMutableBufferPointer { decoded in
+                                let values = UnsafeMutableBufferPointer(rebasing: decoded[0..<count])
+                                decode(UnsafeRawBufferPointer(target), dtype: dtype, into: values)
+                                scatter(UnsafeBufferPointer(values), from: first, rows: entry.shape[0],
+                                        cols: entry.shape[1], intoTranspose: buffer)
+                            }
+                        } else {
+                            decode(UnsafeRawBufferPointer(target), dtype: dtype,
+                                   into: UnsafeMutableBufferPointer(rebasing: buffer[first..<first + count]))
+                        }
                     }
-                    initialized = first + count
+                    // A transpose is whole only after the last piece: until then it counts as
+                    // empty, so that an error part-way leaves nothing half-written to clean up
+                    // (Double needs no deinitialising).
+                    initialized = transposed ? (first + count == entry.count ? entry.count : 0) : first + count
                 }
             }
-            tensors[entry.name] = SafetensorsTensor(shape: entry.shape, values: values)
+            tensors[entry.name] = SafetensorsTensor(shape: entry.shape, values: values, transposed: transposed)
         }
         return tensors
     }
+
+    /// The stored elements `first ..< first + values.count` of a `rows x cols` matrix (row-major),
+    /// written to their places in its transpose (`cols x rows`, row-major).
+    static func scatter(_ values: UnsafeBufferPointer<Double>, from first: Int, rows: Int, cols: Int,
+                        intoTranspose transpose: UnsafeMutableBufferPointer<Double>) {
+        var (r, c) = first.quotientAndRemainder(dividingBy: cols)
+        for value in values {
+            transpose[c * rows + r] = value
+            c += 1
+            if c == cols { (r, c) = (r + 1, 0) }
+        }
+    }
+
+    /// The most values one piece holds (of the narrowest dtype).
+    static var perPieceAtMost: Int { pieceSize / DType.allCases.map(\.size).min()! }
 
     /// Bytes converted at a time (a multiple of every dtype's size).
     static let pieceSize = 1 << 20

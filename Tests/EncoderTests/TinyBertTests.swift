@@ -114,6 +114,21 @@ struct TinyBertTests {
         #expect(try encoder.run(ids: ids) == (try TinyBert.encoder.run(ids: ids)))
     }
 
+    /// Read as the REPL reads it, each Linear weight converted straight into its transpose
+    /// (`isLinearWeight`), the model is the same model: every weight equal, bit for bit.
+    @Test func linearWeightsReadTransposedGiveTheSameModel() throws {
+        let file = try Safetensors.read(TinyBertCase.bytes("model.safetensors"), transposing: BertEncoder.isLinearWeight)
+        #expect(file.values.filter(\.transposed).count == 6 * TinyBert.configuration.layers)
+        let encoder = try BertEncoder(configuration: TinyBert.configuration,
+                                      tensors: file.mapValues { ($0.shape, $0.values) }, linearWeightsTransposed: true)
+        #expect(encoder.layers == TinyBert.encoder.layers)
+        #expect(encoder.embeddings == TinyBert.encoder.embeddings)
+        #expect(BertEncoder.isLinearWeight("bert.encoder.layer.11.output.dense.weight"))
+        #expect(!BertEncoder.isLinearWeight("encoder.layer.0.output.dense.bias"))
+        #expect(!BertEncoder.isLinearWeight("pooler.dense.weight"))
+        #expect(!BertEncoder.isLinearWeight("encoder.layer.0.output.LayerNorm.weight"))
+    }
+
     /// The layer weights are the transposes of PyTorch's Linear weights (out x in).
     @Test func weightsAreInTheSessionsConvention() throws {
         let layer = TinyBert.encoder.layers[1]

@@ -52,6 +52,43 @@ struct SafetensorsTests {
         #expect(tensor.values[0] == Double(Float(0.1)) && tensor.values[0] != 0.1)
     }
 
+    /// A tensor read `transposing` holds exactly the transpose of the stored matrix, for every
+    /// dtype and for a tensor larger than one piece of the reader (so that a piece ends in the
+    /// middle of a row); other tensors, and tensors that are not 2-D, are read as stored.
+    @Test(arguments: ["F32", "F16", "BF16", "F64"])
+    func transposingGivesTheTransposeExactly(_ dtype: String) throws {
+        let size = dtype == "F64" ? 8 : dtype == "F32" ? 4 : 2
+        let (rows, cols) = (1031, 1_600_000 / size / 1031 | 1)   // about 1.6 pieces, odd rows
+        let count = rows * cols
+        #expect(count * size > Safetensors.pieceSize)
+        var bytes: [UInt8] = []
+        for i in 0..<count {
+            let small = UInt64(i % 251)   // exactly representable in every dtype (bfloat16: up to 256)
+            switch dtype {
+            case "F64": bytes += littleEndian([Double(small).bitPattern])
+            case "F32": bytes += littleEndian([Float(small).bitPattern])
+            case "F16": bytes += littleEndian([Float16(Float(small)).bitPattern])
+            default: bytes += littleEndian([UInt16(Float(small).bitPattern >> 16)])
+            }
+        }
+        let header = #"{"w": {"dtype": "\#(dtype)", "shape": [\#(rows), \#(cols)], "data_offsets": [0, \#(count * size)]}, "#
+            + #""v": {"dtype": "\#(dtype)", "shape": [\#(cols)], "data_offsets": [\#(count * size), \#((count + cols) * size)]}}"#
+        let file = safetensorsFile(header: header, data: bytes + bytes[0..<cols * size])
+        let stored = try Safetensors.read(file)
+        let transposed = try Safetensors.read(file, transposing: { _ in true })
+        let plain = try #require(stored["w"]), turned = try #require(transposed["w"])
+        #expect(!plain.transposed && turned.transposed && turned.shape == [rows, cols])
+        var mismatches = 0
+        for r in 0..<rows {
+            for c in 0..<cols where turned.values[c * rows + r].bitPattern != plain.values[r * cols + c].bitPattern {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(Set(plain.values).count == 251, "the pattern should not be nearly constant")
+        #expect(transposed["v"] == stored["v"] && transposed["v"]?.transposed == false)
+    }
+
     @Test func float64KeepsEveryBit() throws {
         let doubles: [Double] = [0.1, -0.0, 1.0 / 3.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity]
         let bytes = safetensorsFile(header: #"{"t": {"dtype": "F64", "shape": [6], "data_offsets": [0, 48]}}"#,
