@@ -96,21 +96,43 @@ public struct HeadImportance: Equatable, Sendable {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
+    /// The figures measured for each head, named as lessons and checks name them: `magnitude`
+    /// is the weight norm and `gradient` is |dL/dg|.
+    public enum Figure: String, CaseIterable, Sendable {
+        case magnitude, entropy, normalized, sensitivity, gradient
+
+        /// The head's figure; nil when it is undefined for the head.
+        public func value(of importance: HeadImportance) -> Double? {
+            switch self {
+            case .magnitude: return importance.weightNorm
+            case .entropy: return importance.entropy
+            case .normalized: return importance.normalizedEntropy
+            case .sensitivity: return importance.sensitivity
+            case .gradient: return importance.gradient
+            }
+        }
+    }
+
     /// The measures by which heads can be ranked for pruning.
     public enum Metric: String, CaseIterable, Sendable {
         case magnitude, entropy, sensitivity, gradient
+
+        /// The figure this metric ranks by.
+        public var figure: Figure {
+            switch self {
+            case .magnitude: return .magnitude
+            case .entropy: return .entropy
+            case .sensitivity: return .sensitivity
+            case .gradient: return .gradient
+            }
+        }
 
         /// How unimportant a head is by this metric: larger = pruned first. Small weights, small
         /// sensitivity and a small gate gradient mean little effect; high entropy means an
         /// unfocused head.
         /// nil when the figure is undefined for the head.
         public func unimportance(_ importance: HeadImportance) -> Double? {
-            switch self {
-            case .magnitude: return -importance.weightNorm
-            case .entropy: return importance.entropy
-            case .sensitivity: return importance.sensitivity.map { -$0 }
-            case .gradient: return importance.gradient.map { -$0 }
-            }
+            figure.value(of: importance).map { self == .entropy ? $0 : -$0 }
         }
     }
 
@@ -123,5 +145,13 @@ public struct HeadImportance: Equatable, Sendable {
             throw AttentionError.invalid("only \(ranked.count) of \(heads.count) heads have a defined \(metric.rawValue), so \(count) cannot be ranked by it")
         }
         return ranked.prefix(count).map(\.0)
+    }
+
+    /// Each head's rank by `metric` (keyed by 0-based head), 1 = most important: the reverse of
+    /// the pruning order of `leastImportant`, ties included. nil when some head's figure is
+    /// undefined, since the heads cannot all be ranked then.
+    public static func ranks(of heads: [HeadImportance], by metric: Metric) -> [Int: Int]? {
+        guard let order = try? leastImportant(heads.count, of: heads, by: metric) else { return nil }
+        return Dictionary(uniqueKeysWithValues: order.reversed().enumerated().map { ($1, $0 + 1) })
     }
 }

@@ -203,6 +203,18 @@ extension Interpreter {
 
     /// `compare` for the layer in the session: its output pruned against unpruned.
     func compareLayer(_ session: Session) throws -> String {
+        let (change, labels) = try layerChange(session)
+        let changed = session.gates.sorted { $0.key < $1.key }.map { head, gate in
+            gate == 0 ? "head \(head + 1) pruned" : "head \(head + 1) gated by \(gate)"
+        }
+        return ImportanceReport.compare(change, labels: labels,
+                                        prunedHeads: changed.isEmpty ? "nothing pruned" : changed.joined(separator: ", "),
+                                        style: style, format: NumberFormat(decimals: session.precision))
+    }
+
+    /// How far the pruning and gates moved the layer's output, over the queries with a visible
+    /// key, and the label of every query: what `compare` shows and `check: compare` reads.
+    func layerChange(_ session: Session) throws -> (OutputChange, labels: [String]) {
         guard !session.direct else {
             throw UserError("direct mode has a single head and no W_O: nothing can be pruned, so there is nothing to compare")
         }
@@ -210,14 +222,9 @@ extension Interpreter {
         var whole = session
         whole.gates = [:]
         let unpruned = try trace(whole)
-        let changed = session.gates.sorted { $0.key < $1.key }.map { head, gate in
-            gate == 0 ? "head \(head + 1) pruned" : "head \(head + 1) gated by \(gate)"
-        }
         let rows = (0..<pruned.n).filter { !pruned.fullyBlockedRows.contains($0) }
         let labels = Labels.make(tokens: session.tokens, queries: pruned.n, keys: pruned.m).queries
-        return ImportanceReport.compare(pruned: pruned.output, unpruned: unpruned.output, rows: rows, labels: labels,
-                                        prunedHeads: changed.isEmpty ? "nothing pruned" : changed.joined(separator: ", "),
-                                        style: style, format: NumberFormat(decimals: session.precision))
+        return (OutputChange(changed: pruned.output, unchanged: unpruned.output, rows: rows), labels)
     }
 
     /// `export importance FILE.json`: exactly {"heads": [{"head": 1, "weight_norm": x,

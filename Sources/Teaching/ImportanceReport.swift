@@ -7,25 +7,21 @@ public enum ImportanceReport {
     /// `width`. `averagedOver`: how many sequences each figure is the mean of, for a task.
     public static func render(_ heads: [HeadImportance], gates: (Int) -> Double, style: Style, format: NumberFormat,
                               width: Int = 100, averagedOver sequences: Int? = nil) -> String {
-        func figure(_ value: Double?) -> String { value.map(format.string) ?? "undefined" }
-        let ranks = HeadImportance.Metric.allCases.map { metric in
-            (try? HeadImportance.leastImportant(heads.count, of: heads, by: metric)).map { order in
-                // Rank 1 = most important: the reverse of the pruning order.
-                Dictionary(uniqueKeysWithValues: order.reversed().enumerated().map { ($1, $0 + 1) })
-            } ?? [:]
-        }
         // The gradient is there only when the layer has a loss (a target or a task).
         let withGradient = heads.contains { $0.gradient != nil }
+        let figures = HeadImportance.Figure.allCases.filter { withGradient || $0 != .gradient }
         let metrics = HeadImportance.Metric.allCases.filter { withGradient || $0 != .gradient }
+        let ranks = metrics.map { HeadImportance.ranks(of: heads, by: $0) ?? [:] }
         var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important"
                                                             + (sequences.map { "; each figure that depends on the sequence is the mean over \($0) held-out sequences" } ?? ""))]
-        let header = ["head", "weight norm", "entropy", "normalized", "sensitivity"] + (withGradient ? ["|dL/dg|"] : [])
-            + ["rank: magnitude", "entropy", "sensitivity"] + (withGradient ? ["gradient"] : [])
+        let header = ["head"] + figures.map(title) + ["rank: " + metrics[0].rawValue] + metrics.dropFirst().map(\.rawValue)
         var table = [header]
         for h in heads {
-            table.append(["\(h.head + 1)" + (gates(h.head) == 0 ? " (pruned)" : ""), format.string(h.weightNorm), figure(h.entropy),
-                          figure(h.normalizedEntropy), figure(h.sensitivity)] + (withGradient ? [h.gradient.map(significant) ?? "undefined"] : [])
-                         + metrics.map { metric in ranks[HeadImportance.Metric.allCases.firstIndex(of: metric)!][h.head].map(String.init) ?? "-" })
+            table.append(["\(h.head + 1)" + (gates(h.head) == 0 ? " (pruned)" : "")]
+                         + figures.map { figure in
+                             figure.value(of: h).map(figure == .gradient ? significant : format.string) ?? "undefined"
+                         }
+                         + ranks.map { $0[h.head].map(String.init) ?? "-" })
         }
         let widths = header.indices.map { column in table.map { $0[column].count }.max()! }
         for (index, row) in table.enumerated() {
@@ -45,16 +41,43 @@ public enum ImportanceReport {
         return lines.joined(separator: "\n")
     }
 
+    /// A figure's column title in the table.
+    public static func title(_ figure: HeadImportance.Figure) -> String {
+        switch figure {
+        case .magnitude: "weight norm"
+        case .entropy: "entropy"
+        case .normalized: "normalized"
+        case .sensitivity: "sensitivity"
+        case .gradient: "|dL/dg|"
+        }
+    }
+
     /// A small figure to three significant digits (a gradient may be 0.00004).
     static func significant(_ value: Double) -> String { String(format: "%.3g", value) }
 
+    /// The word the sentence under the table gives a head, by its normalized entropy.
+    public enum Focus: String, CaseIterable, Sendable {
+        case focused, partlyFocused = "partly focused", diffuse
+
+        /// The head's class; nil when it has no normalized entropy (no query sees two keys).
+        public init?(_ h: HeadImportance) {
+            guard let normalized = h.normalizedEntropy else { return nil }
+            self = normalized < 0.4 ? .focused : normalized < 0.8 ? .partlyFocused : .diffuse
+        }
+
+        var meaning: String {
+            switch self {
+            case .focused: "most of each query's weight goes to one or two keys"
+            case .partlyFocused: "each query favours some keys but keeps others in view"
+            case .diffuse: "it spreads each query's weight over most of the keys it can see"
+            }
+        }
+    }
+
     static func sentence(_ h: HeadImportance, format: NumberFormat) -> String {
         var parts: [String] = []
-        if let normalized = h.normalizedEntropy {
-            let level = format.string(normalized)
-            parts.append(normalized < 0.4 ? "focused (normalized entropy \(level)): most of each query's weight goes to one or two keys"
-                : normalized < 0.8 ? "partly focused (normalized entropy \(level)): each query favours some keys but keeps others in view"
-                : "diffuse (normalized entropy \(level)): it spreads each query's weight over most of the keys it can see")
+        if let focus = Focus(h), let normalized = h.normalizedEntropy {
+            parts.append("\(focus.rawValue) (normalized entropy \(format.string(normalized))): \(focus.meaning)")
         } else if h.entropy != nil {
             parts.append("no query sees more than one key, so it has no choice to make and no normalized entropy")
         } else {
@@ -69,17 +92,17 @@ public enum ImportanceReport {
     }
 
     /// `compare`: the relative Frobenius change of the output from the unpruned output, over
-    /// all tokens and per token.
-    public static func compare(pruned: Matrix, unpruned: Matrix, rows: [Int], labels: [String],
+    /// all tokens and per token, in percent. `labels` name every query row.
+    public static func compare(_ change: OutputChange, labels: [String],
                                prunedHeads: String, style: Style, format: NumberFormat) -> String {
         let percent = NumberFormat(decimals: max(1, format.decimals - 2))
         func show(_ value: Double?) -> String { value.map { percent.string($0 * 100) + "%" } ?? "undefined (the unpruned output is zero)" }
         var lines = [style.strong("compare") + style.dim("  output with \(prunedHeads) against the unpruned output")]
-        lines.append("  relative change ||O_pruned - O|| / ||O||: " + show(pruned.relativeChange(from: unpruned, rows: rows)))
+        lines.append("  relative change ||O_pruned - O|| / ||O||: " + show(change.overall))
         let width = labels.map(\.count).max() ?? 1
-        let figures = rows.map { show(pruned.relativeChange(from: unpruned, rows: [$0])) }
+        let figures = change.perRow.map(show)
         let figureWidth = figures.map(\.count).max() ?? 0
-        for (row, figure) in zip(rows, figures) {
+        for (row, figure) in zip(change.rows, figures) {
             // Right-aligned, so that the decimal points line up (issue 14).
             lines.append("    " + labels[row].padded(to: width) + "  " + figure.leftPadded(to: figureWidth))
         }

@@ -15,6 +15,12 @@ import Attention
 ///     check: pattern previous 1.3 > 0.9
 ///     check: heads cls >= 30
 ///     check: cosine kept > 0.9
+///     check: importance sensitivity head 3 = 0.921 +- 0.001
+///     check: rank entropy head 1 = 2
+///     check: rank sensitivity last = head 1
+///     check: focus head 1 = partly focused
+///     check: compare = 8.7 +- 0.05
+///     check: compare[down] > 100
 ///     check: grad scores[sat][cat] head 2 < 0
 ///     check: argmin grad masked[sat] head 2 = cat
 public struct Check: Equatable, Sendable {
@@ -56,6 +62,19 @@ public struct Check: Equatable, Sendable {
         /// The sentence embedding's cosine to the unpruned model's: on the sentence, or the
         /// mean over the kept sentences (`kept`).
         case cosine(kept: Bool)
+        /// A head's figure in the `importance` table (head from 1).
+        case importance(HeadImportance.Figure, head: Int)
+        /// A head's rank by a metric in the `importance` table: 1 = most important.
+        case rank(HeadImportance.Metric, head: Int)
+        /// The head a metric ranks first (most important) or last (pruned first); the expected
+        /// value is `head N`.
+        case ranked(HeadImportance.Metric, last: Bool)
+        /// The word the sentence under the `importance` table gives a head: focused, partly
+        /// focused or diffuse.
+        case focus(head: Int)
+        /// What `compare` prints, in percent: the output's relative change from the unpruned
+        /// output, over every token or for one token (a row label or number).
+        case compare(row: CellIndex?)
         /// A cell or statistic of a gradient: `grad` before a cell or a statistic's stage.
         indirect case gradient(Quantity)
     }

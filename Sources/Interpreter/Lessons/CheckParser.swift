@@ -1,4 +1,6 @@
 import Attention
+import Teaching
+
 /// Parses the text after `check:` (the forms are listed on `Check`).
 public enum CheckParser {
     public static func parse(_ text: String) throws -> Check {
@@ -47,7 +49,8 @@ public enum CheckParser {
         case let .cell(name, _, _, _): stage = name
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
-        case .cost, .loss, .gradient, .accuracy, .removable, .pattern, .heads, .cosine: stage = ""
+        case .cost, .loss, .gradient, .accuracy, .removable, .pattern, .heads, .cosine,
+             .importance, .rank, .ranked, .focus, .compare: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -59,6 +62,17 @@ public enum CheckParser {
         case .shape:
             guard comparison == .equal, expected.replacingOccurrences(of: " ", with: "").split(separator: "x").count == 2 else {
                 throw UserError("a shape is compared with '=' and written R x C, e.g. shape concat = 3 x 4")
+            }
+        case let .ranked(metric, last):
+            guard comparison == .equal, headNumber(expected) != nil else {
+                throw UserError("the head ranked \(last ? "last" : "first") is compared with '=' and written head N, "
+                                + "e.g. rank \(metric.rawValue) \(last ? "last" : "first") = head 2")
+            }
+        case .focus:
+            let words = ImportanceReport.Focus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            guard comparison == .equal else { throw UserError("a head's focus is compared with '=', e.g. focus head 1 = partly focused") }
+            guard ImportanceReport.Focus(rawValue: expected) != nil else {
+                throw UserError("'\(expected)' is not a word the importance table gives a head: \(words)")
             }
         case _ where argument ?? quantity.isArgument:
             guard comparison == .equal else { throw UserError("argmax and argmin are compared with '='") }
@@ -116,6 +130,7 @@ public enum CheckParser {
             }
             return .accuracy(rest[0], readout: readout)
         }
+        if let quantity = try importanceQuantity(first, rest) { return quantity }
         // `grad QUANTITY` or `STATISTIC grad STAGE[...]`: the same quantity, of a gradient.
         if first == "grad" { return .gradient(try parseQuantity(rest)) }
         if Check.Statistic(rawValue: first) != nil, rest.first == "grad" {
@@ -162,6 +177,66 @@ public enum CheckParser {
             throw UserError("a cell is STAGE[ROW][COL], e.g. weights[sat][cat]")
         }
         return .cell(stage: stage, row: row, col: col, head: head)
+    }
+
+    /// The figures of `importance` and `compare`: `importance FIGURE head N`, `rank METRIC
+    /// head N`, `rank METRIC first|last`, `focus head N`, `compare` and `compare[TOKEN]`; nil
+    /// when the words are none of these.
+    private static func importanceQuantity(_ first: String, _ rest: [String]) throws -> Check.Quantity? {
+        let figures = HeadImportance.Figure.allCases.map(\.rawValue)
+        let metrics = HeadImportance.Metric.allCases.map(\.rawValue)
+        /// N from the words `head N` (N from 1).
+        func numberedHead(_ words: ArraySlice<String>) -> Int? {
+            guard words.count == 2, words.first == "head", let number = Int(words.last!), number >= 1 else { return nil }
+            return number
+        }
+        /// "no importance figure 'sensitvity': did you mean 'sensitivity'? (one of: ...)".
+        func unknown(_ word: String, _ what: String, _ names: [String]) -> UserError {
+            var message = "no \(what) '\(word)'"
+            if let suggestion = Suggestion.didYouMean(word, among: names) { message += ": \(suggestion)" }
+            return UserError(message + " (one of: " + names.joined(separator: " ") + ")")
+        }
+        switch first {
+        case "importance":
+            guard rest.count == 3, let head = numberedHead(rest[1...]) else {
+                throw UserError("write importance FIGURE head N, e.g. importance sensitivity head 3 > 0.5 (FIGURE one of: "
+                                + figures.joined(separator: " ") + "; magnitude is the weight norm, gradient is |dL/dg|)")
+            }
+            guard let figure = HeadImportance.Figure(rawValue: rest[0]) else { throw unknown(rest[0], "importance figure", figures) }
+            return .importance(figure, head: head)
+        case "rank":
+            let usage = "write rank METRIC head N (1 = most important) or rank METRIC first|last, e.g. rank entropy head 1 = 2 "
+                + "or rank sensitivity last = head 1"
+            guard let name = rest.first else { throw UserError(usage) }
+            guard let metric = HeadImportance.Metric(rawValue: name) else {
+                if name == "normalized" { throw UserError("the importance table ranks by entropy, not by normalized entropy: write rank entropy ...") }
+                throw unknown(name, "ranking metric", metrics)
+            }
+            if rest.count == 2, ["first", "last"].contains(rest[1]) { return .ranked(metric, last: rest[1] == "last") }
+            guard rest.count == 3, let head = numberedHead(rest[1...]) else { throw UserError(usage) }
+            return .rank(metric, head: head)
+        case "focus":
+            guard let head = numberedHead(rest[...]) else {
+                throw UserError("write focus head N, e.g. focus head 1 = partly focused")
+            }
+            return .focus(head: head)
+        default:
+            guard first.hasPrefix("compare") else { return nil }
+            let (name, indices) = try subscripted(first)
+            guard name == "compare" else { return nil }
+            guard rest.isEmpty, indices.count <= 1, indices.first != .some(nil) else {
+                throw UserError("write compare (every token) or compare[TOKEN] (one token), in percent, e.g. compare = 8.7 +- 0.05")
+            }
+            return .compare(row: indices.first ?? nil)
+        }
+    }
+
+    /// N from an expected value written `head N` or `N` (N from 1); nil otherwise.
+    static func headNumber(_ text: String) -> Int? {
+        let words = text.split(separator: " ")
+        guard let last = words.last, let head = Int(last), head >= 1,
+              words.count == 1 || words.count == 2 && words[0] == "head" else { return nil }
+        return head
     }
 
     /// `weights[sat][0]` as ("weights", [.label("sat"), .number(0)]); `*` is nil (every row).

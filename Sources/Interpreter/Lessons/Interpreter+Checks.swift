@@ -31,6 +31,35 @@ extension Interpreter {
             }
             let count = Double(line.removable())
             return try compare(count, check, found: String(line.removable()))
+        case let .importance(figure, head):
+            let value = figure.value(of: try measuredHead(head))
+            return try compare(value ?? .nan, check, found: value.map(format.string) ?? "undefined")
+        case let .rank(metric, head):
+            _ = try measuredHead(head)
+            let rank = try ranks(by: metric)[head - 1]!
+            return try compare(Double(rank), check, found: String(rank))
+        case let .ranked(metric, last):
+            let ranks = try ranks(by: metric)
+            let head = ranks.first { $0.value == (last ? ranks.count : 1) }!.key + 1
+            return CheckOutcome(passed: CheckParser.headNumber(check.expected) == head, found: "head \(head)")
+        case let .focus(head):
+            let focus = ImportanceReport.Focus(try measuredHead(head))
+            return CheckOutcome(passed: focus?.rawValue == check.expected,
+                                found: focus?.rawValue ?? "no word: head \(head) has no normalized entropy (no query sees two keys)")
+        case let .compare(row):
+            let (change, labels) = try layerChange(session)
+            let percent = NumberFormat(decimals: 4)
+            guard let row else {
+                return try compare(change.overall.map { $0 * 100 } ?? .nan, check,
+                                   found: change.overall.map { percent.string($0 * 100) + "%" } ?? "undefined (the unpruned output is zero)")
+            }
+            let r = try resolve(row, labels: labels, count: labels.count, what: "token", stage: "compare")
+            guard let index = change.rows.firstIndex(of: r) else {
+                throw UserError("'\(labels[r])' sees no key, so compare leaves it out")
+            }
+            let value = change.perRow[index]
+            return try compare(value.map { $0 * 100 } ?? .nan, check,
+                               found: value.map { percent.string($0 * 100) + "%" } ?? "undefined (its unpruned output is zero)")
         case let .pattern(pattern, layer, head):
             guard let model = session.model else { throw UserError("there is no model, so no head patterns") }
             let shares = patternShares(model.sentence)
@@ -107,6 +136,25 @@ extension Interpreter {
                 return try compare(entropy, check, found: format.string(entropy))
             }
         }
+    }
+
+    /// Head `head`'s figures (from 1), as the `importance` table shows them.
+    private func measuredHead(_ head: Int) throws -> HeadImportance {
+        let heads = try measureHeads(session)
+        guard head <= heads.count else {
+            throw UserError("the layer has \(heads.count) head\(heads.count == 1 ? "" : "s"), so head \(head) does not exist")
+        }
+        return heads[head - 1]
+    }
+
+    /// Every head's rank by `metric` (keyed by 0-based head), as the `importance` table's rank
+    /// column shows it.
+    private func ranks(by metric: HeadImportance.Metric) throws -> [Int: Int] {
+        guard let ranks = HeadImportance.ranks(of: try measureHeads(session), by: metric) else {
+            throw UserError("the importance table ranks no head by \(metric.rawValue): not every head's \(metric.rawValue) is defined"
+                            + (metric == .gradient ? " (the gradient needs a loss: a target or a task)" : ""))
+        }
+        return ranks
     }
 
     private func compare(_ value: Double, _ check: Check, found: String) throws -> CheckOutcome {

@@ -175,10 +175,14 @@ extension LessonRunner {
 }
 
 extension Check.Quantity {
-    /// argmax and argmin compare a label, not a number.
+    /// argmax and argmin compare a label, not a number; so do the head a metric ranks first or
+    /// last and a head's focus.
     var isArgument: Bool {
-        if case let .statistic(statistic, _, _, _, _) = self { return statistic == .argmax || statistic == .argmin }
-        if case let .gradient(inner) = self { return inner.isArgument }
-        return false
+        switch self {
+        case let .statistic(statistic, _, _, _, _): statistic == .argmax || statistic == .argmin
+        case let .gradient(inner): inner.isArgument
+        case .ranked, .focus: true
+        default: false
+        }
     }
 }
