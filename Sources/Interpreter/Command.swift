@@ -37,6 +37,8 @@ public enum Command: Equatable, Sendable {
     case heatmap(stage: String, head: Int?)
     /// `attends [TOKEN | ROW]`.
     case attends(CellIndex?)
+    /// `circuit [head N]`: the head's W_QK and W_OV, their ranks and singular values.
+    case circuit(head: Int?)
     /// `importance`: weight norm, entropy and sensitivity of every head.
     case importance
     /// `prune head N`, or `prune K by METRIC`.

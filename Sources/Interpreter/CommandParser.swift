@@ -161,8 +161,8 @@ public enum CommandParser {
                 return .whyGrad(name: name, row: cellIndex(row), col: col.map(cellIndex), head: try words.optionalHead())
             }
             let stage = Self.stage(try words.require("a stage, a row and a column, e.g. why weights 0 1"))
-            guard Stage(rawValue: stage.text) != nil else {
-                throw unknownName(stage, among: Stage.allCases.map(\.rawValue), what: "explain a cell of")
+            guard Stage(rawValue: stage.text) != nil || CircuitReport.names.contains(stage.text) else {
+                throw unknownName(stage, among: Stage.allCases.map(\.rawValue) + CircuitReport.names, what: "explain a cell of")
             }
             let row = try words.require("a row (a number from 0 or a token), e.g. why \(stage.text) 0 1")
             let col = try words.require("a column (a number from 0 or a token), e.g. why \(stage.text) \(row.text) 1")
@@ -242,6 +242,8 @@ public enum CommandParser {
             return .heatmap(stage: stage, head: try integer(which, name: "the head number", minimum: 1))
         case "attends":
             return .attends(words.next().map(cellIndex))
+        case "circuit":
+            return .circuit(head: try words.optionalHead())
         case "importance": return .importance
         case "compare": return .compare
         case "prune":

@@ -41,7 +41,10 @@ public enum Completion {
                 // why grad NAME ROW COL [head N]
                 return position == 2 ? .words(CommandParser.gradients) : .words(position >= 5 ? ["head"] : [])
             }
-            return position == 1 ? .words(stages + ["grad"]) : .words(position >= 4 ? ["head"] : tokens)
+            if position >= 2, CircuitReport.names.contains(previous[1]) { return .words(position >= 4 ? ["head"] : []) }
+            return position == 1 ? .words(stages + CircuitReport.names + ["grad"]) : .words(position >= 4 ? ["head"] : tokens)
+        case "circuit":
+            return .words(position == 1 ? ["head"] : [])
         case "attends":
             return .words(position == 1 ? tokens : [])
         case "model":

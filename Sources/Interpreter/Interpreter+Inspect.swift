@@ -70,8 +70,28 @@ extension Interpreter {
         return (name == "W_O" ? try matrix.rows(range) : try matrix.columns(range), range)
     }
 
+    /// `circuit [head N]`: head N's (default 1) circuits.
+    func circuitReport(head: Int?, session: Session) throws -> CircuitReport {
+        guard case let .multiHead(configuration) = try session.configuration() else {
+            throw UserError("circuits are products of the weights, and in direct mode Q, K and V are given without any",
+                            hint: "define X and the weights (or `example`) to see a head's W_QK and W_OV")
+        }
+        let index = try headIndex(head ?? 1, try trace(session))!
+        return CircuitReport(circuit: try HeadCircuit(configuration, head: index), configuration: configuration,
+                             format: NumberFormat(decimals: session.precision), style: style, width: width)
+    }
+
     /// `why STAGE ROW COL [head N]`.
     func why(_ name: String, row: CellIndex, col: CellIndex, head: Int?, session: Session) throws -> String {
+        if CircuitReport.names.contains(name) {
+            let report = try circuitReport(head: head, session: session)
+            let matrix = name == "W_QK" ? report.circuit.qk : report.circuit.ov
+            let r = try resolve(row, labels: [], count: matrix.rows, what: "row", stage: name)
+            let c = try resolve(col, labels: [], count: matrix.cols, what: "column", stage: name)
+            var text = report.why(name, row: r, col: c, presenter: try presenter(session)).text
+            if head == nil, report.configuration.heads > 1 { text += "\n" + style.dim("(head 1; add `head N` for another head)") }
+            return text
+        }
         let presenter = try presenter(session)
         let trace = presenter.trace
         guard let stage = Stage(rawValue: name), let matrix = trace.tensor(stage) else {

@@ -91,6 +91,7 @@ public struct Interpreter: Sendable {
         case let .export(name, path, head): return Reply(try export(name, to: path, head: head, session: session))
         case let .heatmap(stage, head): return Reply(try heatmap(stage, head: head, session: session))
         case let .attends(row): return Reply(try attends(row, session: session))
+        case let .circuit(head): return Reply(try circuitReport(head: head, session: session).render())
         case .importance:
             if session.task != nil {
                 let measures = try measureHeads(session)

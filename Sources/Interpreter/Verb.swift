@@ -62,6 +62,14 @@ public struct Verb: Sendable {
         Verb(name: "heatmap", usage: "heatmap [STAGE] [all | head N]", summary: "draw a stage (default: weights) as a heatmap, every head side by side",
              details: "Token labels on both axes, a legend of the range; x marks blocked pairs. Colour when the terminal has it, a shade ramp otherwise. `export weights FILE.svg` draws a picture.", group: .inspect),
         Verb(name: "attends", usage: "attends [TOKEN | ROW]", summary: "where a query puts its weight in each head, strongest first", details: "", group: .inspect),
+        Verb(name: "circuit", usage: "circuit [head N]", summary: "a head's W_QK = W_Q W_Kᵀ and W_OV = W_V W_O, with their ranks",
+             details: """
+             W_QK (d_model x d_model) scores a query token against a key token: without biases,
+             scores[i][j] = X[i] W_QK X[j]ᵀ. W_OV (d_model x d_out) is what the head writes for a
+             token it reads. Both are products through the head's width, so their rank is at most
+             d_k (d_v): the singular values show it. `why W_QK I J [head N]` and `why W_OV I J`
+             show a cell's arithmetic.
+             """, group: .inspect),
         Verb(name: "importance", usage: "importance", summary: "weight norm, attention entropy and output sensitivity of every head, ranked",
              details: "Measured on the whole, unpruned layer. `export importance FILE.json` writes the figures.", group: .heads),
         Verb(name: "prune", usage: "prune head N | prune K by magnitude|entropy|sensitivity|gradient | prune curve | prune L.H | prune P% by METRIC", summary: "remove a head or the least important by a metric, in this layer or across a model's layers",

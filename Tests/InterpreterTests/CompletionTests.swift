@@ -25,4 +25,13 @@ struct CompletionTests {
         #expect(Completion.candidates(previous: ["model"], prefix: "") == ["heads", "load", "unload"])
         #expect(Completion.candidates(previous: ["model", "load"], prefix: "") == nil)
     }
+
+    /// A circuit's cells are feature numbers: no tokens after `why W_QK`.
+    @Test func circuitsComplete() {
+        let tokens = ["the", "cat", "sat"]
+        #expect(Completion.candidates(previous: ["why"], prefix: "W_") == ["W_OV", "W_QK"])
+        #expect(Completion.candidates(previous: ["why", "W_QK"], prefix: "", tokens: tokens) == [])
+        #expect(Completion.candidates(previous: ["why", "W_QK", "0", "1"], prefix: "h", tokens: tokens) == ["head"])
+        #expect(Completion.candidates(previous: [], prefix: "circ") == ["circuit"])
+    }
 }
