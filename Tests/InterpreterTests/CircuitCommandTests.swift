@@ -50,6 +50,18 @@ struct CircuitCommandTests {
         #expect(ov.hasSuffix("= " + String(format: "%.6f", circuit.ov[0, 2])), "\(ov)")
     }
 
+    /// `check: rank W_QK head N` reads the rank `circuit` prints (NumPy's matrix_rank).
+    @Test func lessonsCanCheckACircuitsRank() throws {
+        let (repl, reference) = try Self.session("rank-deficient heads")
+        for (head, expected) in reference.circuits.enumerated() {
+            let qk = try repl.evaluate(try CheckParser.parse("rank W_QK head \(head + 1) = \(expected.qkRank)"))
+            #expect(qk.passed, "head \(head + 1): found \(qk.found)")
+            let ov = try repl.evaluate(try CheckParser.parse("rank W_OV head \(head + 1) = \(expected.ovRank + 1)"))
+            #expect(!ov.passed && ov.found == String(expected.ovRank))
+        }
+        #expect(throws: UserError.self) { try CheckParser.parse("rank W_QK = 2") }
+    }
+
     @Test func mistakesAreExplained() throws {
         var repl = Interpreter()
         #expect(throws: UserError.self) { try repl.execute("circuit head 3") }

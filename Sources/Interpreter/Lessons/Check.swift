@@ -69,6 +69,8 @@ public struct Check: Equatable, Sendable {
         /// The head a metric ranks first (most important) or last (pruned first); the expected
         /// value is `head N`.
         case ranked(HeadImportance.Metric, last: Bool)
+        /// The rank of a head's circuit, `W_QK` or `W_OV` (`circuit`; head from 1).
+        case circuitRank(String, head: Int)
         /// The word the sentence under the `importance` table gives a head: focused, partly
         /// focused or diffuse.
         case focus(head: Int)

@@ -50,7 +50,7 @@ public enum CheckParser {
         case let .statistic(_, name, _, _, _): stage = name
         case let .shape(name): stage = name
         case .cost, .loss, .gradient, .accuracy, .removable, .pattern, .heads, .cosine,
-             .importance, .rank, .ranked, .focus, .compare: stage = ""
+             .importance, .rank, .ranked, .circuitRank, .focus, .compare: stage = ""
         }
         let names = CommandParser.showable.filter { $0 != "tokens" }
         if !stage.isEmpty, !names.contains(stage) {
@@ -206,8 +206,12 @@ public enum CheckParser {
             return .importance(figure, head: head)
         case "rank":
             let usage = "write rank METRIC head N (1 = most important) or rank METRIC first|last, e.g. rank entropy head 1 = 2 "
-                + "or rank sensitivity last = head 1"
+                + "or rank sensitivity last = head 1; or a circuit's rank, rank W_QK head 1 = 2"
             guard let name = rest.first else { throw UserError(usage) }
+            if CircuitReport.names.contains(name) {
+                guard rest.count == 3, let head = numberedHead(rest[1...]) else { throw UserError(usage) }
+                return .circuitRank(name, head: head)
+            }
             guard let metric = HeadImportance.Metric(rawValue: name) else {
                 if name == "normalized" { throw UserError("the importance table ranks by entropy, not by normalized entropy: write rank entropy ...") }
                 throw unknown(name, "ranking metric", metrics)

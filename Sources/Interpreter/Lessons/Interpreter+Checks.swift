@@ -38,6 +38,10 @@ extension Interpreter {
             _ = try measuredHead(head)
             let rank = try ranks(by: metric)[head - 1]!
             return try compare(Double(rank), check, found: String(rank))
+        case let .circuitRank(name, head):
+            let circuit = try circuitReport(head: head, session: session).circuit
+            let rank = name == "W_QK" ? circuit.qkRank : circuit.ovRank
+            return try compare(Double(rank), check, found: String(rank))
         case let .ranked(metric, last):
             let ranks = try ranks(by: metric)
             let head = ranks.first { $0.value == (last ? ranks.count : 1) }!.key + 1
