@@ -68,7 +68,7 @@ extension Interpreter {
         // The target's rows are the output's, but it may be given with another count: label its own.
         let queries = ["Q", "X", "target"].contains(name) ? matrix.rows : session.matrices["Q"]?.rows ?? matrix.rows
         let keys = name == "K" || name == "V" ? matrix.rows : session.matrices["K"]?.rows ?? matrix.rows
-        let both = Labels.make(tokens: session.tokens, queries: queries, keys: keys)
+        let both = Labels.make(tokens: session.tokens, queries: queries, keys: keys, direct: session.direct)
         let labels = name == "K" || name == "V" ? both.keys : both.queries
         return TensorTable(title: name, matrix: matrix,
                            rowLabels: tokenRows ? labels : Labels.features(matrix.rows),
@@ -188,13 +188,14 @@ extension Interpreter {
         }
         let rows = (session.direct ? session.matrices["Q"] : session.matrices["X"])?.rows
         if let rows, rows != words.count {
-            text += "\n" + style.dim("note: \(words.count) tokens but \(session.direct ? "Q" : "X") has \(rows) rows; tables use t0, t1, ... until they match")
+            text += "\n" + style.dim("note: \(words.count) tokens but \(session.direct ? "Q" : "X") has \(rows) rows; tables use \(session.direct ? "q0, q1, ... (and k0, k1, ... for keys)" : "t0, t1, ...") until they match")
         }
         return text
     }
 
     func describeTokens(_ session: Session) -> String {
-        session.tokens.isEmpty ? "no tokens: rows are labelled t0, t1, ..." : "tokens: " + session.tokens.joined(separator: " ")
+        session.tokens.isEmpty ? "no tokens: rows are labelled " + (session.direct ? "q0, q1, ... and keys k0, k1, ..." : "t0, t1, ...")
+            : "tokens: " + session.tokens.joined(separator: " ")
     }
 
     func setHeads(_ count: Int?, in session: inout Session) throws -> String {

@@ -177,6 +177,7 @@ public struct Interpreter: Sendable {
     func trace(_ session: Session) throws -> Trace {
         let configuration = try session.configuration()
         try refuseOversized(configuration)
+        try refuseNonFinite(session)
         let trace: Trace
         do {
             // The fast kernels only pay for themselves on layers of real size. Their numbers
@@ -195,6 +196,23 @@ public struct Interpreter: Sendable {
                             hint: "scale the inputs down; the softmax itself is stable for any finite score")
         }
         return trace
+    }
+
+    /// Refuses a layer whose tensors hold NaN or infinity (literals and files refuse them, but
+    /// `X = output` copies the NaN rows of queries that saw no key): every product with such a
+    /// value is NaN too, even under a weight of 0.
+    func refuseNonFinite(_ session: Session) throws {
+        let tensors = session.matrices.map { ($0.key, $0.value.cols, $0.value.values) } + session.biases.map { ($0.key, 0, $0.value) }
+        for (name, cols, values) in tensors.sorted(by: { $0.0 < $1.0 }) {
+            guard let index = values.firstIndex(where: { !$0.isFinite }) else { continue }
+            let value = values[index]
+            let (row, col) = index.quotientAndRemainder(dividingBy: max(1, cols))
+            let cell = cols == 0 ? "\(name)[\(index)]" : "\(name)[\(row)][\(col)]"
+            throw UserError("cannot compute attention: \(cell) is \(value.isNaN ? "NaN" : value > 0 ? "infinity" : "-infinity"), and every product with it "
+                            + "is NaN too (0 · NaN = NaN), so it would spread to every row that reads it",
+                            hint: "a layer's output has NaN rows for queries that see no key: unblock them before `X = output`, "
+                                + "or redefine \(name)")
+        }
     }
 
     /// Refuses a layer whose trace would take more than `maximumTraceBytes`, saying what fits.

@@ -1,6 +1,7 @@
 /// Names for the rows and columns the learner sees: the tokens for queries and keys where
-/// they are known, otherwise `t0, t1, ...` (or `q0 ...` and `k0 ...` when queries and keys
-/// differ, as in cross-attention).
+/// they are known, otherwise `t0, t1, ...` for a layer's tokens (self-attention: queries and
+/// keys are the same tokens) and `q0 ...`, `k0 ...` in direct mode, where Q and K are given
+/// separately and may differ in number.
 public struct Labels: Sendable, Equatable {
     public var queries: [String]
     public var keys: [String]
@@ -10,11 +11,13 @@ public struct Labels: Sendable, Equatable {
         self.keys = keys
     }
 
-    /// Labels for n queries and m keys, using `tokens` wherever their count fits.
-    public static func make(tokens: [String], queries n: Int, keys m: Int) -> Labels {
-        let sameSequence = n == m
-        let queries = tokens.count == n ? tokens : (0..<n).map { sameSequence ? "t\($0)" : "q\($0)" }
-        let keys = tokens.count == m ? tokens : (sameSequence ? queries : (0..<m).map { "k\($0)" })
+    /// Labels for n queries and m keys, using `tokens` wherever their count fits. `direct`:
+    /// Q, K and V were given directly, so queries and keys are named apart (`q0`, `k0`) even
+    /// when their counts agree, and the names do not change as Q and K are defined one by one.
+    public static func make(tokens: [String], queries n: Int, keys m: Int, direct: Bool = false) -> Labels {
+        let selfAttention = n == m && !direct
+        let queries = tokens.count == n ? tokens : (0..<n).map { selfAttention ? "t\($0)" : "q\($0)" }
+        let keys = tokens.count == m ? tokens : (selfAttention ? queries : (0..<m).map { "k\($0)" })
         return Labels(queries: queries, keys: keys)
     }
 

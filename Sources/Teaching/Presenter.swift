@@ -17,7 +17,7 @@ public struct Presenter: Sendable {
     public init(trace: Trace, tokens: [String], format: NumberFormat = NumberFormat(),
                 style: Style = .plain, width: Int = 100) {
         self.trace = trace
-        self.labels = Labels.make(tokens: tokens, queries: trace.n, keys: trace.m)
+        self.labels = Labels.make(tokens: tokens, queries: trace.n, keys: trace.m, direct: trace.isDirect)
         self.format = format
         self.style = style
         self.width = width

@@ -184,3 +184,40 @@ struct ReviewRegressionTests {
         #expect(fixed.contains("With d_k = 64 fixed") && fixed.contains("h =  4, d_k =  64: \(total) parameters"), "\(fixed)")
     }
 }
+
+/// Issue 14's second review: what a learner hit.
+@Suite("Learner regressions")
+struct LearnerRegressionTests {
+    /// In direct mode queries are q0, q1, ... and keys k0, k1, ... in every table, from the
+    /// first definition on: Q's table no longer says t0 while the weights say q0.
+    @Test func directModeNamesQueriesAndKeysApartFromTheStart() throws {
+        var repl = Interpreter()
+        _ = try repl.execute("tokens a b c d e")
+        let q = try repl.execute("Q = [[1, 0], [0, 1]]").text
+        #expect(q.contains("q0") && q.contains("q1") && !q.contains("t0"), "\(q)")
+        let k = try repl.execute("K = [[1, 0], [0, 1]]").text
+        #expect(k.contains("k0") && k.contains("k1") && !k.contains("t0"), "\(k)")
+        _ = try repl.execute("V = [[1, 0], [0, 1]]")
+        let weights = try repl.execute("show weights").text
+        #expect(weights.contains("q0") && weights.contains("k1") && !weights.contains("t0"), "\(weights)")
+        // A layer of self-attention keeps t0, t1, ... for its tokens.
+        _ = try repl.execute("X = [[1, 0], [0, 1]]")
+        _ = try repl.execute("W_Q = identity 2")
+        #expect(try repl.execute("show X").text.contains("t0"))
+    }
+
+    /// `X = output` after a query lost every key copies NaN into X; the layer above must say
+    /// so, not blame an overflow.
+    @Test func aNaNInputIsNamedNotCalledAnOverflow() throws {
+        var repl = Interpreter()
+        _ = try repl.execute("mask [[1, 1, 1], [0, 0, 0], [0, 0, 0]]")
+        _ = try repl.execute("X = output")
+        do {
+            _ = try repl.execute("show output")
+            Issue.record("a layer with NaN in X was computed")
+        } catch let error as UserError {
+            #expect(error.message.contains("X[0][0] is NaN"), "\(error.message)")
+            #expect(!error.message.contains("overflow"))
+        }
+    }
+}
