@@ -10,7 +10,7 @@ struct REPL {
     /// The line `fit` redraws while it runs (at a terminal), and Ctrl-C to stop it.
     let progress = ProgressLine(draws: Terminal.isTerminal(STDOUT_FILENO))
 
-    static let prompt = "attention> "
+    static let prompt = Interpreter.prompt
 
     static let greeting = """
         AttentionREPL: multi-head attention, one stage at a time. Loaded: "the cat sat", d_model 4, 2 heads.

@@ -24,6 +24,8 @@ public enum Command: Equatable, Sendable {
     case whereAmI
     case show(name: String, head: Int?)
     case shapes
+    /// `redraw [seed S]`: new random weights (and zero biases) for the tensors that do not fit.
+    case redraw(seed: UInt64)
     case why(stage: String, row: CellIndex, col: CellIndex, head: Int?)
     case explain(String?)
     case setPrecision(Int)

@@ -151,6 +151,11 @@ public enum CommandParser {
             guard showable.contains(name.text) else { throw unknownName(name, among: showable, what: "show") }
             return .show(name: name.text, head: try words.optionalHead())
         case "shapes": return .shapes
+        case "redraw":
+            guard words.peek != nil else { return .redraw(seed: 0) }
+            let keyword = try words.require("seed S")
+            guard keyword.text == "seed" else { throw UserError("redraw takes only `seed S`, e.g. redraw seed 3", column: keyword.column) }
+            return .redraw(seed: try seed(try words.require("a seed, e.g. redraw seed 3")))
         case "why":
             if words.peek?.text == "grad" {
                 _ = words.next()

@@ -82,7 +82,10 @@ extension Interpreter {
             _ = try trace(session)
             return []
         } catch let error as UserError {
-            return [style.dim("note: " + error.message.replacingOccurrences(of: "cannot compute attention: ", with: "not computable yet: "))]
+            let note = style.dim("note: " + error.message.replacingOccurrences(of: "cannot compute attention: ", with: "not computable yet: "))
+            guard let expected = try? ExpectedShapes(session) else { return [note] }
+            let misfits = expected.misfits(in: session).count
+            return misfits == 0 ? [note] : [note, style.dim("`shapes` shows what each tensor must be; ") + redrawHint(misfits)]
         } catch {
             return []
         }

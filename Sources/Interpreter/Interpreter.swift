@@ -23,6 +23,9 @@ public struct Reply: Equatable, Sendable {
 /// Evaluates command lines against a session. The one interpreter behind the REPL, scripts
 /// and lessons. It never reads input or prints; it returns text.
 public struct Interpreter: Sendable {
+    /// The prompt, as the REPL shows it and as lessons echo the commands they run.
+    public static let prompt = "attention> "
+
     public internal(set) var session: Session
     public var style: Style
     /// Width available for tables (the terminal's columns).
@@ -112,7 +115,8 @@ public struct Interpreter: Sendable {
         case let .goto(name, head): return Reply(try goto(name, head: head, in: &session))
         case .whereAmI: return Reply(try whereAmI(session))
         case let .show(name, head): return Reply(try show(name, head: head, session: session))
-        case .shapes: return Reply(try presenter(session).shapeTable())
+        case .shapes: return Reply(try shapes(session))
+        case let .redraw(seed): return Reply(try redraw(seed: seed, in: &session))
         case let .why(stage, row, col, head): return Reply(try why(stage, row: row, col: col, head: head, session: session))
         case let .explain(topic): return Reply(try explain(topic, session: session))
         case let .save(path): return Reply(try save(to: path, session: session))

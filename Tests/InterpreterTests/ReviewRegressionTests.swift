@@ -206,6 +206,31 @@ struct LearnerRegressionTests {
         #expect(try repl.execute("show X").text.contains("t0"))
     }
 
+    /// After `heads 3`, `shapes` says what each tensor is and must be, and `redraw` fixes them
+    /// all in one command, by the commands it prints: typing those gives the same layer.
+    @Test func shapesAndRedrawAfterAHeadChange() throws {
+        var repl = Interpreter()
+        _ = try repl.execute("dk 2")
+        let note = try repl.execute("heads 3").text
+        #expect(note.contains("`redraw` draws new random values for the 4 tensors that do not fit"), "\(note)")
+        let table = try repl.execute("shapes").text
+        #expect(table.contains("W_Q  4 x 4  4 x 6    ✗"), "\(table)")
+        #expect(table.contains("W_O  4 x 4  6 x 4    ✗"), "\(table)")
+        let redrawn = try repl.execute("redraw seed 7").text
+        let commands = redrawn.split(separator: "\n").filter { $0.hasPrefix(Interpreter.prompt) }
+            .map { String($0.dropFirst(Interpreter.prompt.count)) }
+        #expect(commands == ["W_Q = random 4x6 seed 7 scale 0.5", "W_K = random 4x6 seed 8 scale 0.5",
+                             "W_V = random 4x6 seed 9 scale 0.5", "W_O = random 6x4 seed 10 scale 0.41"])
+        #expect(redrawn.contains("every tensor fits now"))
+        var typed = Interpreter()
+        for command in ["dk 2", "heads 3"] + commands { _ = try typed.execute(command) }
+        #expect(typed.session.matrices == repl.session.matrices)
+        #expect(try repl.execute("redraw").text.contains("nothing to redraw"))
+        #expect(throws: UserError.self) { try repl.execute("redraw 5") }
+        _ = try repl.execute("b_Q = zeros 2")
+        #expect(try repl.execute("redraw").text.contains("b_Q = zeros 6"))
+    }
+
     /// `X = output` after a query lost every key copies NaN into X; the layer above must say
     /// so, not blame an overflow.
     @Test func aNaNInputIsNamedNotCalledAnOverflow() throws {

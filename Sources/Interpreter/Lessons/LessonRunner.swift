@@ -56,7 +56,7 @@ public struct LessonRunner {
                 case let .narrative(text):
                     conversation.say(text.isEmpty ? "" : Prose.wrap(text, width: width))
                 case let .command(line):
-                    conversation.say(style.dim("attention> ") + line)
+                    conversation.say(style.dim(Interpreter.prompt) + line)
                     do {
                         let reply = try interpreter.execute(line)
                         if !reply.text.isEmpty { conversation.say(reply.text + "\n") }
