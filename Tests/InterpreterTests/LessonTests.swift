@@ -48,9 +48,9 @@ struct LessonTests {
         }
     }
 
-    func run(_ lesson: Lesson, interactive: Bool = false, conversation: inout ScriptedConversation) -> LessonOutcome {
+    func run(_ lesson: Lesson, interactive: Bool = false, width: Int = 100, conversation: inout ScriptedConversation) -> LessonOutcome {
         var interpreter = Interpreter(width: 10_000)
-        return LessonRunner(interactive: interactive).run(lesson, interpreter: &interpreter, conversation: &conversation)
+        return LessonRunner(interactive: interactive, width: width).run(lesson, interpreter: &interpreter, conversation: &conversation)
     }
 
     @Test func thereAreLessonsForEveryIdea() {
@@ -168,6 +168,35 @@ struct LessonTests {
         #expect(exploring.transcript.contains { $0.contains("W_Q  2 x 2") }, "\(exploring.transcript)")
         #expect(exploring.transcript.contains { $0.contains("unknown command 'shape'") })
         #expect(exploring.transcript.contains { $0.contains("ran on a copy") })
+    }
+
+    /// At a terminal a run of checks is one line, and a long literal is cut in the echo
+    /// (issue 14: lesson 10 printed 58 check lines and 220-character matrices); without a
+    /// learner every check and every command is printed whole, for the record.
+    @Test func interactiveRunsSayChecksOnceAndCutLongCommands() throws {
+        let long = "X = [" + Array(repeating: "[0.25, -0.5, 0.75, 1.0]", count: 12).joined(separator: ", ") + "]"
+        let text = """
+            title: t
+            summary: s
+            ## A
+            \(long)
+            check: shape X = 12 x 4
+            check: sum X[0] = 1.5
+            check: max X[*][3] = 1
+            > after
+            check: shape W_Q = 4 x 4
+            """
+        let lesson = try LessonParser.parse(text, name: "c", path: "c.lesson")
+        var terminal = ScriptedConversation()
+        #expect(run(lesson, interactive: true, width: 80, conversation: &terminal) == .finished(checks: 4))
+        #expect(terminal.transcript.filter { $0.contains("✓") } == ["✓ 3 claims checked", "✓ 1 claim checked"])
+        #expect(terminal.transcript.firstIndex(of: "✓ 3 claims checked")! < terminal.transcript.firstIndex(of: "after")!)
+        let echo = try #require(terminal.transcript.first { $0.hasPrefix(Interpreter.prompt + "X = ") })
+        #expect(echo.count < long.count && echo.contains("more characters)"), "\(echo)")
+        var script = ScriptedConversation()
+        #expect(run(lesson, conversation: &script) == .finished(checks: 4))
+        #expect(script.transcript.filter { $0.hasPrefix("✓") }.count == 4)
+        #expect(script.transcript.contains(Interpreter.prompt + long))
     }
 
     @Test func malformedLessonsNameTheFileAndLine() {

@@ -28,6 +28,11 @@ public struct Lesson: Equatable, Sendable {
         case question(Question)
         /// `check:` an assertion about the session that must hold.
         case check(Check)
+
+        var isCheck: Bool {
+            if case .check = self { return true }
+            return false
+        }
     }
 
     public struct Question: Equatable, Sendable {

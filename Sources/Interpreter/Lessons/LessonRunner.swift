@@ -48,7 +48,13 @@ public struct LessonRunner {
             conversation.say(style.title("Lesson \(lesson.name): \(lesson.title)") + "\n" + Prose.wrap(lesson.summary, width: width))
             var section = 0
             var checks = 0
+            // Interactive runs say "✓ N claims checked" once for each run of checks in a row.
+            var unsaid = 0
             for item in lesson.items {
+                if unsaid > 0, !item.kind.isCheck {
+                    conversation.say(style.dim("✓ \(unsaid) claim\(unsaid == 1 ? "" : "s") checked"))
+                    unsaid = 0
+                }
                 switch item.kind {
                 case let .section(title):
                     section += 1
@@ -56,7 +62,7 @@ public struct LessonRunner {
                 case let .narrative(text):
                     conversation.say(text.isEmpty ? "" : Prose.wrap(text, width: width))
                 case let .command(line):
-                    conversation.say(style.dim(Interpreter.prompt) + line)
+                    conversation.say(style.dim(Interpreter.prompt) + (interactive ? echo(line) : line))
                     do {
                         let reply = try interpreter.execute(line)
                         if !reply.text.isEmpty { conversation.say(reply.text + "\n") }
@@ -108,7 +114,7 @@ public struct LessonRunner {
                                            + (check.comparison == .equal && check.tolerance > 1e-9 ? " +- \(check.tolerance)" : "")
                                            + "\n  found:    \(outcome.found)")
                         }
-                        conversation.say(style.dim("✓ \(check.text)"))
+                        if interactive { unsaid += 1 } else { conversation.say(style.dim("✓ \(check.text)")) }
                     } catch let error as UserError {
                         return .failed("check failed at \(lesson.path) line \(item.line): \(check.text)\n  \(error.message)")
                     } catch {
@@ -116,6 +122,7 @@ public struct LessonRunner {
                     }
                 }
             }
+            if unsaid > 0 { conversation.say(style.dim("✓ \(unsaid) claim\(unsaid == 1 ? "" : "s") checked")) }
             conversation.say(style.strong("Lesson complete") + ": \(checks) check\(checks == 1 ? "" : "s") passed. "
                              + "The session is yours to explore; `lessons` lists the others.")
             return .finished(checks: checks)
@@ -124,6 +131,14 @@ public struct LessonRunner {
 }
 
 extension LessonRunner {
+    /// A command as echoed at a terminal: one that would fill more than two lines (a long
+    /// matrix literal) is cut, saying how much is left out; the lesson file keeps it whole.
+    func echo(_ line: String) -> String {
+        let room = max(40, 2 * width - Interpreter.prompt.count - 40)
+        guard line.count > room else { return line }
+        return String(line.prefix(room)) + style.dim(" … (\(line.count - room) more characters)")
+    }
+
     /// An answer as compared: lower case, without quotes, a leading article, final punctuation,
     /// spaces or brackets, so "[5, 5]", "5,5" and "5, 5" are the same answer, and so are
     /// "The same." and "same", "'it'" and "it".
