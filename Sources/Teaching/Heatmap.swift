@@ -112,6 +112,8 @@ public struct Heatmap: Sendable {
         return "scale: \(low) \(scale) \(high)" + (marks.isEmpty ? "" : "    " + marks.joined(separator: ", "))
     }
 
+    static let viridis = [53, 55, 24, 25, 30, 31, 36, 71, 77, 148, 220]
+
     /// Whether a cell at scale position t is dark enough to need light text on it.
     func isDark(_ t: Double) -> Bool {
         guard isSigned else { return t > 0.55 }
@@ -123,11 +125,14 @@ public struct Heatmap: Sendable {
     /// tensors get a two-sided scale, blue below zero and red above, white at zero.
     public var isSigned: Bool { range.lowerBound < 0 && range.upperBound > 0 }
 
-    /// The 256-colour palette entry for scale position t (0...1). One-sided scales run through
-    /// the 24 greys, light (255) to dark (232), evenly; two-sided ones from deep blue through
-    /// white (at zero) to deep red.
+    /// The 256-colour palette entry for scale position t (0...1). One-sided scales (weights)
+    /// run from dark violet through teal and green to yellow, palette entries near matplotlib's
+    /// viridis at t = 0, 0.1, ..., 1, each brighter than the last; neither end
+    /// is black or white, so every cell shows on a dark terminal and on a light one. (A grey
+    /// ramp from white to black left the strongest weights invisible on a dark background.)
+    /// Two-sided ones run from deep blue through white (at zero) to deep red.
     public func colourCode(_ t: Double) -> Int {
-        guard isSigned else { return 255 - Int((t * 23).rounded()) }
+        guard isSigned else { return Self.viridis[Int((min(max(t, 0), 1) * 10).rounded())] }
         let blues = [17, 19, 25, 68, 111, 153, 195], reds = [224, 217, 210, 203, 167, 124, 88]
         let zero = -range.lowerBound / (range.upperBound - range.lowerBound)
         if abs(t - zero) < 0.02 { return 231 }

@@ -113,11 +113,24 @@ struct HeatmapScaleTests {
         #expect(!text.contains("x = blocked"), "no blocked cells, so no mark in the legend")
     }
 
-    @Test func oneSidedScaleIsAnEvenGreyRamp() throws {
+    /// Weights get a viridis-like ramp: every step brighter than the one before, and no step
+    /// black or white, so the strongest weight shows on a dark terminal (issue 14) and the
+    /// weakest on a light one.
+    @Test func oneSidedScaleReadsOnDarkAndLightTerminals() throws {
         let map = Heatmap(panels: [.init(title: "w", matrix: try Matrix([[0, 1]]), blocked: nil)],
                           rowLabels: ["a"], columnLabels: ["a", "b"], range: 0...1)
-        #expect(map.colourCode(0) == 255 && map.colourCode(1) == 232)
         let codes: [Int] = (0...10).map { map.colourCode(Double($0) / 10) }
-        #expect(codes == [255, 253, 250, 248, 246, 243, 241, 239, 237, 234, 232])   // 255 - round(23 t)
+        #expect(codes == [53, 55, 24, 25, 30, 31, 36, 71, 77, 148, 220])
+        // The palette's RGB (xterm: 16 + 36 r + 6 g + b, levels 0, 95, 135, 175, 215, 255).
+        func luminance(_ code: Int) -> Double {
+            let level = [0.0, 95, 135, 175, 215, 255], c = code - 16
+            let (r, g, b) = (level[c / 36], level[c / 6 % 6], level[c % 6])
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+        }
+        let lightness = codes.map(luminance)
+        #expect(lightness.first! > 20 && lightness.last! < 235, "neither end is black or white")
+        #expect(lightness.last! - lightness.first! > 150, "the ends are far apart")
+        #expect(zip(lightness, lightness.dropFirst()).filter { $0.1 < $0.0 - 10 }.isEmpty, "\(lightness): never clearly darker for a larger weight")
+        #expect(map.colourCode(-0.5) == 53 && map.colourCode(2) == 220)
     }
 }
