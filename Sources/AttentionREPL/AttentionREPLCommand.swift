@@ -89,7 +89,7 @@ struct AttentionREPLCommand: ParsableCommand {
             }
             if interactive && !noPause {
                 let reader = Self.readlineReader(library)
-                var conversation = TerminalConversation(reader: reader, progress: repl.progress)
+                var conversation = TerminalConversation(reader: reader, progress: repl.progress, width: repl.interpreter.width)
                 _ = repl.runLesson(loaded, interactive: true, conversation: &conversation)
                 repl.runInteractive(reader: reader, greet: false)
                 return

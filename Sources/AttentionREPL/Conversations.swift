@@ -1,14 +1,17 @@
 import Interpreter
+import Teaching
 
 /// A lesson at the terminal: pauses and questions read through readline.
 struct TerminalConversation: LessonConversation {
     let reader: ReadlineReader
     /// A `fit` in the lesson draws its progress here; erased before anything is said.
     let progress: ProgressLine
+    /// The terminal's columns: long lines break between words to fit.
+    let width: Int
 
     mutating func say(_ text: String) {
         progress.erase()
-        print(text)
+        print(Prose.wrap(text, width: width))
     }
 
     mutating func pause() -> PauseChoice {

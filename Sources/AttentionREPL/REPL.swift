@@ -43,16 +43,18 @@ struct REPL {
             do {
                 let reply = try interpreter.execute(line)
                 progress.erase()
-                if !reply.text.isEmpty { print(reply.text + "\n") }
+                // Long sentences break between words, not where the terminal cuts them.
+                if !reply.text.isEmpty { print(Prose.wrap(reply.text, width: interpreter.width) + "\n") }
                 switch reply.action {
                 case .none: break
                 case .quit: return
                 case let .lesson(lesson):
-                    var conversation = TerminalConversation(reader: reader, progress: progress)
+                    var conversation = TerminalConversation(reader: reader, progress: progress, width: interpreter.width)
                     _ = runLesson(lesson, interactive: true, conversation: &conversation)
                 }
             } catch let error as UserError {
-                print(error.report(line: line, lineNumber: nil, promptWidth: Self.prompt.count, echoed: false, style: style) + "\n")
+                print(Prose.wrap(error.report(line: line, lineNumber: nil, promptWidth: Self.prompt.count, echoed: false, style: style),
+                                 width: interpreter.width) + "\n")
             } catch {
                 print(style.error("error: ") + "\(error)")
             }

@@ -145,7 +145,7 @@ public struct Interpreter: Sendable {
         case .listLessons:
             return Reply(lessons.listing())
         case let .cost(overrides):
-            return Reply(CostReport.render(try layerCost(overrides), style: style))
+            return Reply(CostReport.render(try layerCost(overrides), style: style, width: width))
         case .loss: return Reply(try lossReport(session))
         case let .backward(head): return Reply(try backward(head: head, in: &session))
         case let .gotoGrad(name, head): return Reply(try gotoGrad(name, head: head, in: &session))

@@ -3,7 +3,8 @@ import Attention
 /// `cost`: parameters and FLOPs of every stage of a layer, and how the totals move with the
 /// number of heads when d_k = d_model / h.
 public enum CostReport {
-    public static func render(_ cost: LayerCost, style: Style) -> String {
+    /// The "how" column's formulas wrap within it to fit `width`; so does the closing sentence.
+    public static func render(_ cost: LayerCost, style: Style, width: Int = 100) -> String {
         let widths = cost.dV == cost.dK ? "d_k = d_v = \(cost.dK)" : "d_k = \(cost.dK), d_v = \(cost.dV)"
         let output = cost.dOut == cost.dModel ? "" : ", d_out = \(cost.dOut)"
         let biases = cost.biases == LayerCost.allBiases ? "" : cost.biases.isEmpty ? ", no biases"
@@ -14,9 +15,13 @@ public enum CostReport {
         let paramWidth = max(10, numbers.map(\.0.count).max()!), flopWidth = max(5, numbers.map(\.1.count).max()!)
         lines.append(style.dim("  " + "stage".padded(to: nameWidth) + "  " + "parameters".leftPadded(to: paramWidth)
                                + "  " + "FLOPs".leftPadded(to: flopWidth) + "  how"))
+        let howColumn = 2 + nameWidth + 2 + paramWidth + 2 + flopWidth + 2
         for (stage, (params, flops)) in zip(cost.stages, numbers) {
+            let how = Prose.wrap(String(repeating: " ", count: howColumn) + stage.formula, width: max(width, howColumn + 24))
+                .split(separator: "\n").map { style.dim(String($0.dropFirst(howColumn))) }
             lines.append("  " + stage.name.padded(to: nameWidth) + "  " + params.leftPadded(to: paramWidth)
-                         + "  " + flops.leftPadded(to: flopWidth) + "  " + style.dim(stage.formula))
+                         + "  " + flops.leftPadded(to: flopWidth) + "  " + how[0])
+            lines += how.dropFirst().map { String(repeating: " ", count: howColumn) + $0 }
         }
         lines.append("  " + "total".padded(to: nameWidth) + "  " + grouped(cost.parameters).leftPadded(to: paramWidth)
                      + "  " + grouped(cost.flops).leftPadded(to: flopWidth))
@@ -39,8 +44,9 @@ public enum CostReport {
                 lines.append("  h = \(String(h).leftPadded(to: 2)), d_k = \(String(dK).leftPadded(to: 3)): "
                              + "\(grouped(other.parameters)) parameters, \(grouped(other.flops)) FLOPs")
             }
-            lines.append(split ? "Parameters and the matrix products stay the same; only the per-score work (scaling and softmax, h·n·n) grows with h."
-                               : "Each head brings its own d_k columns of W_Q, W_K, W_V and d_k rows of W_O: with d_k fixed, parameters and products grow with h.")
+            lines.append(Prose.wrap(split ? "Parameters and the matrix products stay the same; only the per-score work (scaling and softmax, h·n·n) grows with h."
+                                          : "Each head brings its own d_k columns of W_Q, W_K, W_V and d_k rows of W_O: with d_k fixed, parameters and products grow with h.",
+                                    width: width))
         }
         return lines.joined(separator: "\n")
     }

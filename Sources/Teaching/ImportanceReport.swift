@@ -3,8 +3,9 @@ import Attention
 /// `importance`: the measures for every head (three, and the gate gradient when there is a loss), a ranking by each, and a sentence of
 /// interpretation per head. `compare`: how far pruning moved the output.
 public enum ImportanceReport {
-    /// The table is never wrapped (its rows must stay rows); the sentences are wrapped to
-    /// `width`. `averagedOver`: how many sequences each figure is the mean of, for a task.
+    /// The table is never wrapped (its rows must stay rows): when the figures and the ranks
+    /// do not fit in `width` side by side, the ranks follow in a table of their own. The
+    /// sentences are wrapped to `width`. `averagedOver`: how many sequences each figure is the mean of, for a task.
     public static func render(_ heads: [HeadImportance], gates: (Int) -> Double, style: Style, format: NumberFormat,
                               width: Int = 100, averagedOver sequences: Int? = nil) -> String {
         // The gradient is there only when the layer has a loss (a target or a task).
@@ -14,19 +15,21 @@ public enum ImportanceReport {
         let ranks = metrics.map { HeadImportance.ranks(of: heads, by: $0) ?? [:] }
         var lines = [style.strong("importance") + style.dim("  of the whole, unpruned layer; rank 1 = most important"
                                                             + (sequences.map { "; each figure that depends on the sequence is the mean over \($0) held-out sequences" } ?? ""))]
-        let header = ["head"] + figures.map(title) + ["rank: " + metrics[0].rawValue] + metrics.dropFirst().map(\.rawValue)
-        var table = [header]
-        for h in heads {
-            table.append(["\(h.head + 1)" + (gates(h.head) == 0 ? " (pruned)" : "")]
-                         + figures.map { figure in
-                             figure.value(of: h).map(figure == .gradient ? significant : format.string) ?? "undefined"
-                         }
-                         + ranks.map { $0[h.head].map(String.init) ?? "-" })
+        let names = heads.map { "\($0.head + 1)" + (gates($0.head) == 0 ? " (pruned)" : "") }
+        let figureColumns = figures.map { figure in
+            [title(figure)] + heads.map { figure.value(of: $0).map(figure == .gradient ? significant : format.string) ?? "undefined" }
         }
-        let widths = header.indices.map { column in table.map { $0[column].count }.max()! }
-        for (index, row) in table.enumerated() {
-            let text = "  " + row.indices.map { row[$0].leftPadded(to: widths[$0]) }.joined(separator: "  ")
-            lines.append(index == 0 ? style.dim(text) : text)
+        let rankColumns = metrics.enumerated().map { index, metric in
+            [(index == 0 ? "rank: " : "") + metric.rawValue] + heads.map { ranks[index][$0.head].map(String.init) ?? "-" }
+        }
+        let whole = table(["head"] + names, figureColumns + rankColumns, style: style)
+        if whole.map(\.visibleCount).max()! <= width {
+            lines += whole
+        } else {
+            lines += table(["head"] + names, figureColumns, style: style)
+            lines.append("")
+            lines += table(["rank by"] + names.map { "head " + $0 }, rankColumns.map { [String($0[0].dropFirst($0[0].hasPrefix("rank: ") ? 6 : 0))] + $0.dropFirst() },
+                           style: style)
         }
         lines.append("")
         for h in heads {
@@ -39,6 +42,17 @@ public enum ImportanceReport {
                                + (withGradient ? " |dL/dg|: the size of the loss's gradient with respect to the head's gate, the score of Michel et al. (2019)." : "")),
                                 width: width))
         return lines.joined(separator: "\n")
+    }
+
+    /// Rows of right-aligned columns two spaces apart after a first column of labels, the
+    /// header (first row) dim.
+    static func table(_ labels: [String], _ columns: [[String]], style: Style) -> [String] {
+        let labelWidth = labels.map(\.count).max()!
+        let widths = columns.map { $0.map(\.count).max()! }
+        return labels.indices.map { row in
+            let text = "  " + labels[row].leftPadded(to: labelWidth) + columns.indices.map { "  " + columns[$0][row].leftPadded(to: widths[$0]) }.joined()
+            return row == 0 ? style.dim(text) : text
+        }
     }
 
     /// A figure's column title in the table.

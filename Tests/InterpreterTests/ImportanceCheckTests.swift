@@ -80,8 +80,10 @@ struct ImportanceCheckTests {
     }
 
     /// The check reads the numbers the table prints: the same figures, to the table's decimals.
+    /// (Wide enough for the figures and the ranks side by side.)
     @Test func theTablePrintsWhatTheChecksRead() throws {
         var repl = try interpreter()
+        repl.width = 200
         let table = try repl.execute("importance").text
         let rows = table.split(separator: "\n").filter { $0.hasPrefix("     ") }.map { $0.split(separator: " ").map(String.init) }
         #expect(rows.count == 3, "\(table)")

@@ -231,6 +231,28 @@ struct LearnerRegressionTests {
         #expect(try repl.execute("redraw").text.contains("b_Q = zeros 6"))
     }
 
+    /// At 80 and 120 columns the wide reports fit the terminal (issue 14: the importance table,
+    /// a 12-token heatmap and `cost` broke their lines at 80). Tables must fit as they are;
+    /// sentences and sums may be long, since the REPL breaks every line between words
+    /// (`Prose.wrap`), but then they must have places to break.
+    @Test(arguments: [80, 120])
+    func reportsFitTheTerminal(_ columns: Int) throws {
+        var repl = Interpreter(width: columns)
+        var found: [String] = []
+        let commands: [(String, table: Bool)] = [
+            ("importance", true), ("cost", true), ("circuit", true), ("shapes", true), ("attends sat", true),
+            ("target = zeros 3x4", false), ("importance", true), ("grad gates", false),
+            ("tokens a b c d e f g h i j k l", false), ("X = random 12x4 seed 1", true), ("heatmap", true), ("heatmap scores", true),
+            ("show weights head 2", true), ("why head_out 3 1", false), ("explain weights", false),
+            ("cost n 4096 d_model 4096 heads 64", true)]
+        for (command, table) in commands {
+            let text = try repl.execute(command).text
+            found += (table ? text : Prose.wrap(text, width: columns)).split(separator: "\n")
+                .filter { $0.count > columns }.map { "\(command): \($0)" }
+        }
+        #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+    }
+
     /// `X = output` after a query lost every key copies NaN into X; the layer above must say
     /// so, not blame an overflow.
     @Test func aNaNInputIsNamedNotCalledAnOverflow() throws {
