@@ -26,8 +26,11 @@ enum Suggestion {
         return table[a.count][b.count]
     }
 
-    /// " Did you mean 'step'?" or nothing.
+    /// "did you mean 'step'?" or nothing. The other names of a stage among the candidates
+    /// count too: "softmx" gets "did you mean 'softmax' (the weights)?".
     static func didYouMean(_ word: String, among candidates: [String]) -> String? {
-        closest(to: word, among: candidates).map { "did you mean '\($0)'?" }
+        let aliases = CommandParser.stageAliases.filter { candidates.contains($0.value) && !candidates.contains($0.key) }
+        guard let found = closest(to: word, among: candidates + aliases.keys.sorted()) else { return nil }
+        return "did you mean '\(found)'" + (aliases[found].map { " (the \($0))" } ?? "") + "?"
     }
 }

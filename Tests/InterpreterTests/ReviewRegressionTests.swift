@@ -253,6 +253,22 @@ struct LearnerRegressionTests {
         #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
     }
 
+    /// A typo of a stage's other name is caught like a typo of its own name.
+    @Test func typosOfAliasesGetASuggestion() throws {
+        var repl = Interpreter()
+        for (command, suggestion) in [("goto softmx", "did you mean 'softmax' (the weights)?"),
+                                      ("show softmx", "did you mean 'softmax' (the weights)?"),
+                                      ("heatmap atention", "did you mean 'attention' (the weights)?"),
+                                      ("goto weigths", "did you mean 'weights'?")] {
+            do {
+                _ = try repl.execute(command)
+                Issue.record("\(command) worked")
+            } catch let error as UserError {
+                #expect(error.message.hasSuffix(suggestion), "\(command): \(error.message)")
+            }
+        }
+    }
+
     /// `X = output` after a query lost every key copies NaN into X; the layer above must say
     /// so, not blame an overflow.
     @Test func aNaNInputIsNamedNotCalledAnOverflow() throws {
