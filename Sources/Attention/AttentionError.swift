@@ -18,6 +18,8 @@ public enum AttentionError: Error, Equatable, Sendable, CustomStringConvertible 
     case missing(name: String)
     /// Any other impossible configuration, worded in full with a hint.
     case invalid(String)
+    /// Ctrl-C asked a long computation to stop (`Interruption`).
+    case interrupted
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum AttentionError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(name) is not defined"
         case let .invalid(message):
             return message
+        case .interrupted:
+            return "stopped by Ctrl-C"
         }
     }
 }

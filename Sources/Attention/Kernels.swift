@@ -25,6 +25,10 @@ public struct Kernels: Equatable, Sendable {
     public let product: Product
     /// Threads the work may use (1 for the reference).
     public let threads: Int
+    /// Whether a trace computed with these kernels stops when Ctrl-C is pressed
+    /// (`Interruption`): the REPL's traces do; a fit or a training run, which stop between
+    /// their steps and keep what they reached, do not.
+    public private(set) var interruptible = false
 
     public static let reference = Kernels(product: .reference, threads: 1)
     /// The fastest kernels this CPU runs, on every core.
@@ -41,6 +45,13 @@ public struct Kernels: Equatable, Sendable {
     public init(product: Product, threads: Int) {
         self.product = product.runnable
         self.threads = product == .reference ? 1 : max(1, threads)
+    }
+
+    /// The same kernels, stopping a trace when Ctrl-C is pressed.
+    public var interruptibly: Kernels {
+        var kernels = self
+        kernels.interruptible = true
+        return kernels
     }
 
     /// The cores this process may use.
@@ -84,7 +95,7 @@ public struct Kernels: Equatable, Sendable {
         guard threads > 1, count > 1, multiplyAdds >= 1 << 14 else {
             return try (0..<count).map { try body($0, self) }
         }
-        let serial = Kernels(product: product, threads: 1)
+        let serial = interruptible ? Kernels(product: product, threads: 1).interruptibly : Kernels(product: product, threads: 1)
         var results = [Result<T, Error>?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { buffer in
             // Each iteration writes only its own slot.

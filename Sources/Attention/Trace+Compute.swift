@@ -6,7 +6,8 @@ extension Trace {
     /// default) or the blocked SIMD products with the heads in parallel (`Kernels.fast`). The
     /// stages are the same code either way; the numbers agree to the last bits (see `Kernels`).
     ///
-    /// Throws `AttentionError` naming the tensor and the shapes when they do not fit.
+    /// Throws `AttentionError` naming the tensor and the shapes when they do not fit, and
+    /// `.interrupted` when Ctrl-C stops it part-way (only with `Kernels.interruptibly`).
     public static func compute(_ configuration: AttentionConfiguration, kernels: Kernels = .reference) throws -> Trace {
         switch configuration {
         case let .multiHead(config): return try multiHead(config, kernels)
@@ -18,6 +19,7 @@ extension Trace {
     /// `MultiHead(X) = Concat(head_1, ..., head_h) W_O + b_O`, with
     /// `head_i = softmax(mask(Q_i K_iᵀ / sqrt(d_k))) V_i`.
     private static func multiHead(_ c: MultiHeadConfiguration, _ kernels: Kernels) throws -> Trace {
+        try Interruption.check(kernels)
         let dims = try LayerDimensions(c)
         let (h, dK, dV) = (c.heads, dims.dK, dims.dV)
         let n = c.X.rows
@@ -33,7 +35,8 @@ extension Trace {
         // 3. Each head attends in its own d_k-wide subspace, independently of the others
         //    (which is also why the fast kernels may compute the heads in parallel).
         let heads = try kernels.map(h, multiplyAdds: n * n * (dK + dV)) { i, kernels in
-            try attend(
+            try Interruption.check(kernels)
+            return try attend(
                 Q: Q.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 K: K.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 V: V.columns(i * dV..<(i + 1) * dV),             // n x d_v
@@ -42,6 +45,7 @@ extension Trace {
 
         // 4. Concatenate the heads side by side (n x h*d_v), each scaled by its gate (1 unless
         //    pruned or gated), and mix them with W_O.
+        try Interruption.check(kernels)
         let gated = heads.enumerated().map { i, head in c.gates[i].map { head.headOut.scaled(by: $0) } ?? head.headOut }
         let concat = try Matrix.concatenatedHorizontally(gated)
         var output = try kernels.multiply(concat, c.W_O, operation: "concat W_O")   // n x d_out
@@ -53,6 +57,7 @@ extension Trace {
 
     /// Scaled dot-product attention of given Q (n x d_k), K (m x d_k), V (m x d_v).
     private static func direct(_ c: DirectConfiguration, _ kernels: Kernels) throws -> Trace {
+        try Interruption.check(kernels)
         guard c.K.cols == c.Q.cols else {
             throw AttentionError.invalid(
                 "Q is \(c.Q.shape) and K is \(c.K.shape): queries and keys need the same width d_k "

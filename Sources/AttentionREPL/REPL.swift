@@ -40,6 +40,9 @@ struct REPL {
                 break
             }
             defer { progress.erase() }
+            // Ctrl-C from here on stops a long trace; the command is then undone whole.
+            attention_clear_interrupt()
+            let before = interpreter
             do {
                 let reply = try interpreter.execute(line)
                 progress.erase()
@@ -53,6 +56,7 @@ struct REPL {
                     _ = runLesson(lesson, interactive: true, conversation: &conversation)
                 }
             } catch let error as UserError {
+                if error.isInterruption { interpreter = before }
                 print(Prose.wrap(error.report(line: line, lineNumber: nil, promptWidth: Self.prompt.count, echoed: false, style: style),
                                  width: interpreter.width) + "\n")
             } catch {

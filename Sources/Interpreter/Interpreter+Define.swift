@@ -38,7 +38,7 @@ extension Interpreter {
         let shown = session.matrices[name].map { table(name, $0, session) }
             ?? TensorTable(title: name, vector: session.biases[name] ?? [])
                 .render(format: NumberFormat(decimals: session.precision), style: style, width: width)
-        return ([shown] + notes + computeNote(session)).joined(separator: "\n")
+        return try ([shown] + notes + computeNote(session)).joined(separator: "\n")
     }
 
     /// `target = VALUE`: what the output should be, for the loss.
@@ -77,11 +77,12 @@ extension Interpreter {
     }
 
     /// After a change: a note when the trace cannot be computed yet, saying why.
-    func computeNote(_ session: Session) -> [String] {
+    func computeNote(_ session: Session) throws -> [String] {
         do {
             _ = try trace(session)
             return []
         } catch let error as UserError {
+            if error.isInterruption { throw error }
             let note = style.dim("note: " + error.message.replacingOccurrences(of: "cannot compute attention: ", with: "not computable yet: "))
             guard let expected = try? ExpectedShapes(session) else { return [note] }
             let misfits = expected.misfits(in: session).count
@@ -218,7 +219,7 @@ extension Interpreter {
         if let X = session.matrices["X"], session.dK == nil, X.cols % count == 0 {
             text += ", so d_k = d_model / h = \(X.cols) / \(count) = \(X.cols / count)"
         }
-        return ([text] + computeNote(session)).joined(separator: "\n")
+        return try ([text] + computeNote(session)).joined(separator: "\n")
     }
 
     func setDK(_ setting: DKSetting?, in session: inout Session) throws -> String {
@@ -227,7 +228,7 @@ extension Interpreter {
             return session.dK.map { "d_k = \($0) (set explicitly)" } ?? "d_k = d_model / h (automatic)"
         case .auto:
             session.dK = nil
-            return (["d_k = d_model / h (automatic)"] + computeNote(session)).joined(separator: "\n")
+            return try (["d_k = d_model / h (automatic)"] + computeNote(session)).joined(separator: "\n")
         case let .value(value):
             guard value <= 4096 else { throw UserError("d_k = \(value) is larger than the 4096 allowed") }
             guard !session.direct else {
@@ -235,7 +236,7 @@ extension Interpreter {
                                 hint: "define Q and K with the width you want")
             }
             session.dK = value
-            return (["d_k = \(value)"] + computeNote(session)).joined(separator: "\n")
+            return try (["d_k = \(value)"] + computeNote(session)).joined(separator: "\n")
         }
     }
 
@@ -256,7 +257,7 @@ extension Interpreter {
         case .custom: "mask set (nonzero entries are blocked)"
         }
         let shown = (try? presenter(session).maskTable()).map { "\n" + $0 } ?? ""
-        return ([description + shown] + computeNote(session)).joined(separator: "\n")
+        return try ([description + shown] + computeNote(session)).joined(separator: "\n")
     }
 
     func setPadding(_ keys: Set<Int>?, in session: inout Session) throws -> String {
@@ -267,6 +268,6 @@ extension Interpreter {
         let list = keys.sorted().map(String.init).joined(separator: " ")
         let text = keys.isEmpty ? "pad none: no key padding"
             : "padding blocks key\(keys.count == 1 ? "" : "s") \(list) for every query"
-        return ([text] + computeNote(session)).joined(separator: "\n")
+        return try ([text] + computeNote(session)).joined(separator: "\n")
     }
 }

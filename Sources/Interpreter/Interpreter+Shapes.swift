@@ -116,7 +116,7 @@ extension Interpreter {
             lines.append(style.dim(Self.prompt) + command)
             _ = try define(tensor.name, head: nil, value: value, in: &session)
         }
-        let note = computeNote(session)
+        let note = try computeNote(session)
         return (lines + (note.isEmpty ? ["every tensor fits now: `step` walks the new layer, `show W_Q` shows a weight"] : note))
             .joined(separator: "\n")
     }

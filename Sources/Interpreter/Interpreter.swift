@@ -188,7 +188,10 @@ public struct Interpreter: Sendable {
             // agree with the readable product's to the last bits (exactly with the portable
             // kernel; with the fused one, within a few roundings, since it rounds once per
             // multiply-add), far below the digits shown or checked.
-            trace = try Trace.compute(configuration, kernels: Self.isLarge(configuration) ? .fast : .reference)
+            // At the prompt Ctrl-C stops a long trace (and the REPL undoes the command).
+            trace = try Trace.compute(configuration, kernels: Self.isLarge(configuration) ? Kernels.fast.interruptibly : .reference)
+        } catch AttentionError.interrupted {
+            throw UserError.interruption
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
         }

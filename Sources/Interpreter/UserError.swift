@@ -7,10 +7,20 @@ public struct UserError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What to do about it, when the message alone does not say.
     public var hint: String?
 
+    /// Ctrl-C stopped the command part-way: the REPL puts the session back as it was.
+    public var isInterruption = false
+
     public init(_ message: String, column: Int? = nil, hint: String? = nil) {
         self.message = message
         self.column = column
         self.hint = hint
+    }
+
+    /// A command stopped by Ctrl-C.
+    public static var interruption: UserError {
+        var error = UserError("stopped by Ctrl-C before the command finished; the session is as it was before it")
+        error.isInterruption = true
+        return error
     }
 
     public var description: String {

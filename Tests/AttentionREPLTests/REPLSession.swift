@@ -41,6 +41,18 @@ final class REPLSession {
         try tmux.waitForScreen("an empty prompt") { lastLine(of: $0) == Self.prompt }
     }
 
+    /// Types a line, presses Enter, presses Ctrl-C 0.3 s later, and waits for the REPL to say
+    /// the command was stopped and to show an empty prompt.
+    func interrupt(_ line: String, timeout: TimeInterval) throws -> String {
+        try tmux.type(line)
+        try tmux.press("Enter")
+        Thread.sleep(forTimeInterval: 0.3)
+        try tmux.press("C-c")
+        return try tmux.waitForScreen("'\(line)' stopped, then a prompt", timeout: timeout) {
+            $0.contains("stopped by Ctrl-C") && lastLine(of: $0) == Self.prompt
+        }
+    }
+
     /// Types a line, presses Enter and waits for the next empty prompt.
     @discardableResult
     func enter(_ line: String) throws -> String {
