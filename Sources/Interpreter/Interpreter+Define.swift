@@ -249,6 +249,7 @@ extension Interpreter {
         let description = switch session.mask {
         case .none: "mask none: every query may attend to every key"
         case .causal: "mask causal: each token attends to itself and earlier tokens"
+        case let .causalOffset(offset): "mask causal offset \(offset): query i attends to keys 0 to i \(offset < 0 ? "−" : "+") \(abs(offset))"
         case .custom: "mask set (nonzero entries are blocked)"
         }
         let shown = (try? presenter(session).maskTable()).map { "\n" + $0 } ?? ""

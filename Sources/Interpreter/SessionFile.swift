@@ -60,6 +60,7 @@ enum SessionFile {
         switch session.task == nil ? session.mask : .none {
         case .none: break
         case .causal: commands.append("mask causal")
+        case let .causalOffset(offset): commands.append("mask causal offset \(offset)")
         case let .custom(mask): commands.append("mask " + literal(mask.asMatrix))
         }
         if !session.padding.isEmpty { commands.append("pad " + session.padding.sorted().map(String.init).joined(separator: " ")) }
