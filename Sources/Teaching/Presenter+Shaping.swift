@@ -16,7 +16,8 @@ extension Presenter {
     public static func temperatureEffect(_ T: Double) -> String {
         if T == 1 { return "ordinary attention: the scores reach the softmax as they are." }
         let ratio = T < 1 ? 1 / T : T
-        let factor = ratio == ratio.rounded() && ratio < 1e15 ? String(Int(ratio)) : String(format: "%.3g", ratio)
+        let factor = !ratio.isFinite ? "unboundedly many"   // T so small that 1/T overflows
+            : ratio == ratio.rounded() && ratio < 1e15 ? String(Int(ratio)) : String(format: "%.3g", ratio)
         return T < 1
             ? "below 1, so dividing by it makes every gap between two scores \(factor) times wider; "
                 + "the softmax turns gaps into ratios of exp, so the largest scores take more of the weight: "
