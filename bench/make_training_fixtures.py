@@ -11,16 +11,14 @@ relative to the largest gradient entry of that parameter (or to 1e-3, if that is
 writes are reference data: regenerate them only on purpose, never edit them.
 """
 
-import argparse
-import json
 import os
 import sys
 
-import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train_reference as ref  # noqa: E402
+from fixture_files import write_cases  # noqa: E402
 
 torch.set_default_dtype(torch.float64)
 
@@ -151,25 +149,17 @@ def build(index, spec, rng):
     return case, worst
 
 
+def build_file(index, spec, rng):
+    case, worst = build(index, spec, rng)
+    name = case.pop("file")
+    return name, case, "%s  %-18s V=%2d n=%d d=%2d h=%d B=%d%s  loss %.6f  acc %.3f  fd rel err %.1e" % (
+        name, case["task"], case["vocab"], case["length"], case["d_model"], case["heads"],
+        len(case["tokens"]), " gated" if "gates" in case else "      ", case["expected"]["loss"],
+        case["expected"]["accuracy"], worst)
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check-only", action="store_true", help="build and check, write nothing")
-    args = parser.parse_args()
-    rng = np.random.default_rng(SEED)
-    os.makedirs(FOLDER, exist_ok=True)
-    for index, spec in enumerate(CASES):
-        case, worst = build(index, spec, rng)
-        name = case.pop("file")
-        # json writes floats with repr, the shortest string that reads back to the same float64.
-        text = json.dumps(case, separators=(",", ":")) + "\n"
-        assert json.loads(text) == case
-        if not args.check_only:
-            with open(os.path.join(FOLDER, name), "w") as f:
-                f.write(text)
-        print("%s  %-18s V=%2d n=%d d=%2d h=%d B=%d%s  loss %.6f  acc %.3f  fd rel err %.1e" % (
-            name, case["task"], case["vocab"], case["length"], case["d_model"], case["heads"],
-            len(case["tokens"]), " gated" if "gates" in case else "      ", case["expected"]["loss"],
-            case["expected"]["accuracy"], worst))
+    write_cases(__doc__, FOLDER, SEED, CASES, build_file)
 
 
 if __name__ == "__main__":

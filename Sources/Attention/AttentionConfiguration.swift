@@ -32,6 +32,9 @@ public struct MultiHeadConfiguration: Equatable, Sendable {
     public var keyPadding: Set<Int>
     /// Divide the scores by sqrt(d_k). Off only to show what goes wrong without it.
     public var scaling = true
+    /// A bias added to the scaled scores and a temperature dividing them (none and 1: ordinary
+    /// attention).
+    public var shaping = ScoreShaping()
     /// Head gates (0-based head -> g in [0, 1]): head i's output enters the concatenation as
     /// g_i · head_i, the gated form of head-pruning research. g = 0 prunes the head; heads
     /// not listed have g = 1.
@@ -67,6 +70,9 @@ public struct DirectConfiguration: Equatable, Sendable {
     public var keyPadding: Set<Int>
     /// Divide the scores by sqrt(d_k). Off only to show what goes wrong without it.
     public var scaling = true
+    /// A bias added to the scaled scores and a temperature dividing them (none and 1: ordinary
+    /// attention).
+    public var shaping = ScoreShaping()
 
     public init(Q: Matrix, K: Matrix, V: Matrix, mask: MaskSetting = .none, keyPadding: Set<Int> = []) {
         self.Q = Q

@@ -25,7 +25,15 @@ public struct Mask: Equatable, Sendable {
     /// The causal mask for n tokens: query i may see keys 0...i only (key j > i is blocked),
     /// so a token cannot look at the future it is meant to predict.
     public static func causal(_ n: Int) -> Mask {
-        Mask(rows: n, cols: n) { i, j in j > i }
+        causal(queries: n, keys: n, offset: 0)
+    }
+
+    /// The causal mask shifted by `offset`: query i may see keys 0...i + offset (key j > i + offset is
+    /// blocked), for any numbers of queries and keys. With a cache of earlier keys, n new queries
+    /// over m keys have offset m - n: the last query sees every key (PyTorch's
+    /// `causal_lower_right`); offset 0 is PyTorch's `is_causal=True` (`causal_upper_left`).
+    public static func causal(queries: Int, keys: Int, offset: Int) -> Mask {
+        Mask(rows: queries, cols: keys) { i, j in j - i > offset }   // no overflow for any offset
     }
 
     /// Key padding: the listed keys are blocked for every one of the n queries, as
@@ -82,6 +90,8 @@ public enum MaskSetting: Equatable, Sendable {
     case none
     /// Query i sees keys 0...i (needs as many queries as keys).
     case causal
+    /// Query i sees keys 0...i + K, for n queries over m keys (the KV-cache case: K = m - n).
+    case causalOffset(Int)
     /// An explicit queries x keys grid.
     case custom(Mask)
 }

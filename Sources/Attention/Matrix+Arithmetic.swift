@@ -58,6 +58,15 @@ extension Matrix {
         return result
     }
 
+    /// Every element divided by `divisor`: `(A / c)[i][j] = A[i][j] / c`, shape unchanged. A
+    /// division, not a multiplication by 1 / c, so each entry is what the learner's own
+    /// division gives.
+    public func divided(by divisor: Double) -> Matrix {
+        var result = self
+        result.values = values.map { $0 / divisor }
+        return result
+    }
+
     /// `A + 1 bᵀ`: the row vector `b` (length m) added to every row of A (n x m), as a
     /// bias is added to every token's projection. Throws when `b.count != A.cols`.
     public func addingRowVector(_ b: [Double], operation: String = "adding a bias") throws -> Matrix {

@@ -17,7 +17,8 @@ extension Trace {
 
     /// Multi-head attention, in numbered steps as in the paper:
     /// `MultiHead(X) = Concat(head_1, ..., head_h) W_O + b_O`, with
-    /// `head_i = softmax(mask(Q_i K_iᵀ / sqrt(d_k))) V_i`.
+    /// `head_i = softmax(mask((Q_i K_iᵀ / sqrt(d_k) + bias) / T)) V_i` (no bias and T = 1 in the
+    /// paper).
     private static func multiHead(_ c: MultiHeadConfiguration, _ kernels: Kernels) throws -> Trace {
         try Interruption.check(kernels)
         let dims = try LayerDimensions(c)
@@ -29,8 +30,10 @@ extension Trace {
         let K = try project(c.X, c.W_K, c.b_K, name: "K", kernels)       // n x h*d_k
         let V = try project(c.X, c.W_V, c.b_V, name: "V", kernels)       // n x h*d_v
 
-        // 2. The mask is the same for every head: queries x keys, here n x n.
+        // 2. The mask, the bias and the temperature are the same for every head: queries x keys,
+        //    here n x n.
         let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: n, keys: n)
+        try c.shaping.check(queries: n, keys: n)
 
         // 3. Each head attends in its own d_k-wide subspace, independently of the others
         //    (which is also why the fast kernels may compute the heads in parallel).
@@ -40,7 +43,7 @@ extension Trace {
                 Q: Q.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 K: K.columns(i * dK..<(i + 1) * dK),             // n x d_k
                 V: V.columns(i * dV..<(i + 1) * dV),             // n x d_v
-                dK: dK, scaling: c.scaling, blocked: blocked, kernels: kernels)
+                dK: dK, scaling: c.scaling, blocked: blocked, shaping: c.shaping, kernels: kernels)
         }
 
         // 4. Concatenate the heads side by side (n x h*d_v), each scaled by its gate (1 unless
@@ -69,23 +72,26 @@ extension Trace {
                 + "(V needs \(c.K.rows) rows, it has \(c.V.rows))")
         }
         let blocked = try combinedMask(c.mask, keyPadding: c.keyPadding, queries: c.Q.rows, keys: c.K.rows)
+        try c.shaping.check(queries: c.Q.rows, keys: c.K.rows)
         let head = try attend(Q: c.Q, K: c.K, V: c.V, dK: c.Q.cols, scaling: c.scaling, blocked: blocked,
-                              kernels: kernels)
+                              shaping: c.shaping, kernels: kernels)
         return Trace(configuration: .direct(c), heads: [head], concat: nil, output: head.headOut,
                      blocked: blocked, fullyBlockedRows: blocked.fullyBlockedRows,
                      dK: c.Q.cols, dV: c.V.cols)
     }
 
-    /// One head: `softmax(mask(Q Kᵀ / sqrt(d_k))) V` (without the division when `scaling` is
-    /// off, the classic mistake the lessons demonstrate). Public for callers that project many
+    /// One head: `softmax(mask((Q Kᵀ / sqrt(d_k) + bias) / T)) V` (without the division by
+    /// sqrt(d_k) when `scaling` is off, the classic mistake the lessons demonstrate; `shaping`
+    /// holds the bias and T, by default none and 1). Public for callers that project many
     /// sequences at once and attend within each (a task model's batch).
     public static func attend(Q: Matrix, K: Matrix, V: Matrix, dK: Int, scaling: Bool, blocked: Mask,
-                       kernels: Kernels = .reference) throws -> HeadTrace {
+                              shaping: ScoreShaping = ScoreShaping(), kernels: Kernels = .reference) throws -> HeadTrace {
         let scores = try kernels.multiplyTransposed(Q, K, operation: "Q Kᵀ")  // n x m
         // q . k is a sum of d_k products; with unit-variance entries its variance is d_k, so
         // dividing by sqrt(d_k) keeps the scores near unit size and the softmax out of saturation.
         let scaled = scaling ? scores.scaled(by: 1 / Double(dK).squareRoot()) : scores   // n x m
-        let masked = try scaled.maskedFill(blocked, with: -.infinity)          // n x m
+        let shaped = try shaping.applied(to: scaled)                           // n x m
+        let masked = try shaped.maskedFill(blocked, with: -.infinity)          // n x m
         let weights = masked.softmaxRows                                       // n x m
         let headOut = try kernels.multiply(weights, V, operation: "weights V") // n x d_v
         return HeadTrace(Q: Q, K: K, V: V, scores: scores, scaled: scaled, masked: masked,
@@ -112,6 +118,8 @@ extension Trace {
                     + "use `mask none` or give a queries x keys mask")
             }
             mask = .causal(queries)
+        case let .causalOffset(offset):
+            mask = .causal(queries: queries, keys: keys, offset: offset)
         case let .custom(custom):
             guard custom.shape == Shape(queries, keys) else {
                 throw AttentionError.invalid(

@@ -11,7 +11,8 @@ public struct HeadTrace: Equatable, Sendable {
     public let scores: Matrix
     /// n x m: `Q Kᵀ / sqrt(d_k)`.
     public let scaled: Matrix
-    /// n x m: `scaled` with blocked pairs set to -infinity.
+    /// n x m: what the softmax sees, `(scaled + bias) / T` with blocked pairs set to -infinity
+    /// (`scaled` itself, masked, when there is no bias and T = 1).
     public let masked: Matrix
     /// n x m: row-wise softmax of `masked`; each row sums to 1 (NaN for a fully blocked row).
     public let weights: Matrix
@@ -64,6 +65,13 @@ public struct Trace: Equatable, Sendable {
         switch configuration {
         case let .multiHead(c): return c.scaling
         case let .direct(c): return c.scaling
+        }
+    }
+    /// The bias added to the scaled scores and the temperature dividing them.
+    public var shaping: ScoreShaping {
+        switch configuration {
+        case let .multiHead(c): return c.shaping
+        case let .direct(c): return c.shaping
         }
     }
     /// Head `head`'s gate (0-based): 0 when pruned, 1 when untouched.

@@ -40,7 +40,8 @@ extension GradientTrace {
 
         // 3-7. Inside each head, independently (so in parallel with the fast kernels).
         let heads = try kernels.map(trace.heads.count, multiplyAdds: n * n * (dK + dV)) { i, kernels in
-            try head(perHead[i].dHeadOut, defined.heads[i], blocked: trace.blocked, scale: trace.scale, kernels: kernels)
+            try head(perHead[i].dHeadOut, defined.heads[i], blocked: trace.blocked, scale: trace.scale,
+                     temperature: trace.shaping.temperature, kernels: kernels)
         }
 
         // 8. Q = X W_Q + b_Q, K = X W_K + b_K, V = X W_V + b_V, with every head's block side by side.
@@ -62,17 +63,20 @@ extension GradientTrace {
 
     /// Direct mode: output = head_out, and the given Q, K, V are where the gradient ends.
     private static func direct(_ trace: Trace, _ dOutput: Matrix, _ kernels: Kernels) throws -> GradientTrace {
-        let head = try head(dOutput, trace.withoutUndefinedRows.heads[0], blocked: trace.blocked, scale: trace.scale, kernels: kernels)
+        let head = try head(dOutput, trace.withoutUndefinedRows.heads[0], blocked: trace.blocked, scale: trace.scale,
+                            temperature: trace.shaping.temperature, kernels: kernels)
         return GradientTrace(trace: trace, output: dOutput, heads: [head], layer: nil)
     }
 
     /// Steps 3 to 7 for one head, from dL/dhead_out to dL/dQ, dL/dK and dL/dV: the backward
-    /// twin of `Trace.attend`. `blocked` and `scale` are the forward pass's (1 / sqrt(d_k), or 1
-    /// with scaling off); rows of weights that are NaN (no visible key) must be given as 0.
-    public static func head(_ dHeadOut: Matrix, _ head: HeadTrace, blocked: Mask, scale: Double, kernels: Kernels) throws -> HeadGradients {
+    /// twin of `Trace.attend`. `blocked`, `scale` (1 / sqrt(d_k), or 1 with scaling off) and
+    /// `temperature` are the forward pass's (the bias, a constant, needs nothing here); rows of
+    /// weights that are NaN (no visible key) must be given as 0.
+    public static func head(_ dHeadOut: Matrix, _ head: HeadTrace, blocked: Mask, scale: Double, temperature: Double = 1,
+                            kernels: Kernels) throws -> HeadGradients {
         let (dWeights, dV) = try headOut(dHeadOut, weights: head.weights, V: head.V, kernels)   // n x m, m x d_v
         let dMasked = try weights(dWeights, weights: head.weights)                            // n x m
-        let dScaled = try masked(dMasked, blocked: blocked)                                   // n x m
+        let dScaled = try masked(dMasked, blocked: blocked, temperature: temperature)         // n x m
         let dScores = scaled(dScaled, scale: scale)                                           // n x m
         let (dQ, dK) = try scores(dScores, Q: head.Q, K: head.K, kernels)                     // n x d_k, m x d_k
         return HeadGradients(headOut: dHeadOut, weights: dWeights, masked: dMasked, scaled: dScaled,
@@ -113,11 +117,13 @@ extension GradientTrace {
         try weights.softmaxRowsBackward(dWeights)
     }
 
-    /// Forward `masked = scaled`, with blocked pairs replaced by -infinity. Backward: the
-    /// gradient passes through unblocked pairs unchanged; a blocked pair's -infinity is a
-    /// constant, so its scaled score gets 0.
-    static func masked(_ dMasked: Matrix, blocked: Mask) throws -> Matrix {
-        try dMasked.maskedFill(blocked, with: 0)
+    /// Forward `masked = (scaled + bias) / T`, with blocked pairs replaced by -infinity.
+    /// Backward: dL/dscaled = dL/dmasked / T on unblocked pairs (unchanged when T = 1); the bias
+    /// is a constant, so it changes nothing here and gets no gradient; a blocked pair's -infinity
+    /// is a constant too, so its scaled score gets 0.
+    static func masked(_ dMasked: Matrix, blocked: Mask, temperature: Double) throws -> Matrix {
+        let open = try dMasked.maskedFill(blocked, with: 0)
+        return temperature == 1 ? open : open.divided(by: temperature)
     }
 
     /// Forward `scaled = scores / sqrt(d_k)` (times 1 with scaling off). Backward:

@@ -31,6 +31,10 @@ public enum Command: Equatable, Sendable {
     case setPrecision(Int)
     /// `set scaling on|off`: off only to see what goes wrong without 1/sqrt(d_k).
     case setScaling(Bool)
+    /// `set temperature T`: divide the scaled scores by T > 0 before the softmax.
+    case setTemperature(Double)
+    /// `bias none`: no bias on the scores (`bias = ...` and `import bias FILE` set one).
+    case clearBias
     case help(String?)
     case reset
     case example
@@ -193,6 +197,8 @@ public enum DKSetting: Equatable, Sendable {
 
 public enum MaskChoice: Equatable, Sendable {
     case none, causal
+    /// `mask causal offset K`: query i sees keys 0 to i + K.
+    case causalOffset(Int)
     case literal(NDArray)
 }
 

@@ -8,9 +8,9 @@ import Training
 /// problem. Blank lines and `# comments` give nil.
 public enum CommandParser {
     /// Names that `NAME = ...` may define.
-    public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V", "target"]
+    public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V", "target", "bias"]
     /// Everything `show` and `export` accept.
-    public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target"]
+    public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target", "bias"]
     /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
     /// name `show` accepts).
     public static let modelExports = ["ids", "attention", "embedding", "hidden"] + BlockStep.allCases.map(\.rawValue)
@@ -82,11 +82,22 @@ public enum CommandParser {
             guard let word = words.next() else { return .mask(nil) }
             switch word.text {
             case "none", "off": return .mask(MaskChoice.none)
-            case "causal": return .mask(.causal)
+            case "causal":
+                guard let word = words.next() else { return .mask(.causal) }
+                guard word.text == "offset" else {
+                    throw UserError("unexpected '\(word.text)' after mask causal", column: word.column,
+                                    hint: "mask causal, or mask causal offset K: query i sees keys up to i + K")
+                }
+                let value = try words.require("an offset K, e.g. mask causal offset 2 (query i sees keys up to i + 2)")
+                guard let offset = Int(value.text) else {
+                    throw UserError("the offset must be a whole number (negative, 0 or positive), not '\(value.text)'",
+                                    column: value.column, hint: "query i sees keys up to i + K; with n queries over m keys, K = m − n lets the last query see every key")
+                }
+                return .mask(.causalOffset(offset))
             default:
                 guard word.isLiteral else {
                     throw UserError("unknown mask '\(word.text)'", column: word.column,
-                                    hint: "use mask causal, mask none, or a literal like mask [[0, 1], [0, 0]]")
+                                    hint: "use mask causal, mask causal offset K, mask none, or a literal like mask [[0, 1], [0, 0]]")
                 }
                 return .mask(.literal(try literal(word)))
             }
@@ -95,6 +106,14 @@ public enum CommandParser {
             if rest.isEmpty { return .pad(nil) }
             if rest.count == 1, rest[0].text == "none" { return .pad([]) }
             return .pad(Set(try rest.map { try integer($0, name: "a key position", minimum: 0) }))
+        case "bias":
+            // `bias = ...` is a definition; here `bias none` and `bias` alone.
+            guard let word = words.next() else { return .show(name: "bias", head: nil) }
+            guard word.text == "none" || word.text == "off" else {
+                throw UserError("unexpected '\(word.text)' after bias", column: word.column,
+                                hint: "bias = [[...]] (queries x keys) or import bias FILE sets it, bias none removes it, bias alone shows it")
+            }
+            return .clearBias
         default: return nil
         }
     }
@@ -176,6 +195,18 @@ public enum CommandParser {
             return .explain(words.next()?.text)
         case "set":
             let setting = try words.require("a setting, e.g. set precision 4")
+            if setting.text == "temperature" || setting.text == "T" {
+                let value = try words.require("a temperature, e.g. set temperature 0.5 (1 is ordinary attention)")
+                guard let temperature = Double(value.text) else {
+                    throw UserError("the temperature must be a number, not '\(value.text)'", column: value.column,
+                                    hint: "a number above 0, e.g. set temperature 0.5; 1 is ordinary attention")
+                }
+                guard temperature.isFinite, temperature > 0 else {
+                    throw UserError("the temperature must be above 0 and finite, not \(value.text)", column: value.column,
+                                    hint: "T divides the scores: below 1 sharpens the weights, above 1 flattens them, and T = 0 would divide by zero; 1 is ordinary attention")
+                }
+                return .setTemperature(temperature)
+            }
             if setting.text == "scaling" {
                 let value = try words.require("on or off, e.g. set scaling off")
                 guard value.text == "on" || value.text == "off" else {
@@ -185,7 +216,7 @@ public enum CommandParser {
             }
             guard setting.text == "precision" else {
                 throw UserError("unknown setting '\(setting.text)'", column: setting.column,
-                                hint: "the settings are: set precision N, set scaling on|off")
+                                hint: "the settings are: set precision N, set scaling on|off, set temperature T")
             }
             let value = try words.require("a number of decimals, e.g. set precision 4")
             let decimals = try integer(value, name: "the precision", minimum: 0)
@@ -489,7 +520,8 @@ public enum CommandParser {
         if words.peek?.text == "head" {
             head = try words.optionalHead()
             guard ["W_Q", "W_K", "W_V", "W_O"].contains(name.text) else {
-                throw UserError("only the projection weights W_Q, W_K, W_V, W_O have per-head blocks", column: name.column)
+                throw UserError("only the projection weights W_Q, W_K, W_V, W_O have per-head blocks", column: name.column,
+                                hint: name.text == "bias" ? "the bias is added to the scores of every head alike: bias = [[...]]" : nil)
             }
         }
         let equals = try words.require("'=' and a value")

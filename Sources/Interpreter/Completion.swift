@@ -74,13 +74,13 @@ public enum Completion {
         case "save", "load":
             return .path
         case "mask":
-            return .words(["causal", "none"])
+            return .words(position == 1 ? ["causal", "none"] : position == 2 && previous[1] == "causal" ? ["offset"] : [])
         case "pad":
             return .words(["none"])
         case "dk":
             return .words(["auto"])
         case "set":
-            return position == 1 ? .words(["precision", "scaling"]) : .words(previous.last == "scaling" ? ["on", "off"] : [])
+            return position == 1 ? .words(["precision", "scaling", "temperature"]) : .words(previous.last == "scaling" ? ["on", "off"] : [])
         case "heatmap":
             return position == 1 ? .words(stages + ["head"]) : .words(previous.last == "head" ? ["all"] : ["head"])
         case "prune":
@@ -95,7 +95,8 @@ public enum Completion {
             if CommandParser.definable.contains(verb) {
                 if previous.last == "=" { return .words(["random", "identity", "zeros"]) }
                 if previous.contains("random") { return .words(["seed", "normal", "uniform", "scale"]) }
-                return .words(position == 1 ? (verb == "target" ? ["="] : ["=", "head"]) : [])
+                let next = verb == "target" ? ["="] : verb == "bias" ? ["=", "none"] : ["=", "head"]
+                return .words(position == 1 ? next : [])
             }
             return .words([])
         }

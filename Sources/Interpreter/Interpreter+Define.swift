@@ -13,6 +13,9 @@ extension Interpreter {
         if name == "target" {
             return try defineTarget(array, in: &session)
         }
+        if name == "bias" {
+            return try defineBias(array, in: &session)
+        }
         // Changing the layer by hand makes it the learner's own: the task is left behind.
         if session.task != nil {
             session.task = nil
@@ -248,12 +251,15 @@ extension Interpreter {
             session.mask = .none
         case .causal?:
             session.mask = .causal
+        case let .causalOffset(offset)?:
+            session.mask = .causalOffset(offset)
         case let .literal(array)?:
             session.mask = .custom(Mask(nonzeroEntriesOf: try matrix(array, name: "the mask")))
         }
         let description = switch session.mask {
         case .none: "mask none: every query may attend to every key"
         case .causal: "mask causal: each token attends to itself and earlier tokens"
+        case let .causalOffset(offset): "mask causal offset \(offset): query i attends to keys 0 to i \(offset < 0 ? "−" : "+") \(offset.magnitude)"
         case .custom: "mask set (nonzero entries are blocked)"
         }
         let shown = (try? presenter(session).maskTable()).map { "\n" + $0 } ?? ""

@@ -51,6 +51,12 @@ extension Interpreter {
             guard let target = session.target else { throw UserError("there is no target yet", hint: "define one, e.g. target = output") }
             return try NDArray(shape: [target.rows, target.cols], values: target.values)
         }
+        if name == "bias" {
+            guard let bias = session.scoreBias else {
+                throw UserError("there is no bias on the scores", hint: "set one with bias = [[...]] (queries x keys) or import bias FILE")
+            }
+            return try NDArray(shape: [bias.rows, bias.cols], values: bias.values)
+        }
         if let parameter = Parameter(rawValue: name) {
             if parameter.isBias {
                 if let bias = session.biases[name] { return NDArray(vector: bias) }

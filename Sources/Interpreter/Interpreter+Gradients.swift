@@ -82,13 +82,13 @@ extension Interpreter {
     }
 
     /// `where` in the backward pass.
-    func whereInBackward(_ step: BackwardStep, direct: Bool) -> String {
+    func whereInBackward(_ step: BackwardStep, direct: Bool, tempered: Bool) -> String {
         let steps = BackwardStep.all(direct: direct)
         let index = steps.firstIndex(of: step) ?? 0
         let list = steps.map { $0 == step ? "[\($0.rawValue)]" : $0.rawValue }.joined(separator: " <- ")
-        var text = "Backward stage \(index + 1) of \(steps.count): \(step.rawValue) (\(step.summary(direct: direct))).\n\(list)"
+        var text = "Backward stage \(index + 1) of \(steps.count): \(step.rawValue) (\(step.summary(direct: direct, tempered: tempered))).\n\(list)"
         if index + 1 < steps.count {
-            text += "\nNext: \(steps[index + 1].rawValue) (\(steps[index + 1].summary(direct: direct))). Type `backward`."
+            text += "\nNext: \(steps[index + 1].rawValue) (\(steps[index + 1].summary(direct: direct, tempered: tempered))). Type `backward`."
         } else {
             text += "\nThis is the last backward stage."
         }

@@ -6,6 +6,7 @@ extension Interpreter {
     func show(_ name: String, head: Int?, session: Session) throws -> String {
         if name == "tokens" { return describeTokens(session) }
         if name == "mask" { return try presenter(session).maskTable() }
+        if name == "bias" { return showBias(session) }
         if name == "target" {
             guard let target = session.target else {
                 throw UserError("there is no target yet", hint: "define one with the output's shape, e.g. target = output, then change it")

@@ -227,10 +227,7 @@ extension Interpreter {
                             "W_Q": weights.W_Q, "W_K": weights.W_K, "W_V": weights.W_V, "W_O": weights.W_O]
         session.biases = ["b_Q": weights.b_Q, "b_K": weights.b_K, "b_V": weights.b_V, "b_O": weights.b_O]
         session.heads = model.model.encoder.configuration.heads
-        session.dK = nil
-        session.mask = .none
-        session.padding = []
-        session.scaling = true
+        session.borrowLayerSettings(mask: .none)
         session.tokens = model.sentence.encoding.tokens
         session.backwardCursor = nil
         session.blockCursor = nil
@@ -357,7 +354,7 @@ extension Interpreter {
             guard let setting = Self.layerSettingChanged(by: command) else { return }
             what = setting
         }
-        throw UserError("\(what) belongs to the model here (its \(session.heads) heads, no mask, scaling on)",
+        throw UserError("\(what) belongs to the model here (its \(session.heads) heads, no mask, scaling on, no bias, T = 1)",
                         hint: "`model unload` makes the layer your own to change")
     }
 

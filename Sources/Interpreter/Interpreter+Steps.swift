@@ -98,9 +98,9 @@ extension Interpreter {
 
     /// `where`: the current stage and what comes next.
     func whereAmI(_ session: Session) throws -> String {
-        if let step = session.backwardCursor { return whereInBackward(step, direct: session.direct) }
+        if let step = session.backwardCursor { return whereInBackward(step, direct: session.direct, tempered: session.temperature != 1) }
         // The layer's own steps, and with a real model the rest of its block, in one walk.
-        let stops = Step.all(direct: session.direct).map { (name: $0.rawValue, summary: $0.summary(direct: session.direct)) }
+        let stops = Step.all(direct: session.direct).map { (name: $0.rawValue, summary: $0.summary(direct: session.direct, shaped: session.shaping.isActive)) }
             + (session.model == nil ? [] : BlockStep.allCases.map { (name: $0.rawValue, summary: $0.summary) })
         let current = session.blockCursor?.rawValue ?? session.cursor?.rawValue
         let list = stops.map { $0.name == current ? "[\($0.name)]" : $0.name }.joined(separator: " -> ")

@@ -16,18 +16,21 @@ extension Interpreter {
                             hint: "`task none` makes the layer your own to fit")
         }
         guard let what = Self.layerSettingChanged(by: command) else { return }
-        throw UserError("\(what) belongs to the task's model here (a causal mask, no padding, d_k = d_model / h, scaling on)",
+        throw UserError("\(what) belongs to the task's model here (a causal mask, no padding, d_k = d_model / h, scaling on, no bias, T = 1)",
                         hint: "`task none` makes the layer your own to change")
     }
 
     /// What `command` would change of how the layer is computed (the mask, the padding, d_k,
-    /// the scaling), or nil: what a layer borrowed from a model must keep as the model has it.
+    /// the scaling, the bias on the scores, the temperature), or nil: what a layer borrowed
+    /// from a model must keep as the model has it.
     static func layerSettingChanged(by command: Command) -> String? {
         switch command {
         case let .mask(choice) where choice != nil: return "the mask"
         case let .pad(keys) where keys != nil: return "the key padding"
         case let .dk(setting) where setting != nil: return "d_k"
         case .setScaling: return "the scaling"
+        case .setTemperature: return "the temperature"
+        case .clearBias, .define("bias", _, _), .importTensor("bias", _): return "the bias on the scores"
         default: return nil
         }
     }
@@ -89,10 +92,7 @@ extension Interpreter {
         session.matrices = ["X": layer.X, "W_Q": layer.W_Q, "W_K": layer.W_K, "W_V": layer.W_V, "W_O": layer.W_O]
         session.biases = ["b_Q": task.model.b_Q, "b_K": task.model.b_K, "b_V": task.model.b_V, "b_O": task.model.b_O]
         session.heads = task.model.heads
-        session.dK = nil
-        session.mask = .causal
-        session.padding = []
-        session.scaling = true
+        session.borrowLayerSettings(mask: .causal)
         session.tokens = tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) }
         session.cursor = nil
         session.backwardCursor = nil

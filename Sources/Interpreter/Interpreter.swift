@@ -126,6 +126,8 @@ public struct Interpreter: Sendable {
         case let .setPrecision(decimals):
             session.precision = decimals
             return Reply("precision = \(decimals) decimals")
+        case let .setTemperature(T): return Reply(try setTemperature(T, in: &session))
+        case .clearBias: return Reply(try clearBias(in: &session))
         case let .setScaling(on):
             session.scaling = on
             return Reply(on ? "scaling on: scores are divided by sqrt(d_k)"
@@ -133,7 +135,7 @@ public struct Interpreter: Sendable {
         case let .help(verb): return Reply(try help(verb))
         case .reset:
             session = Session()
-            return Reply("Blank session: no tensors, no tokens, 1 head, default d_k, no mask, no padding.\n"
+            return Reply("Blank session: no tensors, no tokens, 1 head, default d_k, no mask, no padding, no bias, T = 1.\n"
                          + "Define X and W_Q, W_K, W_V, W_O (or Q, K, V), or type `example` for the ready example.")
         case .example:
             session = Self.exampleSession
@@ -194,6 +196,11 @@ public struct Interpreter: Sendable {
             throw UserError.interruption
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
+        }
+        if let (stage, head) = trace.overflow, stage == .masked, session.temperature < 1 {
+            throw UserError("cannot compute attention: dividing the scores by T = \(Presenter.temperature(session.temperature)) "
+                            + "overflowed\(trace.isDirect ? "" : " in head \(head + 1)"): the result exceeds the largest Double (about 1.8e308)",
+                            hint: "choose a larger temperature; T = 0.001 is already all but an argmax")
         }
         if let (stage, head) = trace.overflow {
             let largest = (session.matrices.values.flatMap(\.values) + session.biases.values.flatMap { $0 })

@@ -23,6 +23,11 @@ public struct Session: Equatable, Sendable {
     public var precision = 3
     /// Whether scores are divided by sqrt(d_k); `set scaling off` shows the classic mistake.
     public var scaling = true
+    /// `set temperature T`: the scaled scores (plus the bias) are divided by T before the
+    /// softmax; 1 is ordinary attention.
+    public var temperature = 1.0
+    /// `bias = [[...]]`: added to every head's scaled scores (queries x keys); nil is none.
+    public var scoreBias: Matrix? = nil
     /// Pruned and gated heads (0-based head -> gate in [0, 1]; 0 = pruned).
     public var gates: [Int: Double] = [:]
     /// What the output should be (n x d_out): the loss is mean((output - target)²).
@@ -58,6 +63,7 @@ public struct Session: Equatable, Sendable {
             var config = DirectConfiguration(Q: matrices["Q"]!, K: matrices["K"]!, V: matrices["V"]!,
                                              mask: mask, keyPadding: padding)
             config.scaling = scaling
+            config.shaping = shaping
             return .direct(config)
         }
         var config = MultiHeadConfiguration(
@@ -66,7 +72,32 @@ public struct Session: Equatable, Sendable {
             b_Q: biases["b_Q"], b_K: biases["b_K"], b_V: biases["b_V"], b_O: biases["b_O"],
             mask: mask, keyPadding: padding)
         config.scaling = scaling
+        config.shaping = shaping
         config.gates = gates
         return .multiHead(config)
+    }
+
+    /// How a layer borrowed from a task's model or a real model is computed, as that model
+    /// computes it: d_k = d_model / h, `mask`, no padding, scaling on, no bias, T = 1.
+    mutating func borrowLayerSettings(mask: MaskSetting) {
+        dK = nil
+        self.mask = mask
+        padding = []
+        scaling = true
+        scoreBias = nil
+        temperature = 1
+    }
+
+    /// The bias and the temperature, as the configuration holds them.
+    var shaping: ScoreShaping { ScoreShaping(bias: scoreBias, temperature: temperature) }
+
+    /// The numbers of queries and keys the scores will have, when the inputs that decide them
+    /// are defined: X's rows (both) in layer mode, Q's and K's rows in direct mode.
+    var scoresShape: Shape? {
+        if direct {
+            guard let Q = matrices["Q"], let K = matrices["K"] else { return nil }
+            return Shape(Q.rows, K.rows)
+        }
+        return matrices["X"].map { Shape($0.rows, $0.rows) }
     }
 }

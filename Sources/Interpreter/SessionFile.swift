@@ -15,7 +15,9 @@ enum SessionFile {
     static let endPrefix = "# end of session: "
 
     /// The commands that rebuild `session` exactly, in an order that keeps every command valid:
-    /// the inactive mode's tensors first, then the active mode's, then the settings.
+    /// the bias on the scores first (before any tensor fixes the scores' shape, so that a bias
+    /// left with a shape that no longer fits is restored as it was, not refused), the inactive
+    /// mode's tensors, then the active mode's, then the settings.
     /// `stageIsValid`: whether the trace can be computed, so the cursor can be restored;
     /// `gradientsAreValid`: whether the loss can be, so the backward cursor can be.
     static func encode(_ session: Session, stageIsValid: Bool, gradientsAreValid: Bool = false) -> String {
@@ -56,14 +58,17 @@ enum SessionFile {
         var commands: [String] = []
         // A task's or a model's tokens come with its layer.
         if !session.tokens.isEmpty, session.task == nil, session.model == nil { commands.append("tokens " + session.tokens.joined(separator: " ")) }
+        if let bias = session.scoreBias { commands.append("bias = \(literal(bias))") }
         commands += (session.direct ? layer + direct : direct + layer) + target
         switch session.task == nil ? session.mask : .none {
         case .none: break
         case .causal: commands.append("mask causal")
+        case let .causalOffset(offset): commands.append("mask causal offset \(offset)")
         case let .custom(mask): commands.append("mask " + literal(mask.asMatrix))
         }
         if !session.padding.isEmpty { commands.append("pad " + session.padding.sorted().map(String.init).joined(separator: " ")) }
         if !session.scaling { commands.append("set scaling off") }
+        if session.temperature != 1 { commands.append("set temperature \(session.temperature)") }
         commands += gateCommands(session.gates)
         if session.precision != Session().precision { commands.append("set precision \(session.precision)") }
         if let cursor = session.blockCursor?.rawValue ?? session.cursor?.rawValue, stageIsValid { commands.append("goto \(cursor)") }

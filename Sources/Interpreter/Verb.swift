@@ -21,7 +21,7 @@ public struct Verb: Sendable {
 
     public static let all: [Verb] = [
         Verb(name: "NAME =", usage: "NAME = [[...]] | random RxC [seed S] [normal|uniform] [scale A] | identity N | zeros RxC",
-             summary: "define X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O (or Q, K, V for direct mode), or the target",
+             summary: "define X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O (or Q, K, V for direct mode), target, bias",
              details: """
              Literals use JSON nested arrays: X = [[1, 0, 2], [0, 1, 1]]; a bias is a flat list: b_O = [0.1, 0, 0].
              random RxC draws from a normal distribution with mean 0 and standard deviation A (default 1),
@@ -32,6 +32,7 @@ public struct Verb: Sendable {
              Defining Q, K or V switches to direct mode: plain scaled dot-product attention of n queries
              over m keys, one head, output = head_out. Defining X or a weight switches back.
              target = ... sets what the output should be (n x d_out), for `loss`, `backward` and `fit`.
+             bias = ... sets the bias added to the scores (queries x keys; `help bias`).
              """, group: .define),
         Verb(name: "tokens", usage: "tokens WORD ...", summary: "label the rows of X (the cat sat)",
              details: "tokens the cat sat names the three rows of X; the names label every table. `tokens` alone shows them (with a model loaded: its wordpieces and their ids).", group: .define),
@@ -39,8 +40,25 @@ public struct Verb: Sendable {
              details: "Head i uses column block i of W_Q, W_K, W_V (width d_k) and row block i of W_O. d_k defaults to d_model / h.", group: .define),
         Verb(name: "dk", usage: "dk N | dk auto", summary: "set the width d_k of each head (auto: d_model / h)",
              details: "With dk N the weights must be d_model x (h * N). `dk auto` goes back to d_model / h.", group: .define),
-        Verb(name: "mask", usage: "mask causal | none | [[0, 1], [0, 0]]", summary: "set the attention mask (nonzero = blocked)",
-             details: "causal: token i sees tokens 0..i only. A literal is queries x keys; a nonzero or true entry blocks that pair. `import mask FILE` reads one. `mask` alone shows it.", group: .define),
+        Verb(name: "mask", usage: "mask causal [offset K] | none | [[0, 1], [0, 0]]", summary: "set the attention mask (nonzero = blocked)",
+             details: """
+             causal: token i sees tokens 0..i only (as many queries as keys). causal offset K: query i
+             sees keys 0..i+K, for n queries over m keys (in direct mode Q and K may have different
+             numbers of rows): the KV-cache case, where n new tokens attend to m − n cached ones
+             and themselves, is K = m − n (PyTorch's causal_lower_right); K = 0 is PyTorch's
+             is_causal=True. A literal is queries x keys; a nonzero or true entry blocks that pair.
+             `import mask FILE` reads one. `mask` alone shows it.
+             """, group: .define),
+        Verb(name: "bias", usage: "bias = [[...]] | import bias FILE | bias none",
+             summary: "add a queries x keys bias to the scaled scores of every head (PyTorch's float attn_mask)",
+             details: """
+             masked = (scaled + bias) / T, then the mask, then the softmax: a positive entry draws
+             attention to that pair, a negative one pushes it away, without blocking it. ALiBi
+             (Press et al. 2022) and T5's relative position biases are such additive biases (each
+             gives every head its own; here one bias serves every head). The bias must be finite:
+             to block a pair, use `mask`. Any value works: bias = zeros 3x3, random 3x3 seed 1.
+             `bias` alone or `show bias` shows it; `export bias FILE` writes it.
+             """, group: .define),
         Verb(name: "pad", usage: "pad I J ... | pad none", summary: "block keys I, J, ... for every query (key padding)",
              details: "Key padding hides positions that are padding in a batch of unequal lengths. It combines with the mask.", group: .define),
         Verb(name: "step", usage: "step [head N]", summary: "go to the next stage and show it",
@@ -51,7 +69,7 @@ public struct Verb: Sendable {
              details: "Tensor names work too: goto Q shows the projection stage. With a model loaded the walk goes on through the rest of its block: residual, norm, ffn, block (`export residual|norm|ffn|block FILE` writes them).", group: .step),
         Verb(name: "where", usage: "where", summary: "say which stage you are at and what comes next", details: "", group: .step),
         Verb(name: "show", usage: "show NAME [head N]", summary: "print any stage, parameter, mask or tokens",
-             details: "Stages: X Q K V scores scaled masked weights head_out concat output. Parameters: W_Q W_K W_V W_O b_Q b_K b_V b_O. Also: mask, tokens.", group: .inspect),
+             details: "Stages: X Q K V scores scaled masked weights head_out concat output. Parameters: W_Q W_K W_V W_O b_Q b_K b_V b_O. Also: mask, tokens, bias, target.", group: .inspect),
         Verb(name: "shapes", usage: "shapes", summary: "one table of every tensor's shape at every stage",
              details: "When the layer's tensors do not fit together (after `heads N`, say), it shows what each is and what it must be.", group: .inspect),
         Verb(name: "redraw", usage: "redraw [seed S]", summary: "new random weights (and zero biases) for every tensor whose shape does not fit",
@@ -59,9 +77,16 @@ public struct Verb: Sendable {
         Verb(name: "why", usage: "why STAGE ROW COL [head N]", summary: "the arithmetic behind one cell, with your numbers",
              details: "ROW and COL are 0-based numbers or token names: why weights sat cat head 2. For scores and weights COL is a key. `why grad NAME ROW COL` does the same for a gradient.", group: .inspect),
         Verb(name: "explain", usage: "explain TOPIC", summary: "the idea behind a stage, why it is there, the pitfall",
-             details: "Topics: input projection scores scaled masked weights head_out concat output heads (and softmax, mask, W_O, dk).", group: .inspect),
-        Verb(name: "set", usage: "set precision N | set scaling on|off", summary: "decimals shown (0 to 12, default 3); scaling by 1/sqrt(d_k)",
-             details: "set scaling off skips the division by sqrt(d_k), to see the softmax saturate: the mistake, not the method.", group: .inspect),
+             details: "Topics: input projection scores scaled masked weights head_out concat output heads temperature bias backward (and softmax, mask, W_O, dk).", group: .inspect),
+        Verb(name: "set", usage: "set precision N | set scaling on|off | set temperature T",
+             summary: "decimals shown (0 to 12, default 3); scaling by 1/sqrt(d_k); the temperature T (1)",
+             details: """
+             set scaling off skips the division by sqrt(d_k), to see the softmax saturate: the
+             mistake, not the method. set temperature T (T > 0) divides the scaled scores, and any
+             bias, by T before the softmax: below 1 the weights sharpen (toward an argmax), above 1
+             they flatten (toward a plain average); T = 1 is ordinary attention. Dividing by
+             sqrt(d_k) is itself a temperature, fixed at sqrt(d_k).
+             """, group: .inspect),
         Verb(name: "heatmap", usage: "heatmap [STAGE] [all | head N]", summary: "draw a stage (default: weights) as a heatmap, every head side by side",
              details: "Token labels on both axes, a legend of the range; x marks blocked pairs. Colour when the terminal has it, a shade ramp otherwise. `export weights FILE.svg` draws a picture.", group: .inspect),
         Verb(name: "attends", usage: "attends [TOKEN | ROW]", summary: "where a query puts its weight in each head, strongest first", details: "", group: .inspect),
@@ -159,8 +184,8 @@ public struct Verb: Sendable {
         Verb(name: "text", usage: "text SENTENCE", summary: "the loaded model reads SENTENCE (the rest of the line, as typed)",
              details: "The BERT tokenizer splits it into wordpieces ([CLS] first, [SEP] last, at most 256); `tokens` lists them with their ids. Typed special tokens such as [MASK] stay special. `import text FILE` reads a UTF-8 file instead.", group: .model),
         Verb(name: "layer", usage: "layer L", summary: "show layer L (1 to the model's layers) of the loaded model in the session", details: "", group: .model),
-        Verb(name: "import", usage: "import NAME FILE | import mask FILE | import text FILE", summary: "read a tensor or mask from .npy, .json or .csv",
-             details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked).", group: .files),
+        Verb(name: "import", usage: "import NAME FILE | import mask FILE | import bias FILE | import text FILE", summary: "read a tensor, mask or bias from .npy, .json or .csv",
+             details: "Matrices need 2-D arrays, biases 1-D. `import mask FILE` sets the mask (nonzero = blocked); `import bias FILE` the bias on the scores (queries x keys).", group: .files),
         Verb(name: "export", usage: "export NAME FILE [head N]", summary: "write any stage or parameter (.npy .json .csv), a picture (.svg) or importance (.json)",
              details: "Per-head stages (Q K V scores scaled masked weights head_out) are written as heads x rows x cols (.npy or .json), or one head with `head N`. JSON writes -inf and NaN as null. `export tokens FILE.json` writes the token labels; with a model loaded, `export ids FILE.json` the wordpiece ids, `export attention FILE.npy` every layer's weights (layers x heads x n x n), `export embedding FILE.npy` the sentence embedding and `export hidden FILE.npy` the hidden states (layers+1 x n x d_model); `export attention FILE.svg` draws every layer's heads as a grid of thumbnails. A .svg file gets a picture of every head's heatmap; `export importance FILE.json` the head measures; `export accuracy FILE.json` a task's accuracy. `export grad NAME FILE [head N]` writes a gradient the same way.", group: .files),
         Verb(name: "cost", usage: "cost [n N] [d_model D] [heads H] [dk K]", summary: "parameters and FLOPs of every stage of the layer",

@@ -32,14 +32,14 @@ public enum BackwardStep: String, CaseIterable, Sendable {
         guard BackwardStep.all(direct: direct).contains(self) else { return nil }
     }
 
-    public func title(direct: Bool) -> String {
+    public func title(direct: Bool, tempered: Bool = false) -> String {
         switch self {
         case .output: return "The loss and dL/doutput"
         case .concat: return "Back through W_O: dL/dconcat, dL/dW_O, dL/db_O"
         case .head_out: return "Back to each head: dL/dhead_out and the gates"
         case .weights: return "Back through the weighted sum: dL/dweights and dL/dV"
         case .masked: return "Back through the softmax: dL/dmasked"
-        case .scaled: return "Back through the mask: dL/dscaled"
+        case .scaled: return tempered ? "Back through the mask and the temperature: dL/dscaled" : "Back through the mask: dL/dscaled"
         case .scores: return "Back through the scaling: dL/dscores"
         case .projection: return "Back through Q Kᵀ: dL/dQ and dL/dK"
         case .parameters: return "The projection weights: dL/dW_Q, dL/dW_K, dL/dW_V"
@@ -47,15 +47,16 @@ public enum BackwardStep: String, CaseIterable, Sendable {
         }
     }
 
-    /// A one-line reminder of what the step does, for `where`.
-    public func summary(direct: Bool) -> String {
+    /// A one-line reminder of what the step does, for `where`; `tempered` when a temperature
+    /// other than 1 divides the scores.
+    public func summary(direct: Bool, tempered: Bool = false) -> String {
         switch self {
         case .output: return "how the loss changes with each output number"
         case .concat: return "W_Oᵀ carries the gradient back to the heads' columns"
         case .head_out: return "each head gets its block, times its gate"
         case .weights: return "which weights and values the loss wants changed"
         case .masked: return "the softmax turns that into which scores to raise"
-        case .scaled: return "blocked pairs get no gradient"
+        case .scaled: return tempered ? "divided by T; blocked pairs get no gradient" : "blocked pairs get no gradient"
         case .scores: return "back through the 1/sqrt(d_k) scaling"
         case .projection: return "queries and keys pushed toward better matches"
         case .parameters: return "Xᵀ times each projection's gradient"

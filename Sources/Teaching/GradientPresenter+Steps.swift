@@ -9,7 +9,7 @@ extension GradientPresenter {
         let steps = BackwardStep.all(direct: direct)
         let position = (steps.firstIndex(of: step) ?? 0) + 1
         var parts: [String] = []
-        parts.append(style.title("Backward \(position) of \(steps.count) · \(step.title(direct: direct))"))
+        parts.append(style.title("Backward \(position) of \(steps.count) · \(step.title(direct: direct, tempered: trace.shaping.temperature != 1))"))
         parts.append(rule(step).map { "  " + style.formula($0) }.joined(separator: "\n"))
         parts.append(style.dim("  " + shapes(step)))
         parts.append(shown(step).map { name in
@@ -17,7 +17,7 @@ extension GradientPresenter {
         }.joined(separator: "\n\n"))
         parts.append(Prose.wrap(explanation(step, head: head ?? defaultHead), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
-            parts.append(style.dim("Next: `backward` for \(next.rawValue) (\(next.summary(direct: direct)))."))
+            parts.append(style.dim("Next: `backward` for \(next.rawValue) (\(next.summary(direct: direct, tempered: trace.shaping.temperature != 1)))."))
         } else {
             parts.append(style.dim("That was the last backward step. `fit N` takes N steps of gradient descent; "
                                    + "`why grad STAGE ROW COL` shows the arithmetic of any gradient cell."))
@@ -59,7 +59,10 @@ extension GradientPresenter {
             return [direct ? "dL/dweights = dL/doutput Vᵀ    dL/dV = weightsᵀ dL/doutput    (output = weights V)"
                            : "dL/dweights_i = dL/dhead_i V_iᵀ    dL/dV_i = weights_iᵀ dL/dhead_i"]
         case .masked: return ["dL/dmasked = w ⊙ (g − rowsum(g ⊙ w)),  w = weights, g = dL/dweights    (the softmax's Jacobian-vector product)"]
-        case .scaled: return ["dL/dscaled = dL/dmasked where the pair is open, 0 where it is blocked"]
+        case .scaled:
+            let T = trace.shaping.temperature
+            return [T == 1 ? "dL/dscaled = dL/dmasked where the pair is open, 0 where it is blocked"
+                           : "dL/dscaled = dL/dmasked / T where the pair is open (T = \(Presenter.temperature(T))), 0 where it is blocked"]
         case .scores:
             return [trace.scaling ? "dL/dscores = dL/dscaled / sqrt(d_k)" : "dL/dscores = dL/dscaled    (scaling is off)"]
         case .projection: return ["dL/dQ_i = dL/dscores_i K_i    dL/dK_i = dL/dscores_iᵀ Q_i    (dL/dV_i came with the weights)"]
@@ -171,11 +174,24 @@ extension GradientPresenter {
             return text
         case .scaled:
             let blocked = trace.blocked.blocked.filter { $0 }.count
+            let T = trace.shaping.temperature
+            var shaping = ""
+            if T != 1 {
+                let factor = Presenter.temperature(T < 1 ? 1 / T : T)
+                shaping += " Because masked = \(trace.shaping.bias == nil ? "scaled" : "(scaled + bias)") / T, every open pair's gradient "
+                    + "is divided by T = \(Presenter.temperature(T)) on its way back (made \(factor) times \(T < 1 ? "larger" : "smaller"))."
+            }
+            if trace.shaping.bias != nil {
+                shaping += " The bias is a constant: it changed the forward numbers, and through them every gradient, "
+                    + "but it has no gradient of its own and adds nothing on the way back."
+            }
             guard blocked > 0 else {
-                return "Nothing is blocked, so dL/dscaled = dL/dmasked: the mask passes the gradient through unchanged."
+                return (T == 1 ? "Nothing is blocked, so dL/dscaled = dL/dmasked: the mask passes the gradient through unchanged."
+                               : "Nothing is blocked, so only the temperature acts on the gradient.") + shaping
             }
             return "The mask replaced \(blocked) of \(trace.n * trace.m) scaled scores by -inf, a constant that no weight of the layer can move: "
-                + "those pairs pass no gradient back (0). Every open pair passes its gradient through unchanged."
+                + "those pairs pass no gradient back (0). Every open pair passes its gradient through"
+                + (T == 1 ? " unchanged." : ".") + shaping
         case .scores:
             guard trace.scaling else {
                 return "Scaling is off (`set scaling off`), so scaled = scores and dL/dscores = dL/dscaled: the gradient passes "

@@ -86,9 +86,16 @@ extension GradientPresenter {
                   = \(f.string(value))
                 """ + (trace.blocked[r, c] ? "\nThe pair is blocked: its weight is 0, so its gradient is 0." : ""))
         case "scaled":
-            return copy(trace.blocked[r, c]
-                ? "0: the pair is blocked, and the -inf put in its place is a constant"
-                : "dL/dmasked[\(rowLabels[r])][\(colLabels[c])] = \(f.string(value)): an open pair passes the gradient through")
+            let T = trace.shaping.temperature
+            if trace.blocked[r, c] { return copy("0: the pair is blocked, and the -inf put in its place is a constant") }
+            if T == 1 {
+                return copy("dL/dmasked[\(rowLabels[r])][\(colLabels[c])] = \(f.string(value)): an open pair passes the gradient through")
+            }
+            return CellArithmetic(value: value, terms: [value], text: """
+                \(cell) = dL/dmasked / T    (masked = \(trace.shaping.bias == nil ? "scaled" : "(scaled + bias)") / T; an open pair)
+                  = \(f.string(h.masked[r, c])) / \(Presenter.temperature(T))
+                  = \(f.string(value))
+                """)
         case "scores":
             let scale = trace.scale
             return CellArithmetic(value: value, terms: [value], text: trace.scaling ? """

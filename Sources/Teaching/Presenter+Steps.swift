@@ -7,13 +7,15 @@ extension Presenter {
         let steps = Step.all(direct: direct)
         let position = (steps.firstIndex(of: step) ?? 0) + 1
         var parts: [String] = []
-        parts.append(style.title("Stage \(position) of \(steps.count + following.count) · \(step.title)"))
+        parts.append(style.title("Stage \(position) of \(steps.count + following.count) · \(step == .masked ? maskedTitle() : step.title)"))
         parts.append("  " + style.formula(formula(step)))
         parts.append(style.dim("  " + shapes(step)))
-        parts.append(step.stages(direct: direct).map { tables($0, head: head) }.joined(separator: "\n\n"))
+        // The bias is one table for every head, shown before the heads' masked scores.
+        let bias = step == .masked ? shaping.bias.map { [Self.biasTable($0, labels: labels, format: format, style: style, width: width)] } ?? [] : []
+        parts.append((bias + step.stages(direct: direct).map { tables($0, head: head) }).joined(separator: "\n\n"))
         parts.append(Prose.wrap(explanation(step, head: head ?? 0), width: width))
         if let next = steps.firstIndex(of: step).flatMap({ $0 + 1 < steps.count ? steps[$0 + 1] : nil }) {
-            parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary(direct: direct)))."))
+            parts.append(style.dim("Next: `step` for \(next.rawValue) (\(next.summary(direct: direct, shaped: shaping.isActive)))."))
         } else if let next = following.first {
             parts.append(style.dim("Next: `step` for \(next.name) (\(next.summary)): the rest of the model's block."))
         } else {
@@ -29,7 +31,7 @@ extension Presenter {
         case .projection: return "Q_i = X W_Q^i + b_Q^i    K_i = X W_K^i + b_K^i    V_i = X W_V^i + b_V^i"
         case .scores: return direct ? "scores = Q Kᵀ" : "scores_i = Q_i K_iᵀ"
         case .scaled: return direct ? "scaled = scores / sqrt(d_k)" : "scaled_i = scores_i / sqrt(d_k)"
-        case .masked: return "masked = scaled, with blocked (query, key) pairs set to -inf"
+        case .masked: return maskedFormula()
         case .weights: return "weights[q][k] = exp(masked[q][k]) / Σ_j exp(masked[q][j])    (softmax of each row)"
         case .head_out: return direct ? "output = weights V" : "head_i = weights_i V_i"
         case .concat: return "concat = [head_1 | head_2 | ... | head_h]"
@@ -120,6 +122,7 @@ extension Presenter {
                 return "Scaling is off (`set scaling off`): scaled = scores, so with d_k = \(trace.dK) the scores reach the softmax "
                     + "sqrt(\(trace.dK)) = \(f.string(Double(trace.dK).squareRoot())) times larger than they should. "
                     + "Larger scores make the softmax peakier: watch the weights. `set scaling on` puts the division back."
+                    + temperatureAhead()
             }
             let root = Double(trace.dK).squareRoot()
             let scores = trace.heads[head].scores.values, scaled = trace.heads[head].scaled.values
@@ -128,8 +131,10 @@ extension Presenter {
                 + "scaled, \(f.string(scaled.min()!)) to \(f.string(scaled.max()!)). "
                 + "Why: a dot product adds up d_k products, so its spread grows with d_k (variance d_k for unit-variance entries). "
                 + "Unscaled, large d_k drives the softmax to put nearly all weight on one key, and learning stalls."
+                + temperatureAhead()
         case .masked:
-            return maskExplanation()
+            guard shaping.isActive else { return maskExplanation() }
+            return shapingExplanation(head: head) + "\n\n" + maskExplanation()
         case .weights:
             let row = trace.heads[head].weights.row(q)
             var text = "Softmax makes each row positive and sum to 1. "
@@ -149,7 +154,8 @@ extension Presenter {
                 return "\(labels.key(best)) (\(f.string(trace.heads[i].weights[q, best])))" + inHead
             }
             text += "\(labels.query(q)) attends most to " + favourites.joined(separator: ", ") + "."
-            return text + blockedRowsNote()
+            let tempered = temperatureInNumbers(head: head)
+            return text + (tempered.isEmpty ? "" : " " + tempered) + blockedRowsNote()
         case .head_out:
             let weights = trace.heads[head].weights.row(q)
             let terms = weights.indices.filter { !trace.blocked[q, $0] }
@@ -204,7 +210,7 @@ extension Presenter {
     func maskExplanation() -> String {
         let blockedCount = trace.blocked.blocked.filter { $0 }.count
         guard blockedCount > 0 else {
-            return "No mask and no key padding: every query may look at every key, so masked = scaled. "
+            return "No mask and no key padding: every query may look at every key" + (shaping.isActive ? ". " : ", so masked = scaled. ")
                 + "`mask causal` hides later tokens from earlier ones; `pad I` hides key I from every query."
         }
         var parts: [String] = []
@@ -212,6 +218,13 @@ extension Presenter {
             parts.append("The causal mask lets each token see itself and earlier tokens only. In training every position is "
                          + "computed at once and each must predict the token after it without seeing it "
                          + "(Vaswani et al. 2017, section 3.2.3)")
+        } else if let config = maskSetting, case let .causalOffset(offset) = config {
+            let sign = offset < 0 ? "−" : "+"
+            parts.append("The causal mask with offset \(offset) lets query i see keys 0 to i \(sign) \(offset.magnitude)"
+                         + (offset == trace.m - trace.n
+                            ? ": the KV-cache case, where the \(trace.n) queries are the last \(trace.n) of \(trace.m) positions "
+                                + "and each sees every earlier position and itself (PyTorch's causal_lower_right)"
+                            : ""))
         } else if let config = maskSetting, case .custom = config {
             parts.append("A custom mask blocks the pairs marked x")
         }

@@ -45,8 +45,16 @@ extension Presenter {
                   = \(f.string(value))
                 """)
         case .masked:
+            if !trace.blocked[row, col], let (formula, numbers) = shapedArithmetic(row: row, col: col, head: head) {
+                return CellArithmetic(value: value, terms: [value], text: """
+                    \(cellName) = \(formula)
+                      = \(numbers)
+                      = \(f.string(value))    (this pair is not blocked)
+                    """)
+            }
             let reason = trace.blocked[row, col]
                 ? "-inf: the mask or key padding blocks query \(labels.query(row)) from key \(labels.key(col)), so its weight will be 0"
+                    + (shaping.isActive ? " (whatever the bias and T)" : "")
                 : "the scaled score \(f.string(value)), unchanged: this pair is not blocked"
             return CellArithmetic(value: value, terms: [value], text: "\(cellName) = \(reason)")
         case .weights:
@@ -139,8 +147,13 @@ extension Presenter {
         let shown = scores.indices.map { j in
             scores[j] == -.infinity ? "0 (blocked)" : "exp(\(difference(scores[j])))"
         }
+        // With a bias or a temperature, the cell's own s is worked out first: the division by T
+        // is part of this weight's arithmetic.
+        let shaped = shapedArithmetic(row: row, col: col, head: head).map { formula, numbers in
+            "\n  s_\(labels.keys[col]) = \(formula) = \(numbers) = \(f.string(scores[col]))"
+        } ?? ""
         let text = """
-            \(cellName) = exp(s − max) / Σ_j exp(s_j − max), with s = masked row \(labels.query(row)), max = \(f.string(top))
+            \(cellName) = exp(s − max) / Σ_j exp(s_j − max), with s = masked row \(labels.query(row)), max = \(f.string(top))\(shaped)
               numerator   = exp(\(difference(scores[col]))) = \(f.string(exps[col]))
               denominator = \(Self.elided(shown).joined(separator: " + "))
                           = \(Self.elided(exps.map(f.string)).joined(separator: " + ")) = \(f.string(exps.reduce(0, +)))

@@ -55,14 +55,15 @@ public enum Step: String, CaseIterable, Sendable {
         }
     }
 
-    /// A one-line reminder of what the step does, for `where`.
-    public func summary(direct: Bool) -> String {
+    /// A one-line reminder of what the step does, for `where`; `shaped` when a bias or a
+    /// temperature acts on the scores.
+    public func summary(direct: Bool, shaped: Bool = false) -> String {
         switch self {
         case .input: return direct ? "the given queries, keys and values" : "the token vectors going in"
         case .projection: return "each head projects X into its own Q, K, V"
         case .scores: return "dot products Q Kᵀ"
         case .scaled: return "divide by sqrt(d_k)"
-        case .masked: return "blocked pairs become -inf"
+        case .masked: return shaped ? "the bias is added, T divides, blocked pairs become -inf" : "blocked pairs become -inf"
         case .weights: return "softmax turns each row into weights summing to 1"
         case .head_out: return direct ? "each query's weighted average of the values: the output" : "each query's weighted average of the values"
         case .concat: return "heads side by side"

@@ -18,6 +18,9 @@ struct FiniteDifferenceTests {
         Layout(name: "d_k 3, d_v 1, d_out 2, padding", n: 4, dModel: 3, heads: 2, dK: 3, dV: 1, dOut: 2,
                biases: true, padding: [1]),
         Layout(name: "one head, scaling off", n: 3, dModel: 2, heads: 1, dV: 3, dOut: 2, scaling: false),
+        Layout(name: "temperature 0.4, bias, causal offset 1", n: 4, dModel: 4, heads: 2, dV: 2, dOut: 3, biases: true,
+               mask: .causalOffset(1), temperature: 0.4, scoreBias: true),
+        Layout(name: "temperature 3, padding", n: 3, dModel: 6, heads: 3, padding: [0], temperature: 3),
     ]
 
     static func configuration(_ layout: Layout, seed: UInt64) throws -> MultiHeadConfiguration {

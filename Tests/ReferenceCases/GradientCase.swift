@@ -5,16 +5,11 @@ import Foundation
 /// finite differences; see its README): a layer, a target, and dL/d(every input and gate) of
 /// the mean squared error. Read with Foundation's JSON parser, independently of the project's
 /// own readers.
-public struct GradientCase: CustomStringConvertible, @unchecked Sendable {  // immutable after loading
+public struct GradientCase: GradientFixture, CustomStringConvertible, @unchecked Sendable {  // immutable after loading
     public let name: String
     public let json: [String: Any]
 
     public var description: String { name }
-    public var input: [String: Any] { json["case"] as! [String: Any] }
-    public var expected: [String: Any] { json["expected"] as! [String: Any] }
-    /// dL/dNAME for each input present and `gates`.
-    public var gradients: [String: Any] { expected["grad"] as! [String: Any] }
-    public var loss: Double { ReferenceCase.number(expected["loss"]!) }
 
     public static let directory: URL = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
         .appendingPathComponent("reference-grad")
@@ -26,27 +21,27 @@ public struct GradientCase: CustomStringConvertible, @unchecked Sendable {  // i
     /// The case as the project's configuration: heads are 0-based in the file and here.
     public func configuration() throws -> MultiHeadConfiguration {
         let c = input
-        let n = (c["X"] as! [Any]).count
-        var mask = MaskSetting.none
-        if let text = c["mask"] as? String {
-            precondition(text == "causal")
-            mask = .causal
-        } else if let grid = c["mask"] as? [[Bool]] {
-            mask = .custom(try Mask(rows: n, cols: n, blocked: grid.flatMap { $0 }))
-        }
-        let padding = (c["key_padding"] as? [Bool]).map { flags in Set(flags.indices.filter { flags[$0] }) } ?? []
-        var config = MultiHeadConfiguration(
-            X: try ReferenceCase.matrix(c["X"]), heads: c["heads"] as! Int, dK: c["dk"] as? Int,
-            W_Q: try ReferenceCase.matrix(c["W_Q"]), W_K: try ReferenceCase.matrix(c["W_K"]),
-            W_V: try ReferenceCase.matrix(c["W_V"]), W_O: try ReferenceCase.matrix(c["W_O"]),
-            b_Q: ReferenceCase.vector(c["b_Q"]), b_K: ReferenceCase.vector(c["b_K"]),
-            b_V: ReferenceCase.vector(c["b_V"]), b_O: ReferenceCase.vector(c["b_O"]),
-            mask: mask, keyPadding: padding)
+        var config = try ReferenceCase.layer(c)
         if let gates = ReferenceCase.vector(c["gates"]) {
             config.gates = Dictionary(uniqueKeysWithValues: gates.enumerated().map { ($0.offset, $0.element) })
         }
         return config
     }
+}
+
+/// A fixture case with an expected loss and gradients (`reference-grad`, `reference-temperature`):
+/// `{"case": {..., "target"}, "expected": {"loss", "grad": {NAME: ...}}}`.
+public protocol GradientFixture {
+    var name: String { get }
+    var json: [String: Any] { get }
+}
+
+extension GradientFixture {
+    public var input: [String: Any] { json["case"] as! [String: Any] }
+    public var expected: [String: Any] { json["expected"] as! [String: Any] }
+    /// dL/dNAME for each input present (and `gates` where given).
+    public var gradients: [String: Any] { expected["grad"] as! [String: Any] }
+    public var loss: Double { ReferenceCase.number(expected["loss"]!) }
 
     public func target() throws -> Matrix { try ReferenceCase.matrix(input["target"]) }
 
@@ -58,6 +53,22 @@ public struct GradientCase: CustomStringConvertible, @unchecked Sendable {  // i
             return try Matrix(rows: 1, cols: numbers.count, values: numbers)
         }
         return try ReferenceCase.matrix(value)
+    }
+
+    /// What differs between `computed` and every expected gradient by more than `tolerance`
+    /// relative to its largest entry (or, for a gradient that is zero in exact arithmetic, to a
+    /// millionth of the case's largest), one message each; empty when all agree.
+    public func gradientProblems(_ computed: [String: Matrix], tolerance: Double) throws -> [String] {
+        let names = gradients.keys.sorted()
+        guard !names.isEmpty else { return ["\(name): no expected gradients"] }
+        let caseScale = try names.compactMap { try expectedGradient($0)?.values.map(abs).max() }.max() ?? 0
+        return try names.compactMap { name in
+            let expected = try expectedGradient(name)!
+            guard let actual = computed[name] else { return "\(self.name): no gradient for \(name)" }
+            let difference = relativeDifference(actual, expected, floor: 1e-6 * caseScale)
+            guard difference > tolerance else { return nil }
+            return "\(self.name) dL/d\(name): relative difference \(difference)\n expected \(expected.values)\n computed \(actual.values)"
+        }
     }
 }
 

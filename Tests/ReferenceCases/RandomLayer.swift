@@ -13,6 +13,9 @@ public struct RandomLayer: CustomStringConvertible, Sendable {
     public var padding: Set<Int>
     public var gates: [Int: Double]
     public var scaling: Bool
+    /// The temperature, and whether a bias is added to the scores (drawn last, n x n).
+    public var temperature: Double
+    public var scoreBias: Bool
     /// Direct mode: n queries, Q, K and V given (the test builds them; `multiHead` does not apply).
     public var direct: Bool
 
@@ -20,10 +23,12 @@ public struct RandomLayer: CustomStringConvertible, Sendable {
 
     public init(name: String, seed: UInt64 = 0, n: Int = 4, dModel: Int = 4, heads: Int = 2, dK: Int? = nil,
                 dV: Int = 2, dOut: Int = 4, biases: Bool = false, mask: MaskSetting = .none, padding: Set<Int> = [],
-                gates: [Int: Double] = [:], scaling: Bool = true, direct: Bool = false) {
+                gates: [Int: Double] = [:], scaling: Bool = true, direct: Bool = false,
+                temperature: Double = 1, scoreBias: Bool = false) {
         (self.name, self.seed, self.n, self.dModel, self.heads, self.dK) = (name, seed, n, dModel, heads, dK)
         (self.dV, self.dOut, self.biases, self.mask, self.padding) = (dV, dOut, biases, mask, padding)
         (self.gates, self.scaling, self.direct) = (gates, scaling, direct)
+        (self.temperature, self.scoreBias) = (temperature, scoreBias)
     }
 
     /// A random matrix: normal entries with standard deviation 0.8.
@@ -32,7 +37,8 @@ public struct RandomLayer: CustomStringConvertible, Sendable {
     }
 
     /// The multi-head layer, its tensors drawn from `random` (X, W_Q, W_K, W_V, W_O, then the
-    /// biases with standard deviation 0.5 when `biases`).
+    /// biases with standard deviation 0.5 when `biases`, then the bias on the scores when
+    /// `scoreBias`).
     public func multiHead(_ random: inout SeededRandom) -> MultiHeadConfiguration {
         func vector(_ length: Int) -> [Double]? {
             biases ? (0..<length).map { _ in random.normal() * 0.5 } : nil
@@ -46,6 +52,7 @@ public struct RandomLayer: CustomStringConvertible, Sendable {
                                        b_Q: b_Q, b_K: b_K, b_V: b_V, b_O: b_O, mask: mask, keyPadding: padding)
         c.gates = gates
         c.scaling = scaling
+        c.shaping = ScoreShaping(bias: scoreBias ? Self.matrix(n, n, &random) : nil, temperature: temperature)
         return c
     }
 }

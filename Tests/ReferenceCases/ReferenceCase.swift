@@ -34,31 +34,39 @@ public struct ReferenceCase: CustomStringConvertible, @unchecked Sendable {  // 
     /// The case as the project's configuration, in its own terms (mask, padding, biases).
     public func configuration() throws -> AttentionConfiguration {
         let c = input
-        let keyCount = mode == "mha" ? (c["X"] as! [Any]).count : (c["K"] as! [Any]).count
-        let queryCount = mode == "mha" ? keyCount : (c["Q"] as! [Any]).count
+        guard mode == "single" else { return .multiHead(try Self.layer(c)) }
+        let (mask, padding) = try Self.maskAndPadding(c, queries: (c["Q"] as! [Any]).count, keys: (c["K"] as! [Any]).count)
+        return .direct(DirectConfiguration(
+            Q: try Self.matrix(c["Q"]), K: try Self.matrix(c["K"]), V: try Self.matrix(c["V"]),
+            mask: mask, keyPadding: padding))
+    }
+
+    /// A fixture's layer (`X`, `heads`, optional `dk`, the weights and any biases, the mask and
+    /// the key padding), in the layout every fixture folder shares.
+    public static func layer(_ c: [String: Any]) throws -> MultiHeadConfiguration {
+        let n = (c["X"] as! [Any]).count
+        let (mask, padding) = try maskAndPadding(c, queries: n, keys: n)
+        return MultiHeadConfiguration(
+            X: try matrix(c["X"]), heads: c["heads"] as! Int, dK: c["dk"] as? Int,
+            W_Q: try matrix(c["W_Q"]), W_K: try matrix(c["W_K"]), W_V: try matrix(c["W_V"]), W_O: try matrix(c["W_O"]),
+            b_Q: vector(c["b_Q"]), b_K: vector(c["b_K"]), b_V: vector(c["b_V"]), b_O: vector(c["b_O"]),
+            mask: mask, keyPadding: padding)
+    }
+
+    /// `mask` ("causal", `{"causal_offset": K}` or a queries x keys boolean grid, true =
+    /// blocked) and `key_padding` (one boolean a key), each absent meaning none.
+    public static func maskAndPadding(_ c: [String: Any], queries: Int, keys: Int) throws -> (MaskSetting, Set<Int>) {
         var mask = MaskSetting.none
         if let text = c["mask"] as? String {
             precondition(text == "causal")
             mask = .causal
+        } else if let offset = (c["mask"] as? [String: Any])?["causal_offset"] as? Int {
+            mask = .causalOffset(offset)
         } else if let grid = c["mask"] as? [[Bool]] {
-            mask = .custom(try Mask(rows: queryCount, cols: keyCount, blocked: grid.flatMap { $0 }))
+            mask = .custom(try Mask(rows: queries, cols: keys, blocked: grid.flatMap { $0 }))
         }
-        var padding = Set<Int>()
-        if let flags = c["key_padding"] as? [Bool] {
-            padding = Set(flags.indices.filter { flags[$0] })
-        }
-        if mode == "single" {
-            return .direct(DirectConfiguration(
-                Q: try Self.matrix(c["Q"]), K: try Self.matrix(c["K"]), V: try Self.matrix(c["V"]),
-                mask: mask, keyPadding: padding))
-        }
-        return .multiHead(MultiHeadConfiguration(
-            X: try Self.matrix(c["X"]), heads: c["heads"] as! Int,
-            W_Q: try Self.matrix(c["W_Q"]), W_K: try Self.matrix(c["W_K"]),
-            W_V: try Self.matrix(c["W_V"]), W_O: try Self.matrix(c["W_O"]),
-            b_Q: Self.vector(c["b_Q"]), b_K: Self.vector(c["b_K"]),
-            b_V: Self.vector(c["b_V"]), b_O: Self.vector(c["b_O"]),
-            mask: mask, keyPadding: padding))
+        let padding = (c["key_padding"] as? [Bool]).map { flags in Set(flags.indices.filter { flags[$0] }) } ?? []
+        return (mask, padding)
     }
 
     public static func number(_ any: Any) -> Double {

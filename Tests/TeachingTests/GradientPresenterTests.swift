@@ -23,6 +23,8 @@ struct GradientPresenterTests {
         Layer(name: "a query that sees no key", seed: 5, n: 4, dModel: 4, heads: 2, biases: true, mask: .causal, padding: [0]),
         Layer(name: "direct mode, 3 queries over 4 keys", seed: 6, n: 3, dModel: 2, dV: 3, direct: true),
         Layer(name: "direct mode, causal", seed: 7, n: 4, dModel: 3, dV: 2, mask: .causal, direct: true),
+        Layer(name: "temperature 0.5, bias, causal offset 1", seed: 8, n: 4, dModel: 4, heads: 2, biases: true,
+              mask: .causalOffset(1), temperature: 0.5, scoreBias: true),
     ]
 
     static let tokens = ["the", "cat", "sat", "on", "a", "mat"]
@@ -98,7 +100,8 @@ struct GradientPresenterTests {
         for (index, step) in steps.enumerated() {
             for head in [nil] + presenter.forward.trace.heads.indices.map(Optional.some) {
                 let report = presenter.report(step, head: head)
-                #expect(report.contains("Backward \(index + 1) of \(steps.count) · \(step.title(direct: layer.direct))"), "\(layer) \(step)")
+                let title = step.title(direct: layer.direct, tempered: layer.temperature != 1)
+                #expect(report.contains("Backward \(index + 1) of \(steps.count) · \(title)"), "\(layer) \(step)")
                 let rule = presenter.rule(step)
                 #expect(!rule.isEmpty)
                 for line in rule {

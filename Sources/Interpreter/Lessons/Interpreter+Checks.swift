@@ -200,7 +200,7 @@ extension Interpreter {
         let (rows, cols): ([String], [String])
         if let stage = Stage(rawValue: name) {
             (rows, cols) = (presenter.rowLabels(stage), presenter.columnLabels(stage, count: matrix.cols))
-        } else if name == "mask" {
+        } else if name == "mask" || name == "bias" {
             (rows, cols) = (presenter.labels.queries, presenter.labels.keys)
         } else if name == "target" {
             (rows, cols) = (presenter.labels.queries, Labels.features(matrix.cols))
@@ -219,8 +219,12 @@ extension Interpreter {
             guard let matrix = session.matrices[name] else { throw UserError("\(name) is not defined") }
             return matrix
         }
-        // Inputs and the target can be checked before the layer is complete.
+        // Inputs, the bias and the target can be checked before the layer is complete.
         if let input = definedInput(name, session) { return input }
+        if name == "bias" {
+            guard let bias = session.scoreBias else { throw UserError("there is no bias on the scores") }
+            return bias
+        }
         if name == "target" {
             guard let target = session.target else { throw UserError("there is no target yet") }
             return target
@@ -261,6 +265,7 @@ extension Interpreter {
         guard overrides.isEmpty, !session.direct else { return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK) }
         let dV = session.matrices["W_V"].flatMap { $0.cols % heads == 0 ? $0.cols / heads : nil }
         let dOut = session.matrices["W_O"]?.cols
-        return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK, dV: dV, dOut: dOut, biases: Set(session.biases.keys))
+        return LayerCost(n: n, dModel: dModel, heads: heads, dK: dK, dV: dV, dOut: dOut, biases: Set(session.biases.keys),
+                         scoreBias: session.scoreBias != nil)
     }
 }
