@@ -146,14 +146,30 @@ public enum Safetensors {
 
     /// The stored elements `first ..< first + values.count` of a `rows x cols` matrix (row-major),
     /// written to their places in its transpose (`cols x rows`, row-major).
+    ///
+    /// The whole rows of the piece are written a column at a time, so that the writes run
+    /// along the transpose's rows: element by element, each write would land on another page.
     static func scatter(_ values: UnsafeBufferPointer<Double>, from first: Int, rows: Int, cols: Int,
                         intoTranspose transpose: UnsafeMutableBufferPointer<Double>) {
         var (r, c) = first.quotientAndRemainder(dividingBy: cols)
-        for value in values {
-            transpose[c * rows + r] = value
+        var index = 0
+        // The rest of a row begun in the piece before.
+        while c != 0, index < values.count {
+            transpose[c * rows + r] = values[index]
+            index += 1
             c += 1
             if c == cols { (r, c) = (r + 1, 0) }
         }
+        // Whole rows r ..< r + whole.
+        let whole = (values.count - index) / cols
+        for column in 0..<(whole > 0 ? cols : 0) {
+            let target = column * rows + r, source = index + column
+            for k in 0..<whole { transpose[target + k] = values[source + k * cols] }
+        }
+        index += whole * cols
+        r += whole
+        // The start of a row the next piece finishes.
+        for column in 0..<values.count - index { transpose[column * rows + r] = values[index + column] }
     }
 
     /// The most values one piece holds (of the narrowest dtype).
