@@ -75,7 +75,7 @@ let package = Package(
 
         // Reading a pretrained model's folder (config.json, vocab.txt, model.safetensors), all of
         // it untrusted input, and BERT's tokenizer, exact to Hugging Face's.
-        .target(name: "ModelFiles"),
+        .target(name: "ModelFiles", dependencies: ["Platform"]),
 
         // A pretrained BERT-family encoder around the session's attention layer: embeddings,
         // LayerNorm, the feed-forward block, pooling. Pure, like Attention.

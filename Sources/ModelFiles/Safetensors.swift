@@ -1,3 +1,5 @@
+import Platform
+
 /// Reading the safetensors format (Hugging Face's weight files), which is deliberately small:
 ///
 /// | bytes          | content                                                            |
@@ -115,6 +117,10 @@ public enum Safetensors {
             let transposed = entry.shape.count == 2 && transposing(entry.name)
             if transposed && scratch.isEmpty { scratch = [Double](repeating: 0, count: perPieceAtMost) }
             let values = try [Double](unsafeUninitializedCapacity: entry.count) { buffer, initialized in
+                // Not yet touched: large tensors fault in 2 MiB at a time where Linux allows it.
+                if entry.count >= 1 << 19, let start = buffer.baseAddress {
+                    attention_advise_huge_pages(start, entry.count * MemoryLayout<Double>.stride)
+                }
                 for first in stride(from: 0, to: entry.count, by: perPiece) {
                     let count = min(perPiece, entry.count - first)
                     let bytes = start + first * dtype.size..<start + (first + count) * dtype.size

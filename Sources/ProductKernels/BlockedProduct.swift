@@ -18,7 +18,9 @@
 /// Products too small to pay for packing (`directLimit`) skip the blocking and run one plain
 /// loop with the kernel's own multiply-add (`MicroKernel.multiplyAdd`): every element still sums
 /// the same terms in the same order with the same roundings, so both routes give the same
-/// numbers bit for bit.
+/// numbers bit for bit. A product of few rows (`unpackedRows`: a short sentence through a
+/// model's weights) reads B where it is, since each strip of B is used too few times to repay
+/// copying it; only a last, partial strip of columns is packed.
 ///
 /// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
 /// each run a `BlockedProduct` of the same operands when each gives a different range of C's
@@ -54,6 +56,9 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     /// would cost more than the arithmetic.
     public static var directLimit: Int { 4096 }
 
+    /// Products of A with at most this many rows read B in place (when B is not transposed).
+    public static var unpackedRows: Int { 32 }
+
     /// A[i][t], wherever A is stored.
     @inlinable @inline(__always)
     func aValue(_ i: Int, _ t: Int) -> Double {
@@ -79,11 +84,20 @@ public struct BlockedProduct<Kernel: MicroKernel> {
             packedA.deallocate()
             edge.deallocate()
         }
+        let inPlace = !bTransposed && n <= Self.unpackedRows
         for panelStart in stride(from: columns.lowerBound, to: columns.upperBound, by: Self.panelWidth) {
             let panel = panelStart..<min(panelStart + Self.panelWidth, columns.upperBound)
+            let wholeStrips = panel.count / nr * nr
             for pc in stride(from: 0, to: k, by: sliceDepth) {
                 let depth = min(sliceDepth, k - pc)
-                packB(into: packedB, rows: pc, depth: depth, columns: panel)
+                if !inPlace {
+                    packB(into: packedB, rows: pc, depth: depth, columns: panel)
+                } else if wholeStrips < panel.count {
+                    // The last, partial strip, packed with zeros past B's last column (read in
+                    // place, the tile would run off the end of B's rows).
+                    packB(into: packedB + wholeStrips * depth, rows: pc, depth: depth,
+                          columns: panel.lowerBound + wholeStrips..<panel.upperBound)
+                }
                 for ic in stride(from: 0, to: n, by: blockHeight) {
                     let height = min(blockHeight, n - ic)
                     packA(into: packedA, rows: ic, height: height, columns: pc, depth: depth)
@@ -93,12 +107,13 @@ public struct BlockedProduct<Kernel: MicroKernel> {
                             let tileRows = min(mr, height - ir)
                             let target = c + (ic + ir) * m + panel.lowerBound + jr
                             let stripA = packedA + Kernel.copiesOfA * ir * depth
-                            let stripB = packedB + jr * depth
+                            let (stripB, ldb) = inPlace && jr < wholeStrips
+                                ? (b + pc * m + panel.lowerBound + jr, m) : (UnsafePointer(packedB) + jr * depth, nr)
                             if tileRows == mr && tileColumns == nr {
-                                Kernel.accumulate(depth: depth, a: stripA, b: stripB, c: target, ldc: m)
+                                Kernel.accumulate(depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, ldc: m)
                             } else {
-                                tile(depth: depth, a: stripA, b: stripB, c: target, rows: tileRows, columns: tileColumns,
-                                     scratch: edge)
+                                tile(depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, rows: tileRows,
+                                     columns: tileColumns, scratch: edge)
                             }
                         }
                     }
@@ -173,13 +188,13 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     /// A tile at the bottom or right edge of C, `rows` x `columns` (less than the kernel's),
     /// computed at full size in `scratch` and copied back.
     @inlinable
-    func tile(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+    func tile(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>,
               rows: Int, columns: Int, scratch: UnsafeMutablePointer<Double>) {
         let (mr, nr) = (Kernel.rows, Kernel.columns)
         for r in 0..<mr {
             for j in 0..<nr { scratch[r * nr + j] = r < rows && j < columns ? c[r * m + j] : 0 }
         }
-        Kernel.accumulate(depth: depth, a: a, b: b, c: scratch, ldc: nr)
+        Kernel.accumulate(depth: depth, a: a, b: b, ldb: ldb, c: scratch, ldc: nr)
         for r in 0..<rows {
             for j in 0..<columns { c[r * m + j] = scratch[r * nr + j] }
         }

@@ -21,8 +21,9 @@ public protocol MicroKernel {
 
     /// `C[0 ..< rows][0 ..< columns] += A B` over `depth` steps t, where step t reads the
     /// `rows` values of A's column t (each `copiesOfA` times) at `a + t * rows * copiesOfA`
-    /// and the `columns` values of B's row t at `b + t * columns`. C's rows are `ldc` apart.
-    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+    /// and the `columns` values of B's row t at `b + t * ldb` (`ldb` is `columns` for a packed
+    /// strip, B's width when B is read where it is). C's rows are `ldc` apart.
+    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int)
 
     /// `c + a b`, rounded as `accumulate` rounds (once for a fused multiply-add, twice for a

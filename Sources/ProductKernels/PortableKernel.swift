@@ -21,7 +21,7 @@ public enum PortableKernel: MicroKernel {
     public static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c + a * b }
 
     @inlinable @inline(__always)
-    public static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+    public static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                                   c: UnsafeMutablePointer<Double>, ldc: Int) {
         typealias V = SIMD4<Double>
         func load(_ r: Int) -> V { UnsafeRawPointer(c + r * ldc).loadUnaligned(as: V.self) }
@@ -39,7 +39,7 @@ public enum PortableKernel: MicroKernel {
             c4 += pa.loadUnaligned(fromByteOffset: 4 * step, as: V.self) * bt
             c5 += pa.loadUnaligned(fromByteOffset: 5 * step, as: V.self) * bt
             pa += 6 * step
-            pb += step
+            pb += ldb * MemoryLayout<Double>.stride
         }
         store(c0, 0); store(c1, 1); store(c2, 2); store(c3, 3); store(c4, 4); store(c5, 5)
     }

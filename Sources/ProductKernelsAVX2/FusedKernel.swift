@@ -19,7 +19,7 @@ enum FusedKernel: FusedMultiplyAddKernel {
     static let blockHeight = 72
 
     @inline(__always)
-    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
         typealias V = SIMD4<Double>
         func load(_ r: Int, _ half: Int) -> V { UnsafeRawPointer(c + r * ldc + 4 * half).loadUnaligned(as: V.self) }
@@ -46,7 +46,7 @@ enum FusedKernel: FusedMultiplyAddKernel {
             x = V(repeating: pa[5])
             c50.addProduct(x, b0); c51.addProduct(x, b1)
             pa += 6
-            pb += 64
+            pb += ldb * MemoryLayout<Double>.stride
         }
         store(c00, 0, 0); store(c01, 0, 1); store(c10, 1, 0); store(c11, 1, 1); store(c20, 2, 0); store(c21, 2, 1)
         store(c30, 3, 0); store(c31, 3, 1); store(c40, 4, 0); store(c41, 4, 1); store(c50, 5, 0); store(c51, 5, 1)

@@ -25,7 +25,7 @@ enum AVX512Kernel: FusedMultiplyAddKernel {
     static let blockHeight = 144
 
     @inline(__always)
-    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
         typealias V = SIMD8<Double>
         func load(_ r: Int, _ half: Int) -> V { UnsafeRawPointer(c + r * ldc + 8 * half).loadUnaligned(as: V.self) }
@@ -66,7 +66,7 @@ enum AVX512Kernel: FusedMultiplyAddKernel {
             x = V(repeating: pa[11])
             cb0.addProduct(x, b0); cb1.addProduct(x, b1)
             pa += 12
-            pb += 128
+            pb += ldb * MemoryLayout<Double>.stride
         }
         store(c00, 0, 0); store(c01, 0, 1); store(c10, 1, 0); store(c11, 1, 1); store(c20, 2, 0); store(c21, 2, 1)
         store(c30, 3, 0); store(c31, 3, 1); store(c40, 4, 0); store(c41, 4, 1); store(c50, 5, 0); store(c51, 5, 1)

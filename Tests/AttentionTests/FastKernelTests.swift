@@ -137,6 +137,26 @@ struct FastKernelTests {
         }
     }
 
+    /// A product of few rows reads B in place (`BlockedProduct.unpackedRows`), packing only a
+    /// last partial strip of columns; a tall one packs all of B. Both sum each element's terms
+    /// in the same order, so the short product equals the tall one's first rows bit for bit:
+    /// with partial tiles at the bottom and right, two slices of the inner dimension and a
+    /// panel boundary.
+    @Test(arguments: Self.products)
+    func productsReadingBInPlaceEqualPackedOnes(_ kernel: Kernels.Product) throws {
+        var random = SeededRandom(seed: 31)
+        let (k, m) = (300, 1037)
+        let tall = Matrix(rows: 64, cols: k) { _, _ in random.normal() }
+        let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
+        let rows = BlockedProduct<PortableKernel>.unpackedRows
+        #expect(rows < 64 && rows * k * m > BlockedProduct<PortableKernel>.directLimit)
+        for n in [1, 13, rows] {
+            let short = try tall.rows(0..<n)
+            #expect(try short.fastMultiplied(by: b, kernel: kernel) == tall.fastMultiplied(by: b, kernel: kernel).rows(0..<n),
+                    "\(kernel), \(n) rows")
+        }
+    }
+
     /// The portable kernel adds each sum's terms in the same order as the readable product,
     /// with the same roundings, so the two agree bit for bit, transposed or not, on one thread
     /// or several.

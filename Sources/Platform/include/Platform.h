@@ -1,6 +1,8 @@
 #ifndef ATTENTION_PLATFORM_H
 #define ATTENTION_PLATFORM_H
 
+#include <stddef.h>
+
 // What the Swift code needs from the machine that Swift's own modules do not offer.
 
 /// 1 when this CPU and operating system can run code compiled for `-target-cpu haswell`:
@@ -23,6 +25,13 @@ int attention_cpu_runs_avx512_code(void);
 /// tensors; without this each one is mapped afresh and every page faults in again. Does nothing
 /// where the C library is not glibc.
 void attention_retain_freed_memory(void);
+
+/// Asks Linux to back the whole 2 MiB pages inside [start, start + bytes) with huge pages
+/// where it does that on request (transparent huge pages in `madvise` mode): a large array
+/// about to be written for the first time then takes one page fault per 2 MiB, not one per
+/// 4 KiB. Call it before touching the memory. Only advice: it changes no value, and does
+/// nothing elsewhere or when the kernel declines.
+void attention_advise_huge_pages(void *start, size_t bytes);
 
 /// Ctrl-C while a long command runs: the SIGINT handler calls `attention_request_interrupt`
 /// (async-signal-safe: it only sets a flag), and the command polls
