@@ -181,6 +181,10 @@ public enum ValueSource: Equatable, Sendable {
     case zeros(rows: Int, cols: Int?)
     /// A copy of another tensor: `X = output` feeds a layer's output into the next layer.
     case copy(name: String, head: Int?)
+    /// `sinusoidal RxC`: the position codes of Vaswani et al. for R positions, C wide.
+    case sinusoidal(rows: Int, cols: Int)
+    /// `NAME + sinusoidal`: a matrix with the position codes of its own size added.
+    case withPositions(name: String)
 }
 
 public enum Distribution: String, Equatable, Sendable {

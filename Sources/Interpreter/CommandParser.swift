@@ -567,18 +567,33 @@ public enum CommandParser {
             let size = try words.require("a size, e.g. identity 4")
             return .identity(try integer(size, name: "the size", minimum: 1))
         case _ where showable.contains(first.text) && first.text != "tokens":
+            if words.peek?.text == "+" {
+                _ = words.next()
+                let added = try words.require("what to add: \(first.text) + sinusoidal")
+                guard added.text == "sinusoidal" else {
+                    throw UserError("only the position codes can be added here: \(first.text) + sinusoidal", column: added.column)
+                }
+                return .withPositions(name: first.text)
+            }
             return .copy(name: first.text, head: try words.optionalHead())
+        case "sinusoidal":
+            let size = try words.require("a size, e.g. sinusoidal 3x4 (positions x d_model)")
+            guard case let (rows, cols?) = try dimensions(size) else {
+                throw UserError("position codes are a matrix: give positions x width, e.g. sinusoidal 3x4", column: size.column)
+            }
+            return .sinusoidal(rows: rows, cols: cols)
         case "zeros":
             let size = try words.require("a size, e.g. zeros 3x4 (or zeros 4 for a bias)")
             let (rows, cols) = try dimensions(size)
             return .zeros(rows: rows, cols: cols)
         default:
             var message = "expected a value, found '\(first.text)'"
-            if let suggestion = Suggestion.didYouMean(first.text, among: ["random", "identity", "zeros"]) {
+            if let suggestion = Suggestion.didYouMean(first.text, among: ["random", "identity", "zeros", "sinusoidal"]) {
                 message += ": \(suggestion)"
             }
             throw UserError(message, column: first.column,
-                            hint: "a value is a literal like [[1, 0], [0, 1]], random RxC [seed S], identity N, zeros RxC, or a tensor's name (X = output)")
+                            hint: "a value is a literal like [[1, 0], [0, 1]], random RxC [seed S], identity N, zeros RxC, "
+                                + "sinusoidal RxC, or a tensor's name (X = output, X = X + sinusoidal)")
         }
     }
 

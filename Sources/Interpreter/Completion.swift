@@ -93,7 +93,7 @@ public enum Completion {
             return .words(["head"])
         default:
             if CommandParser.definable.contains(verb) {
-                if previous.last == "=" { return .words(["random", "identity", "zeros"]) }
+                if previous.last == "=" { return .words(["random", "identity", "zeros", "sinusoidal"]) }
                 if previous.contains("random") { return .words(["seed", "normal", "uniform", "scale"]) }
                 let next = verb == "target" ? ["="] : verb == "bias" ? ["=", "none"] : ["=", "head"]
                 return .words(position == 1 ? next : [])

@@ -158,6 +158,16 @@ extension Interpreter {
         case let .zeros(rows, cols):
             try checkSize(rows, cols)
             return try NDArray(shape: cols.map { [rows, $0] } ?? [rows], values: Array(repeating: 0, count: rows * (cols ?? 1)))
+        case let .sinusoidal(rows, cols):
+            try checkSize(rows, cols)
+            return try NDArray(shape: [rows, cols], values: Matrix.sinusoidalPositions(count: rows, width: cols).values)
+        case let .withPositions(name):
+            let base = try exportedArray(name, head: nil, session: session)
+            guard base.rank == 2 else {
+                throw UserError("\(name) + sinusoidal needs a matrix (rows are positions), but \(name) is \(describe(base))")
+            }
+            let positions = Matrix.sinusoidalPositions(count: base.shape[0], width: base.shape[1])
+            return try NDArray(shape: base.shape, values: zip(base.values, positions.values).map { $0 + $1 })
         }
     }
 

@@ -27,6 +27,8 @@ public struct Verb: Sendable {
              random RxC draws from a normal distribution with mean 0 and standard deviation A (default 1),
              or uniformly from [-A, A] with `uniform`; the same seed gives the same numbers (default seed 0).
              `random N` and `zeros N` make vectors (biases). identity N is the N x N identity.
+             sinusoidal RxC gives the position codes of Vaswani et al. (2017) for R positions, C wide;
+             X = X + sinusoidal adds them to the tokens you have, so the layer can tell positions apart.
              A tensor's name copies it: X = output feeds this layer's output into the next layer (stacking layers).
              W_Q head 2 = [[...]] sets head 2's block: d_model x d_k columns of W_Q, W_K or W_V, d_v rows of W_O.
              Defining Q, K or V switches to direct mode: plain scaled dot-product attention of n queries

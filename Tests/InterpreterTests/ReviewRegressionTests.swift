@@ -253,6 +253,29 @@ struct LearnerRegressionTests {
         #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
     }
 
+    /// The sinusoidal position codes, against NumPy (issue 14: learners typed them by hand):
+    ///     pos = arange(4)[:, None]; i = arange(6)[None, :]; a = pos / 10000 ** ((i - i % 2) / 6)
+    ///     where(i % 2 == 0, sin(a), cos(a))
+    @Test func sinusoidalPositionCodesAreVaswanis() throws {
+        let numpy: [[Double]] = [
+            [0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+            [0.8414709848078965, 0.5403023058681398, 0.046399223464731285, 0.9989229760406304, 0.0021544330233656045, 0.9999976792064809],
+            [0.9092974268256817, -0.4161468365471424, 0.09269850077872725, 0.9956942241237399, 0.0043088560467428125, 0.9999907168366957],
+            [0.1411200080598672, -0.9899924966004454, 0.13879810108005056, 0.990320699135675, 0.006463259070189646, 0.9999791129229608]]
+        var repl = Interpreter()
+        _ = try repl.execute("X = sinusoidal 4x6")
+        let codes = try #require(repl.session.matrices["X"])
+        #expect(codes.shape == Shape(4, 6))
+        for i in 0..<4 { for j in 0..<6 { #expect(abs(codes[i, j] - numpy[i][j]) <= 1e-15, "[\(i)][\(j)]") } }
+        _ = try repl.execute("X = [[1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2]]")
+        _ = try repl.execute("X = X + sinusoidal")
+        let sum = try #require(repl.session.matrices["X"])
+        #expect(abs(sum[0, 1] - 3) <= 1e-15 && abs(sum[3, 0] - (2 + numpy[3][0])) <= 1e-15)
+        for bad in ["X = X + random", "X = sinusoidal 4", "X = b_O + sinusoidal"] {
+            #expect(throws: UserError.self, "\(bad)") { try repl.execute(bad) }
+        }
+    }
+
     /// A typo of a stage's other name is caught like a typo of its own name.
     @Test func typosOfAliasesGetASuggestion() throws {
         var repl = Interpreter()
