@@ -11,6 +11,12 @@ extension Interpreter {
         } catch let error as TensorFileError {
             throw UserError("cannot import \(name) from \(path): \(error)")
         }
+        // The hint for a typed literal (wrap a row in brackets) means nothing for a file.
+        if array.rank == 1, Parameter(rawValue: name)?.isBias != true {
+            throw UserError("cannot import \(name) from \(path): the file holds a vector of \(array.values.count) values, and \(name) is a matrix",
+                            hint: "save it with two dimensions, e.g. numpy.save(FILE, v.reshape(1, -1)) for one row; "
+                                + "vectors are imported as biases (import b_O FILE)")
+        }
         if name == "mask" {
             return try setMask(.literal(array), in: &session)
         }

@@ -276,6 +276,22 @@ struct LearnerRegressionTests {
         }
     }
 
+    /// A 1-D file imported as a matrix gets a hint about the file, not about typing brackets.
+    @Test func aVectorFileImportedAsAMatrixGetsAFileHint() throws {
+        let dir = try makeScratchFolder("vector-file")
+        defer { removeScratchFolder(dir) }
+        var repl = Interpreter()
+        _ = try repl.execute("export b_O \(dir.path)/v.npy")
+        do {
+            _ = try repl.execute("import X \(dir.path)/v.npy")
+            Issue.record("a vector became X")
+        } catch let error as UserError {
+            #expect(error.message.contains("holds a vector of 4 values"), "\(error.message)")
+            #expect(error.hint?.contains("reshape(1, -1)") == true && error.hint?.contains("brackets") == false)
+        }
+        _ = try repl.execute("import b_Q \(dir.path)/v.npy")
+    }
+
     /// A typo of a stage's other name is caught like a typo of its own name.
     @Test func typosOfAliasesGetASuggestion() throws {
         var repl = Interpreter()
