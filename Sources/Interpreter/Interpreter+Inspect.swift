@@ -163,14 +163,16 @@ extension Interpreter {
             lines.append("Limits: tensors up to 4096 x 4096 values, up to 1024 heads.")
             return lines.joined(separator: "\n")
         }
-        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "=", "random", "identity", "zeros", "target"].contains(verb)
+        let key = Parameter(rawValue: verb) != nil || ["X", "Q", "K", "V", "=", "random", "identity", "zeros", "sinusoidal", "target"].contains(verb)
             ? "NAME =" : verb
         guard let found = Verb.named(key) else {
             var message = "no command '\(verb)'"
             if let suggestion = Suggestion.didYouMean(verb, among: Verb.names) { message += ": \(suggestion)" }
             throw UserError(message, hint: "type `help` for the list")
         }
-        return Prose.wrap(([style.strong(found.usage), found.summary] + (found.details.isEmpty ? [] : [found.details]))
+        // The details' line breaks are the source's: each paragraph is re-flowed to the width.
+        let details = found.details.components(separatedBy: "\n\n").map { $0.replacingOccurrences(of: "\n", with: " ") }
+        return Prose.wrap(([style.strong(found.usage), found.summary] + (found.details.isEmpty ? [] : details))
             .joined(separator: "\n"), width: width)
     }
 }

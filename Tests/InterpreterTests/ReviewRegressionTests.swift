@@ -292,6 +292,18 @@ struct LearnerRegressionTests {
         _ = try repl.execute("import b_Q \(dir.path)/v.npy")
     }
 
+    /// `help VERB` re-flows the details to the terminal: at 80 columns no line ends after one
+    /// word because the source broke it at 100.
+    @Test func helpFitsEightyColumns() throws {
+        var repl = Interpreter(width: 80)
+        for verb in Verb.all.map(\.name) where verb != "NAME =" {
+            let lines = try repl.execute("help \(verb)").text.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count <= 80 }, "help \(verb)")
+        }
+        // The source breaks this sentence after "biases,"; re-flowed, the line goes on.
+        #expect(try repl.execute("help circuit").text.contains("biases, scores[i][j]"))
+    }
+
     /// A typo of a stage's other name is caught like a typo of its own name.
     @Test func typosOfAliasesGetASuggestion() throws {
         var repl = Interpreter()
