@@ -115,7 +115,8 @@ extension Trace {
             guard queries == keys else {
                 throw AttentionError.invalid(
                     "a causal mask needs as many queries as keys (here \(queries) queries, \(keys) keys); "
-                    + "use `mask none` or give a queries x keys mask")
+                    + "for new tokens over a cache use `mask causal offset \(max(0, keys - queries))` (query i sees keys up to "
+                    + "i + \(max(0, keys - queries))), or `mask none`, or give a queries x keys mask")
             }
             mask = .causal(queries)
         case let .causalOffset(offset):

@@ -25,7 +25,7 @@ struct TerminalConversation: LessonConversation {
     }
 
     mutating func ask(_ prompt: String) -> String? {
-        print("? " + prompt)
+        print(Prose.wrap("? " + prompt, width: width))
         return reader.readLine(prompt: "your answer> ", remember: false)
     }
 }

@@ -87,7 +87,10 @@ extension Interpreter {
         } catch let error as UserError {
             if error.isInterruption { throw error }
             let note = style.dim("note: " + error.message.replacingOccurrences(of: "cannot compute attention: ", with: "not computable yet: "))
-            guard let expected = try? ExpectedShapes(session) else { return [note] }
+            // Only for a layer whose tensors are all there but do not fit (after `heads N`, say):
+            // one being defined after another is not a misfit.
+            guard Session.layerInputs.allSatisfy({ session.matrices[$0] != nil }),
+                  let expected = try? ExpectedShapes(session) else { return [note] }
             let misfits = expected.misfits(in: session).count
             return misfits == 0 ? [note] : [note, style.dim("`shapes` shows what each tensor must be; ") + redrawHint(misfits)]
         } catch {

@@ -154,7 +154,7 @@ extension String {
     }
 
     /// Characters that take room on screen (ANSI escape sequences left out).
-    var visibleCount: Int {
+    public var visibleCount: Int {
         var count = 0, inEscape = false
         for character in self {
             if character == "\u{1B}" { inEscape = true; continue }

@@ -2,22 +2,26 @@
 /// width instead of in the middle of one.
 public enum Prose {
     /// Wraps every line of `text` longer than `width` at spaces; continuation lines keep the
-    /// line's indentation. Lines that are already short (tables, formulas) are left exactly as
-    /// they are. Escape sequences count as characters, so coloured text wraps a little early,
-    /// never late.
+    /// line's indentation. Lines that already fit (tables, formulas) are left exactly as they
+    /// are. Widths are what the terminal shows: colour escape sequences take no room.
     public static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.count > width else { return String(line) }
+            guard String(line).visibleCount > width else { return String(line) }
             let indent = String(line.prefix { $0 == " " })
             var lines: [String] = []
-            var current = indent
+            var current = indent, currentWidth = indent.count
             for word in line.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: false) {
-                if current.count > indent.count, current.count + 1 + word.count > width {
+                let wordWidth = String(word).visibleCount
+                if currentWidth > indent.count, currentWidth + 1 + wordWidth > width {
                     lines.append(current)
-                    current = indent + word
+                    (current, currentWidth) = (indent + word, indent.count + wordWidth)
+                } else if currentWidth == indent.count && current.count == indent.count {
+                    current += word
+                    currentWidth += wordWidth
                 } else {
-                    current += current.count == indent.count ? String(word) : " " + word
+                    current += " " + word
+                    currentWidth += 1 + wordWidth
                 }
             }
             lines.append(current)

@@ -216,6 +216,11 @@ struct LearnerRegressionTests {
         let table = try repl.execute("shapes").text
         #expect(table.contains("W_Q  4 x 4  4 x 6    ✗"), "\(table)")
         #expect(table.contains("W_O  4 x 4  6 x 4    ✗"), "\(table)")
+        // A layer being defined tensor by tensor gets no such hint.
+        var building = Interpreter()
+        _ = try building.execute("reset")
+        _ = try building.execute("X = random 3x6 seed 1")
+        #expect(!(try building.execute("W_Q = random 6x6 seed 2").text.contains("redraw")))
         let redrawn = try repl.execute("redraw seed 7").text
         let commands = redrawn.split(separator: "\n").filter { $0.hasPrefix(Interpreter.prompt) }
             .map { String($0.dropFirst(Interpreter.prompt.count)) }

@@ -57,6 +57,22 @@ struct RenderingTests {
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 20 })
         #expect(text.replacingOccurrences(of: "\n", with: " ") == "one two three four five six seven eight nine ten eleven twelve")
     }
+
+    /// Colour escapes take no room on screen: a coloured heatmap that fits is left whole
+    /// (the course walk found every coloured grid broken at 80 columns), and coloured prose
+    /// wraps at the width the reader sees.
+    @Test func colourTakesNoRoom() throws {
+        let map = Heatmap(panels: (1...4).map { .init(title: "weights · head \($0)", matrix: try! Matrix([[0, 0.5, 1], [1, 0.5, 0], [0.2, 0.3, 0.5]]), blocked: nil) },
+                          rowLabels: ["the", "cat", "sat"], columnLabels: ["the", "cat", "sat"], range: 0...1)
+        let grid = map.render(style: Style(colour: true), format: NumberFormat(), width: 80)
+        #expect(grid.split(separator: "\n").allSatisfy { String($0).visibleCount <= 80 })
+        #expect(grid.split(separator: "\n").contains { $0.count > 80 }, "the escapes make some lines longer than they look")
+        #expect(Prose.wrap(grid, width: 80) == grid)
+        let style = Style(colour: true)
+        let words = (1...12).map { style.dim("word\($0)") }.joined(separator: " ")
+        let wrapped = Prose.wrap(words, width: 40).split(separator: "\n")
+        #expect(wrapped.allSatisfy { String($0).visibleCount <= 40 } && wrapped.first.map { String($0).visibleCount } ?? 0 > 30)
+    }
 }
 
 @Suite("Rendering large tensors")
