@@ -120,6 +120,12 @@ struct ReviewRegressionTests {
             ("no.", ["no"], true), ("0.921", ["92.1%"], true), ("about 92 percent", ["92.1%"], true),
             ("92.1", ["0.921"], false), ("2-3", ["2-3"], true), ("2", ["2-3"], false), ("4 pairs", ["3"], false),
             ("-0.5", ["-0.5"], true), ("0.5", ["-0.5"], false),
+            // Found walking the course: a leading yes or no answers a yes-or-no question; a
+            // number is compared only with an expected answer that is a number alone, so
+            // "only key 0" does not answer "0 keys"; exponents are read whole.
+            ("No, never", ["no"], true), ("yes it does", ["yes"], true), ("nope", ["no"], false), ("no", ["yes"], false),
+            ("only key 0", ["0 keys", "none"], false), ("0 keys", ["0 keys"], true),
+            ("1e-12", ["1e-12"], true), ("about 1e-12", ["0.000000000001"], true), ("1", ["1e-12"], false),
         ]
         for (typed, expected, right) in cases {
             #expect(LessonRunner.accepts(typed, expected) == right, "'\(typed)' against \(expected)")

@@ -156,9 +156,17 @@ extension LessonRunner {
     public static func accepts(_ answer: String, _ answers: [String]) -> Bool {
         answers.contains { expected in
             if normalized(expected) == normalized(answer) { return true }
-            // Numbers are compared when the expected answer is one number (not a range like 2-3).
+            // "No, never" answers "no"; "yes, it does" answers "yes".
+            if ["yes", "no"].contains(normalized(expected)),
+               answer.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) == normalized(expected) {
+                return true
+            }
+            // Numbers are compared when the expected answer is a number and nothing else (a
+            // percentage allowed; not a range like 2-3, and not "0 keys", which "only key 0"
+            // must not match).
             let wanted = numbers(in: expected)
-            guard wanted.count == 1, let want = wanted.first, let given = numbers(in: answer).first else { return false }
+            let bare = expected.lowercased().replacingOccurrences(of: "percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
+            guard bare, wanted.count == 1, let want = wanted.first, let given = numbers(in: answer).first else { return false }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
             let (w, g) = (want.value, given.value)
             if close(g, w) { return true }
@@ -178,6 +186,15 @@ extension LessonRunner {
         while let start = characters[index...].firstIndex(where: { $0.isNumber }) {
             var end = start
             while end < characters.count, characters[end].isNumber || characters[end] == "." { end += 1 }
+            // An exponent: 1e-12, 2.5e3.
+            if end + 1 < characters.count, characters[end] == "e" {
+                var digits = end + 1
+                if "+-".contains(characters[digits]) { digits += 1 }
+                if digits < characters.count, characters[digits].isNumber {
+                    end = digits
+                    while end < characters.count, characters[end].isNumber { end += 1 }
+                }
+            }
             let negative = start > 0 && characters[start - 1] == "-" && (start < 2 || !characters[start - 2].isNumber)
             if let value = Double(String(characters[start..<end])) {
                 let rest = String(characters[end...]).trimmingCharacters(in: .whitespaces)
