@@ -28,12 +28,21 @@ final class ProgressLine: @unchecked Sendable {   // used from the one thread th
         guard now.timeIntervalSince(lastDrawn) >= 0.1 || progress.step == progress.steps else { return }
         lastDrawn = now
         shown = true
-        var line = FitReport.progressLine(progress.command, step: progress.step, steps: progress.steps,
-                                          loss: progress.loss, detail: progress.detail)
+        var left = ""
         if let began, progress.step > began.step + 1 {
             let perStep = now.timeIntervalSince(began.time) / Double(progress.step - began.step)
-            line += String(format: " · %.1f s left", perStep * Double(progress.steps - progress.step))
+            left = String(format: " · %.1f s left", perStep * Double(progress.steps - progress.step))
         }
+        // One row of the terminal, or "\r" would only return to the start of the last row and
+        // leave the others behind: without the detail when it does not fit, cut if even that
+        // does not.
+        let room = Terminal.width() - 1
+        var line = FitReport.progressLine(progress.command, step: progress.step, steps: progress.steps,
+                                          loss: progress.loss, detail: progress.detail) + left
+        if line.count > room {
+            line = FitReport.progressLine(progress.command, step: progress.step, steps: progress.steps, loss: progress.loss) + left
+        }
+        if line.count > room { line = String(line.prefix(max(1, room - 1))) + "…" }
         FileHandle.standardOutput.write(Data(("\r" + line + "\u{1B}[K").utf8))
     }
 

@@ -20,7 +20,7 @@ struct REPL {
     /// Interactive: prompts, errors with a caret under the typed line, never stops on an error.
     mutating func runInteractive(reader: ReadlineReader, greet: Bool = true) {
         if greet {
-            print(style.dim(Self.greeting))
+            print(style.dim(Prose.wrap(Self.greeting, width: interpreter.width)))
             if let stateFile = interpreter.stateFile, FileManager.default.fileExists(atPath: stateFile) {
                 print(style.dim("Your last session was saved when you left: type `restore` to continue it."))
             }

@@ -282,8 +282,10 @@ extension Interpreter {
     /// `tokens` in model mode: the wordpieces with their ids.
     func wordpieces(_ model: ModelSession) -> String {
         let encoding = model.sentence.encoding
-        let rows = zip(encoding.tokens, encoding.ids).enumerated().map { "\($0.offset)\t\($0.element.0)\t\($0.element.1)" }
-        return (["row\twordpiece\tid"] + rows).joined(separator: "\n")
+        // Columns padded to the longest entry (tabs misaligned after a long wordpiece).
+        let table = [("row", "wordpiece", "id")] + zip(encoding.tokens, encoding.ids).enumerated().map { (String($0.offset), $0.element.0, String($0.element.1)) }
+        let widths = (table.map(\.0.count).max()!, table.map(\.1.count).max()!)
+        return table.map { $0.0.padded(to: widths.0) + "  " + $0.1.padded(to: widths.1) + "  " + $0.2 }.joined(separator: "\n")
     }
 
     /// `export tokens FILE.json` (any session), and `export ids|attention|embedding|hidden FILE`

@@ -175,7 +175,10 @@ extension Interpreter {
                     snapshots.append(point)
                 }
                 watcher.report(FitProgress(step: done, steps: request.steps, loss: result.loss,
-                                           detail: String(format: "train %.3f · held-out %.3f", recent.last ?? 0, heldOutAccuracy), command: "train"))
+                                           detail: String(format: "train %.3f", recent.last ?? 0)
+                                               // Until the first evaluation there is no held-out figure to show.
+                                               + (heldOutAccuracy.isNaN ? "" : String(format: " · held-out %.3f", heldOutAccuracy)),
+                                           command: "train"))
                 return !watcher.shouldStop()
             }
         } catch let error as AttentionError {

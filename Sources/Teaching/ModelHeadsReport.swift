@@ -23,13 +23,20 @@ public enum ModelHeadsReport {
         let dominant = shares.map { $0.map(HeadPattern.dominant) }
         let cell = 14
         var lines = [style.strong("model heads") + style.dim("  the pattern each head shows most on \(source), with its share of the weight")]
-        lines.append(style.dim("head".padded(to: 6) + (1...max(1, layers)).map { "layer \($0)".padded(to: cell) }.joined()))
-        for head in 0..<heads {
-            let cells = (0..<layers).map { layer -> String in
-                let (pattern, share) = dominant[layer][head]
-                return "\(name(pattern)) \(String(format: "%.2f", share))".padded(to: cell)
+        // As many layers side by side as fit the width, in blocks of even size below.
+        let fitting = max(1, (width - 6) / cell), blocks = (max(1, layers) + fitting - 1) / fitting
+        let perBlock = (max(1, layers) + blocks - 1) / blocks
+        for first in stride(from: 0, to: max(1, layers), by: perBlock) {
+            let block = first..<min(layers, first + perBlock)
+            if first > 0 { lines.append("") }
+            lines.append(style.dim("head".padded(to: 6) + block.map { "layer \($0 + 1)".padded(to: cell) }.joined()))
+            for head in 0..<heads {
+                let cells = block.map { layer -> String in
+                    let (pattern, share) = dominant[layer][head]
+                    return "\(name(pattern)) \(String(format: "%.2f", share))".padded(to: cell)
+                }
+                lines.append(String(("\(head + 1)".padded(to: 6) + cells.joined()).reversed().drop { $0 == " " }.reversed()))
             }
-            lines.append("\(head + 1)".padded(to: 6) + cells.joined())
         }
         var counts: [HeadPattern: Int] = [:]
         for row in dominant { for (pattern, _) in row { counts[pattern, default: 0] += 1 } }

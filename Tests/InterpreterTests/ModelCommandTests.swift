@@ -74,7 +74,11 @@ struct ModelCommandTests {
         #expect((zip(weights.values, expected).map { abs($0 - $1) }.max() ?? 1) <= 1e-5)
         #expect(interpreter.session.tokens == reference.tokens)
         let listing = try interpreter.execute("tokens").text
-        #expect(listing.contains("2\ttrophy\t\(reference.ids[2])"), "\(listing)")
+        let rows = listing.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(rows.contains(["2", "trophy", String(reference.ids[2])]), "\(listing)")
+        // In columns: every id starts where the header's does.
+        let idColumn = listing.split(separator: "\n").first!.range(of: "id")!.lowerBound.utf16Offset(in: String(listing.split(separator: "\n").first!))
+        #expect(listing.split(separator: "\n").dropFirst().allSatisfy { String($0).dropFirst(idColumn).first?.isNumber == true }, "\(listing)")
     }
 
     /// `model heads previous` ranks by the mean weight on the key before each query: its first
@@ -96,6 +100,11 @@ struct ModelCommandTests {
         let first = ranking[1].split(separator: " ").map(String.init)
         #expect(first == ["1", "\(best.layer + 1).\(best.head + 1)", String(format: "%.3f", best.share)], "\(ranking)")
         #expect(try interpreter.execute("model heads").text.contains("previous"))
+        // At 80 columns the six layers come in two blocks of three, every line within the width.
+        interpreter.width = 80
+        let grid = try interpreter.execute("model heads").text.split(separator: "\n")
+        #expect(grid.filter { $0.hasPrefix("head ") }.count == 2, "\(grid)")
+        #expect(grid.dropFirst().allSatisfy { $0.count <= 80 }, "\(grid)")
     }
 
     /// The walk goes on past `output` through the block; its last tensor is the next layer's X,
