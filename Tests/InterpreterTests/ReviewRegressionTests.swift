@@ -315,6 +315,17 @@ struct LearnerRegressionTests {
         #expect(try repl.execute("help circuit").text.contains("biases, scores[i][j]"))
     }
 
+    /// A check can read one row of the `cost` table (lesson 7 quoted the scaled row's
+    /// 67,108,864 with nothing to prove it): 64 heads x 1024 x 1024 divisions.
+    @Test func checksReadOneRowOfTheCostTable() throws {
+        let repl = Interpreter()
+        #expect(try repl.evaluate(try CheckParser.parse("flops scaled n 1024 d_model 512 heads 64 = 67108864")).passed)
+        #expect(try repl.evaluate(try CheckParser.parse("flops scores n 3 d_model 4 heads 2 = 72")).passed)   // 2 x 2·3·3·2
+        #expect(try repl.evaluate(try CheckParser.parse("params output = 16")).passed)                       // W_O 4 x 4, no b_O
+        #expect(!(try repl.evaluate(try CheckParser.parse("flops scaled = 19")).passed))
+        #expect(throws: UserError.self) { try CheckParser.parse("flops scald = 18") }
+    }
+
     /// A typo of a stage's other name is caught like a typo of its own name.
     @Test func typosOfAliasesGetASuggestion() throws {
         var repl = Interpreter()

@@ -44,8 +44,9 @@ public struct Check: Equatable, Sendable {
         case statistic(Statistic, stage: String, row: CellIndex?, col: CellIndex?, head: Int?)
         /// The shape of a stage, as `R x C`.
         case shape(stage: String)
-        /// Parameters or FLOPs of a layer: the session's, with any size overridden.
-        case cost(CostFigure, overrides: [String: Int])
+        /// Parameters or FLOPs of a layer: the session's, with any size overridden; of one row
+        /// of the `cost` table when a stage is named (`projections` for Q, K and V).
+        case cost(CostFigure, overrides: [String: Int], stage: String?)
         /// The loss against the target.
         case loss
         /// A trained task's accuracy: `train` or `test` (held-out), with the gates as set; for

@@ -141,6 +141,17 @@ public enum CheckParser {
             return .shape(stage: rest[0])
         }
         if let figure = Check.CostFigure(rawValue: first) {
+            var stage: String? = nil
+            if let name = rest.first, !["n", "d_model", "heads", "dk"].contains(name) {
+                let stages = ["projections", "scores", "scaled", "masked", "weights", "head_out", "concat", "output"]
+                guard stages.contains(name) else {
+                    var message = "no row '\(name)' in the cost table"
+                    if let suggestion = Suggestion.didYouMean(name, among: stages) { message += ": \(suggestion)" }
+                    throw UserError(message + " (rows: " + stages.joined(separator: " ") + ")")
+                }
+                stage = name
+                rest.removeFirst()
+            }
             var overrides: [String: Int] = [:]
             while rest.count >= 2 {
                 guard ["n", "d_model", "heads", "dk"].contains(rest[0]), let value = Int(rest[1]), value > 0 else {
@@ -150,7 +161,7 @@ public enum CheckParser {
                 rest.removeFirst(2)
             }
             guard rest.isEmpty else { throw UserError("unexpected '\(rest[0])'") }
-            return .cost(figure, overrides: overrides)
+            return .cost(figure, overrides: overrides, stage: stage)
         }
         let statistic = Check.Statistic(rawValue: first)
         if statistic != nil { guard !rest.isEmpty else { throw UserError("\(first) needs STAGE[ROW]") }

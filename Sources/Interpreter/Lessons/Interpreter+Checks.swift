@@ -101,9 +101,15 @@ extension Interpreter {
             let found = "\(matrix.rows) x \(matrix.cols)"
             let expected = check.expected.replacingOccurrences(of: " ", with: "")
             return CheckOutcome(passed: found.replacingOccurrences(of: " ", with: "") == expected, found: found)
-        case let .cost(figure, overrides):
+        case let .cost(figure, overrides, stage):
             let cost = try layerCost(overrides)
-            let value = Double(figure == .params ? cost.parameters : cost.flops)
+            var value = Double(figure == .params ? cost.parameters : cost.flops)
+            if let stage {
+                guard let row = cost.stages.first(where: { $0.name == stage || ($0.name.hasSuffix("projections") && stage == "projections") }) else {
+                    throw UserError("this layer's cost table has no row '\(stage)'")
+                }
+                value = Double(figure == .params ? row.parameters : row.flops)
+            }
             return try compare(value, check, found: String(Int(value)))
         case .cell(let stage, let row, var col, let head):
             // The gates are numbered by head, from 1, as everywhere heads are named.
