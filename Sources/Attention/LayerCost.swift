@@ -18,7 +18,13 @@ public struct LayerCost: Equatable, Sendable {
         public let formula: String
         public let parameters: Int
         public let flops: Int
+
+        /// The row's one-word name, as a lesson's check names it: "projections", "scores", ...
+        public var key: String { String(name.split(separator: " ").last!) }
     }
+
+    /// The one-word names of the rows, in order.
+    public static let rowKeys = LayerCost(n: 1, dModel: 1, heads: 1, dK: 1).stages.map(\.key)
 
     public let n: Int
     public let dModel: Int

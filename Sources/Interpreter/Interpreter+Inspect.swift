@@ -77,8 +77,15 @@ extension Interpreter {
             throw UserError("circuits are products of the weights, and in direct mode Q, K and V are given without any",
                             hint: "define X and the weights (or `example`) to see a head's W_QK and W_OV")
         }
-        let index = try headIndex(head ?? 1, try trace(session))!
-        return CircuitReport(circuit: try HeadCircuit(configuration, head: index), configuration: configuration,
+        // The circuits are products of the weights alone: no trace is needed.
+        let index = try headIndex(head ?? 1, count: configuration.heads)!
+        let circuit: HeadCircuit
+        do {
+            circuit = try HeadCircuit(configuration, head: index)
+        } catch let error as AttentionError {
+            throw UserError("cannot compute attention: \(error)")
+        }
+        return CircuitReport(circuit: circuit, configuration: configuration,
                              format: NumberFormat(decimals: session.precision), style: style, width: width)
     }
 

@@ -264,8 +264,12 @@ public struct Interpreter: Sendable {
 
     /// Checks a 1-based head number against the session and returns it 0-based.
     func headIndex(_ head: Int?, _ trace: Trace) throws -> Int? {
+        try headIndex(head, count: trace.heads.count)
+    }
+
+    /// The same, for a layer of `count` heads.
+    func headIndex(_ head: Int?, count: Int) throws -> Int? {
         guard let head else { return nil }
-        let count = trace.heads.count
         guard head <= count else {
             throw UserError("there \(count == 1 ? "is 1 head" : "are \(count) heads"), so head \(head) does not exist",
                             hint: "heads are numbered 1 to \(count)")

@@ -143,7 +143,7 @@ public enum CheckParser {
         if let figure = Check.CostFigure(rawValue: first) {
             var stage: String? = nil
             if let name = rest.first, !["n", "d_model", "heads", "dk"].contains(name) {
-                let stages = ["projections", "scores", "scaled", "masked", "weights", "head_out", "concat", "output"]
+                let stages = LayerCost.rowKeys
                 guard stages.contains(name) else {
                     var message = "no row '\(name)' in the cost table"
                     if let suggestion = Suggestion.didYouMean(name, among: stages) { message += ": \(suggestion)" }

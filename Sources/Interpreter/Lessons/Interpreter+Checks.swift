@@ -105,7 +105,7 @@ extension Interpreter {
             let cost = try layerCost(overrides)
             var value = Double(figure == .params ? cost.parameters : cost.flops)
             if let stage {
-                guard let row = cost.stages.first(where: { $0.name == stage || ($0.name.hasSuffix("projections") && stage == "projections") }) else {
+                guard let row = cost.stages.first(where: { $0.key == stage }) else {
                     throw UserError("this layer's cost table has no row '\(stage)'")
                 }
                 value = Double(figure == .params ? row.parameters : row.flops)
