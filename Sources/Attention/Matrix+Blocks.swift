@@ -5,7 +5,16 @@ extension Matrix {
         guard range.lowerBound >= 0, range.upperBound <= cols, !range.isEmpty else {
             throw AttentionError.blockOutOfRange(operation: operation, range: range, limit: cols)
         }
-        return Matrix(rows: rows, cols: range.count) { i, j in self[i, range.lowerBound + j] }
+        var block = Matrix(rows: rows, cols: range.count)
+        values.withUnsafeBufferPointer { source in
+            block.withUnsafeMutableStorage { target in
+                for i in 0..<rows {
+                    (target.baseAddress! + i * range.count)
+                        .update(from: source.baseAddress! + i * cols + range.lowerBound, count: range.count)
+                }
+            }
+        }
+        return block
     }
 
     /// The rows `range` of A (n x m) as a range.count x m matrix: head i's rows of W_O are

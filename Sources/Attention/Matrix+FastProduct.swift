@@ -134,6 +134,17 @@ extension Kernels.Product {
         CPU.runsAVX512Code ? .avx512 : CPU.runsHaswellCode ? .fused : .portable
     }
 
+    /// The softmax of one row (`MicroKernel.softmax`: row, target, count) as built in this
+    /// kernel's module, for its instruction set; every build gives the same numbers bit for bit.
+    /// A kernel the CPU cannot run gives the fastest build it can.
+    public var rowSoftmax: (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void {
+        switch runnable {
+        case .avx512: return avx512Softmax
+        case .fused: return fusedSoftmax
+        case .portable, .reference: return PortableKernel.softmax
+        }
+    }
+
     /// What the kernel needs from the CPU, for messages: "AVX-512" or "AVX2 and FMA"; nil
     /// for the kernels every CPU runs.
     public var requirement: String? {

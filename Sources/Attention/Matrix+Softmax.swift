@@ -12,23 +12,16 @@ extension Matrix {
     /// A row whose entries are all -infinity has no key to attend to: its weights are NaN, as
     /// in PyTorch and NumPy (0 / 0). The trace records such rows (`Trace.fullyBlockedRows`)
     /// so that the learner is told why, rather than silently given zeros.
+    ///
+    /// The row loop is `MicroKernel.softmax` (module ProductKernels), run in the module built for
+    /// the widest vectors this CPU has; the modules give the same numbers bit for bit.
     public var softmaxRows: Matrix {
         var result = self
-        for i in 0..<rows {
-            let start = i * cols
-            let row = values[start..<(start + cols)]
-            let maximum = row.max() ?? -.infinity
-            guard maximum > -.infinity else {
-                for j in 0..<cols { result.values[start + j] = .nan }
-                continue
+        let softmax = Kernels.Product.fastest.rowSoftmax
+        values.withUnsafeBufferPointer { input in
+            result.withUnsafeMutableStorage { output in
+                for i in 0..<rows { softmax(input.baseAddress! + i * cols, output.baseAddress! + i * cols, cols) }
             }
-            var sum = 0.0
-            for j in 0..<cols {
-                let e = Double.exp(values[start + j] - maximum)
-                result.values[start + j] = e
-                sum += e
-            }
-            for j in 0..<cols { result.values[start + j] /= sum }
         }
         return result
     }

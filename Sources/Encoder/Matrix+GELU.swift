@@ -12,9 +12,6 @@ extension Matrix {
     /// about 1e-3 and is not what BERT's checkpoints were trained with.) Shape unchanged.
     public var gelu: Matrix {
         let sqrtHalf = 0.5.squareRoot()   // 1 / sqrt 2
-        return Matrix(rows: rows, cols: cols) { i, j in
-            let x = self[i, j]
-            return x * 0.5 * (1 + Double.erf(x * sqrtHalf))
-        }
+        return mapElements { x in x * 0.5 * (1 + Double.erf(x * sqrtHalf)) }
     }
 }

@@ -86,3 +86,10 @@ public func avx512Product(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c:
     BlockedProduct<AVX512Kernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed)
         .multiply(columns: columns)
 }
+
+/// `MicroKernel.softmax` compiled for Skylake-SP: one instruction per eight values. The same
+/// numbers as every other module's. Only for CPUs that run Skylake-SP's instructions.
+@inline(never)
+public func avx512Softmax(_ row: UnsafePointer<Double>, into target: UnsafeMutablePointer<Double>, count: Int) {
+    AVX512Kernel.softmax(row, into: target, count: count)
+}
