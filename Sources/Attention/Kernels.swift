@@ -29,6 +29,9 @@ public struct Kernels: Equatable, Sendable {
     /// (`Interruption`): the REPL's traces do; a fit or a training run, which stop between
     /// their steps and keep what they reached, do not.
     public private(set) var interruptible = false
+    /// Where weights packed for the blocked kernels are kept between traces, if anywhere
+    /// (`keepingPackedWeights(_:)`); nil packs them on every product.
+    public private(set) var packedWeights: PackedWeights?
 
     public static let reference = Kernels(product: .reference, threads: 1)
     /// The fastest kernels this CPU runs, on every core.
@@ -54,6 +57,14 @@ public struct Kernels: Equatable, Sendable {
         return kernels
     }
 
+    /// The same kernels, packing each weight matrix once into `store` and reusing it in later
+    /// products with the same weight (`multiplyByWeight`). The numbers do not change.
+    public func keepingPackedWeights(_ store: PackedWeights) -> Kernels {
+        var kernels = self
+        kernels.packedWeights = store
+        return kernels
+    }
+
     /// The cores this process may use.
     public static var processorCount: Int {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -66,6 +77,17 @@ public struct Kernels: Equatable, Sendable {
         case .portable, .fused, .avx512:
             return try a.fastMultiplied(by: b, operation: operation, kernel: product, threads: threads)
         }
+    }
+
+    /// `A W` for a weight matrix W, which the next trace will likely multiply by again: with a
+    /// `PackedWeights` store, W is packed once and kept (for products large enough to be
+    /// packed at all); otherwise as `multiply`.
+    public func multiplyByWeight(_ a: Matrix, _ weight: Matrix, operation: String) throws -> Matrix {
+        guard let packedWeights, product != .reference, a.rows * weight.rows * weight.cols > 1 << 14 else {
+            return try multiply(a, weight, operation: operation)
+        }
+        return try a.fastMultiplied(by: weight, operation: operation, kernel: product, threads: threads,
+                                    packed: packedWeights.packed(weight, for: product))
     }
 
     /// `A Bᵀ` (the scores `Q Kᵀ`).

@@ -15,14 +15,23 @@ extension Matrix {
     /// product is large enough to pay for it. `kernel` `.reference` means `.portable` here, and
     /// a kernel the CPU cannot run means the best one it can (`Kernels.Product.runnable`).
     /// Throws when `A.cols != B.rows`.
+    ///
+    /// `packed`, when given, is B already packed for `kernel` (`PackedWeights`); B is then not
+    /// packed again.
     public func fastMultiplied(by other: Matrix, operation: String = "matrix product",
                                kernel: Kernels.Product = .fastest, threads: Int = 1) throws -> Matrix {
+        try fastMultiplied(by: other, operation: operation, kernel: kernel, threads: threads, packed: nil)
+    }
+
+    func fastMultiplied(by other: Matrix, operation: String, kernel: Kernels.Product, threads: Int,
+                        packed: [Double]?) throws -> Matrix {
         guard cols == other.rows else {
             throw AttentionError.shapeMismatch(
                 operation: operation, left: shape, right: other.shape,
                 requirement: "the left matrix's \(cols) columns must equal the right matrix's \(other.rows) rows")
         }
-        return FastProduct.product(self, other, transposingLeft: false, transposingRight: false, kernel: kernel, threads: threads)
+        return FastProduct.product(self, other, transposingLeft: false, transposingRight: false, kernel: kernel,
+                                   threads: threads, packedRight: packed)
     }
 
     /// `Aᵀ B`, (k x n)ᵀ(k x m) -> (n x m), as the weight gradients `Xᵀ dL/dQ` need:
@@ -61,11 +70,13 @@ enum FastProduct {
     /// Below this many multiply-adds a second thread costs more than it saves.
     static let parallelThreshold = 1 << 21
     /// Workers get bands of C's columns in multiples of this (a multiple of every kernel's
-    /// tile width), so that only the last band has a partial tile.
-    static let band = 8
+    /// tile width), so that only the last band has a partial tile, and each band starts on a
+    /// strip of a packed B.
+    static let band = 16
 
+    /// `packedRight` is B packed whole for `kernel` (`PackedWeights.pack`), if it is.
     static func product(_ a: Matrix, _ b: Matrix, transposingLeft: Bool, transposingRight: Bool,
-                        kernel: Kernels.Product, threads: Int) -> Matrix {
+                        kernel: Kernels.Product, threads: Int, packedRight: [Double]? = nil) -> Matrix {
         let (n, k) = transposingLeft ? (a.cols, a.rows) : (a.rows, a.cols)
         let m = transposingRight ? b.rows : b.cols
         var c = Matrix(rows: n, cols: m)
@@ -74,21 +85,23 @@ enum FastProduct {
         let kernel = kernel.runnable
         a.values.withUnsafeBufferPointer { aBuffer in
             b.values.withUnsafeBufferPointer { bBuffer in
+                (packedRight ?? []).withUnsafeBufferPointer { packedBuffer in
                 c.withUnsafeMutableStorage { cBuffer in
                     let (pa, pb, pc) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
-                    nonisolated(unsafe) let operands = (pa, pb, pc)
+                    nonisolated(unsafe) let operands = (pa, pb, pc, packedRight == nil ? nil : packedBuffer.baseAddress)
                     @Sendable func multiply(_ columns: Range<Int>) {
-                        let (pa, pb, pc) = operands
+                        let (pa, pb, pc, packed) = operands
                         switch kernel {
                         case .avx512:
                             avx512Product(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
-                                          bTransposed: transposingRight, columns: columns)
+                                          bTransposed: transposingRight, columns: columns, prepackedB: packed)
                         case .fused:
                             fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
-                                         bTransposed: transposingRight, columns: columns)
+                                         bTransposed: transposingRight, columns: columns, prepackedB: packed)
                         case .portable, .reference:
                             BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m,
-                                                          aTransposed: transposingLeft, bTransposed: transposingRight)
+                                                          aTransposed: transposingLeft, bTransposed: transposingRight,
+                                                          prepackedB: packed)
                                 .multiply(columns: columns)
                         }
                     }
@@ -103,6 +116,7 @@ enum FastProduct {
                             if first < last { multiply(first..<last) }
                         }
                     }
+                }
                 }
             }
         }

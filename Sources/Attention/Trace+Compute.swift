@@ -51,7 +51,7 @@ extension Trace {
         try Interruption.check(kernels)
         let gated = heads.enumerated().map { i, head in c.gates[i].map { head.headOut.scaled(by: $0) } ?? head.headOut }
         let concat = try Matrix.concatenatedHorizontally(gated)
-        var output = try kernels.multiply(concat, c.W_O, operation: "concat W_O")   // n x d_out
+        var output = try kernels.multiplyByWeight(concat, c.W_O, operation: "concat W_O")   // n x d_out
         if let b_O = c.b_O { output = try output.addingRowVector(b_O, operation: "adding b_O") }
 
         return Trace(configuration: .multiHead(c), heads: heads, concat: concat, output: output,
@@ -100,7 +100,7 @@ extension Trace {
 
     /// `X W + b`, with an error that names the projection.
     private static func project(_ X: Matrix, _ W: Matrix, _ b: [Double]?, name: String, _ kernels: Kernels) throws -> Matrix {
-        let product = try kernels.multiply(X, W, operation: "\(name) = X W_\(name)")
+        let product = try kernels.multiplyByWeight(X, W, operation: "\(name) = X W_\(name)")
         guard let b else { return product }
         return try product.addingRowVector(b, operation: "adding b_\(name) to \(name)")
     }

@@ -13,8 +13,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the full attention trace at the lesson, MiniLM and BERT-base sizes (or one size given).",
         discussion: """
             Each size runs until its median time per trace is stable (at least --min-time seconds and \
-            five samples, at most ten times that). GFLOP/s counts the FLOPs of `cost` (a multiply-add \
-            as two) over the median time. Peak memory is the process's maximum resident set so far \
+            five samples, at most ten times that), twice: cold, packing the weights for the kernel in \
+            every trace (as NumPy does), and warm, with the weights packed once and kept (as the REPL \
+            keeps them between commands). GFLOP/s counts the FLOPs of `cost` (a multiply-add \
+            as two) over the cold median time. Peak memory is the process's maximum resident set so far \
             (including the program itself, 14 to 20 MiB), so run one size per process to see that size's peak.
             """
     )
@@ -192,8 +194,23 @@ struct Benchmark {
     let kernels: Kernels
     let minTime: Double
 
+    /// The cold trace (every weight packed for the kernel in every trace, as NumPy's products
+    /// pack theirs), then the warm one (the weights packed once and kept, as the REPL keeps
+    /// them between commands: `PackedWeights`).
     func run() throws -> BenchResult {
         let configuration = try size.configuration()
+        let cold = try measure(configuration, kernels: kernels)
+        let warm = kernels.product == .reference ? nil
+            : try measure(configuration, kernels: kernels.keepingPackedWeights(PackedWeights()))
+        return BenchResult(
+            size: size, kernels: kernels, seconds: cold.median, minSeconds: cold.minimum, warmSeconds: warm?.median,
+            traces: cold.traces, samples: cold.samples,
+            peakMemoryBytes: Self.peakMemoryBytes(), checksum: cold.checksum + (warm?.checksum ?? 0))
+    }
+
+    /// Seconds per trace (median and least of the samples) with these kernels.
+    private func measure(_ configuration: AttentionConfiguration, kernels: Kernels) throws
+        -> (median: Double, minimum: Double, traces: Int, samples: Int, checksum: Double) {
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double {
             Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
@@ -221,10 +238,7 @@ struct Benchmark {
             }
         }
         let seconds = median(samples)
-        return BenchResult(
-            size: size, kernels: kernels, seconds: seconds, minSeconds: samples.min() ?? seconds,
-            traces: samples.count * batch, samples: samples.count,
-            peakMemoryBytes: Self.peakMemoryBytes(), checksum: checksum)
+        return (seconds, samples.min() ?? seconds, samples.count * batch, samples.count, checksum)
     }
 
     /// The process's peak resident set: VmHWM from /proc/self/status where there is one.
@@ -257,9 +271,12 @@ struct BenchResult: Encodable {
     let dK: Int
     let kernels: String
     let threads: Int
-    /// Median seconds per trace.
+    /// Median seconds per trace, cold: the weights packed for the kernel in every trace.
     let seconds: Double
     let minSeconds: Double
+    /// Median seconds per trace, warm: the weights packed once and kept (nil for the reference
+    /// kernels, which pack nothing).
+    let warmSeconds: Double?
     let traces: Int
     let samples: Int
     /// FLOPs of one trace (`LayerCost`).
@@ -270,11 +287,11 @@ struct BenchResult: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case name, n, dModel = "d_model", heads, dK = "d_k", kernels, threads, seconds
-        case minSeconds = "min_seconds", traces, samples, flops, gflops, peakMemoryBytes = "peak_memory_bytes"
+        case minSeconds = "min_seconds", warmSeconds = "warm_seconds", traces, samples, flops, gflops, peakMemoryBytes = "peak_memory_bytes"
     }
 
-    init(size: BenchSize, kernels: Kernels, seconds: Double, minSeconds: Double, traces: Int, samples: Int,
-         peakMemoryBytes: Int, checksum: Double) {
+    init(size: BenchSize, kernels: Kernels, seconds: Double, minSeconds: Double, warmSeconds: Double?,
+         traces: Int, samples: Int, peakMemoryBytes: Int, checksum: Double) {
         name = size.name
         n = size.n
         dModel = size.dModel
@@ -284,6 +301,7 @@ struct BenchResult: Encodable {
         threads = kernels.threads
         self.seconds = seconds
         self.minSeconds = minSeconds
+        self.warmSeconds = warmSeconds
         self.traces = traces
         self.samples = samples
         flops = size.flops
@@ -293,9 +311,12 @@ struct BenchResult: Encodable {
     }
 
     var line: String {
-        let time = seconds >= 1e-3 ? String(format: "%.3f ms", seconds * 1e3) : String(format: "%.2f µs", seconds * 1e6)
-        return "\(name): n \(n), d_model \(dModel), \(heads) heads (d_k \(dK)): \(time) per trace "
+        func time(_ seconds: Double) -> String {
+            seconds >= 1e-3 ? String(format: "%.3f ms", seconds * 1e3) : String(format: "%.2f µs", seconds * 1e6)
+        }
+        return "\(name): n \(n), d_model \(dModel), \(heads) heads (d_k \(dK)): \(time(seconds)) per trace "
             + "(median of \(samples) samples, \(traces) traces), "
+            + (warmSeconds.map { "\(time($0)) warm (weights kept packed), " } ?? "")
             + String(format: "%.2f GFLOP/s ", gflops)
             + (flops >= 100_000 ? String(format: "(%.1f MFLOP a trace), ", Double(flops) / 1e6) : "(\(flops) FLOPs a trace), ")
             + String(format: "peak memory %.1f MiB", Double(peakMemoryBytes) / 1_048_576)

@@ -54,6 +54,10 @@ public struct Interpreter: Sendable {
     /// thread, the fastest at its sizes (a few thousand multiply-adds a product, where threads
     /// cost more than they save). Tests run the lessons with every kernel.
     public var trainingKernels = Interpreter.defaultTrainingKernels
+    /// The session's weights packed for the fast kernels, kept from one trace to the next (the
+    /// weights rarely change between commands). Shared by copies of the interpreter, which is
+    /// safe: an entry is used only for the very matrix it was packed from.
+    let packedWeights = PackedWeights(capacity: 4)
     public static let defaultTrainingKernels = Kernels.fast(threads: 1)
 
     /// A new interpreter with the ready example loaded (or a blank session).
@@ -191,7 +195,9 @@ public struct Interpreter: Sendable {
             // kernel; with the fused one, within a few roundings, since it rounds once per
             // multiply-add), far below the digits shown or checked.
             // At the prompt Ctrl-C stops a long trace (and the REPL undoes the command).
-            trace = try Trace.compute(configuration, kernels: Self.isLarge(configuration) ? Kernels.fast.interruptibly : .reference)
+            // The weights are packed for the kernel once and kept for the next command's trace.
+            let kernels = Kernels.fast.interruptibly.keepingPackedWeights(packedWeights)
+            trace = try Trace.compute(configuration, kernels: Self.isLarge(configuration) ? kernels : .reference)
         } catch AttentionError.interrupted {
             throw UserError.interruption
         } catch let error as AttentionError {

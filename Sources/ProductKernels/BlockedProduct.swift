@@ -22,6 +22,9 @@
 /// model's weights) reads B where it is, since each strip of B is used too few times to repay
 /// copying it; only a last, partial strip of columns is packed.
 ///
+/// B may come packed already (`prepackedB`, laid out by `packWhole`): a weight matrix used in
+/// trace after trace with the same values is then packed once, not on every product.
+///
 /// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
 /// each run a `BlockedProduct` of the same operands when each gives a different range of C's
 /// columns: A and B are only read, and each call packs into buffers of its own.
@@ -38,14 +41,38 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     @usableFromInline let aTransposed: Bool
     /// B is given as an m x k matrix and used as its transpose (`A Bᵀ`, as `Q Kᵀ` needs).
     @usableFromInline let bTransposed: Bool
+    /// All of B, packed by `packWhole` for this kernel, or nil to pack B while multiplying.
+    @usableFromInline let prepackedB: UnsafePointer<Double>?
 
     /// C (n x m) += A (n x k) times B (k x m); A may be given as k x n and B as m x k, to be
     /// used transposed.
     @inlinable
     public init(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                n: Int, k: Int, m: Int, aTransposed: Bool = false, bTransposed: Bool) {
+                n: Int, k: Int, m: Int, aTransposed: Bool = false, bTransposed: Bool,
+                prepackedB: UnsafePointer<Double>? = nil) {
         (self.a, self.b, self.c, self.n, self.k, self.m) = (a, b, c, n, k, m)
-        (self.aTransposed, self.bTransposed) = (aTransposed, bTransposed)
+        (self.aTransposed, self.bTransposed, self.prepackedB) = (aTransposed, bTransposed, prepackedB)
+    }
+
+    /// How many values `packWhole` writes for a k x m matrix B: each slice of `sliceDepth`
+    /// rows (the last may be shallower) as strips of nr columns, the last strip padded with
+    /// zeros.
+    @inlinable
+    public static func packedCount(k: Int, m: Int) -> Int {
+        k * roundUp(m, Kernel.columns)
+    }
+
+    /// All of B (k x m, not transposed) packed as `multiply` packs it, slice after slice, each
+    /// slice's strips covering every column: slice pc (a multiple of `sliceDepth`) starts at
+    /// `pc * roundUp(m, nr)`, and in it the strip of columns j ..< j + nr (j a multiple of nr)
+    /// at `j * depth`. `packed` holds `packedCount(k:m:)` values.
+    @inlinable
+    public func packWhole(into packed: UnsafeMutablePointer<Double>) {
+        precondition(!bTransposed, "only a B given the right way round is packed whole")
+        let sliceDepth = min(Kernel.sliceDepth, k)
+        for pc in stride(from: 0, to: k, by: sliceDepth) {
+            packB(into: packed + pc * roundUp(m, Kernel.columns), rows: pc, depth: min(sliceDepth, k - pc), columns: 0..<m)
+        }
     }
 
     /// Columns of C (and of B) packed at a time.
@@ -71,11 +98,13 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     public func multiply(columns: Range<Int>) {
         let (mr, nr) = (Kernel.rows, Kernel.columns)
         guard n > 0, k > 0, !columns.isEmpty else { return }
-        if n * k * columns.count <= Self.directLimit { return multiplyDirectly(columns: columns) }
+        if n * k * columns.count <= Self.directLimit && prepackedB == nil { return multiplyDirectly(columns: columns) }
+        // A prepacked B is laid out in strips from column 0: the columns must start on one.
+        let prepacked = columns.lowerBound % nr == 0 ? prepackedB : nil
         let sliceDepth = min(Kernel.sliceDepth, k)
         let blockHeight = roundUp(min(Kernel.blockHeight, n), mr)
         let packedB = UnsafeMutablePointer<Double>.allocate(
-            capacity: sliceDepth * roundUp(min(Self.panelWidth, columns.count), nr))
+            capacity: prepacked == nil ? sliceDepth * roundUp(min(Self.panelWidth, columns.count), nr) : 0)
         let packedA = UnsafeMutablePointer<Double>.allocate(capacity: Kernel.copiesOfA * blockHeight * sliceDepth)
         // The tiles at the bottom and right edges of C are computed here at full size.
         let edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
@@ -90,7 +119,11 @@ public struct BlockedProduct<Kernel: MicroKernel> {
             let wholeStrips = panel.count / nr * nr
             for pc in stride(from: 0, to: k, by: sliceDepth) {
                 let depth = min(sliceDepth, k - pc)
-                if !inPlace {
+                // This slice's strips, the first for the panel's first column.
+                let ready = prepacked.map { $0 + pc * roundUp(m, nr) + panel.lowerBound * depth }
+                if ready != nil {
+                    // Nothing to pack.
+                } else if !inPlace {
                     packB(into: packedB, rows: pc, depth: depth, columns: panel)
                 } else if wholeStrips < panel.count {
                     // The last, partial strip, packed with zeros past B's last column (read in
@@ -107,8 +140,13 @@ public struct BlockedProduct<Kernel: MicroKernel> {
                             let tileRows = min(mr, height - ir)
                             let target = c + (ic + ir) * m + panel.lowerBound + jr
                             let stripA = packedA + Kernel.copiesOfA * ir * depth
-                            let (stripB, ldb) = inPlace && jr < wholeStrips
-                                ? (b + pc * m + panel.lowerBound + jr, m) : (UnsafePointer(packedB) + jr * depth, nr)
+                            let (stripB, ldb) = if let ready {
+                                (ready + jr * depth, nr)
+                            } else if inPlace && jr < wholeStrips {
+                                (b + pc * m + panel.lowerBound + jr, m)
+                            } else {
+                                (UnsafePointer(packedB) + jr * depth, nr)
+                            }
                             if tileRows == mr && tileColumns == nr {
                                 Kernel.accumulate(depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, ldc: m)
                             } else {

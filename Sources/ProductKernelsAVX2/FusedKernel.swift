@@ -59,9 +59,24 @@ enum FusedKernel: FusedMultiplyAddKernel {
 /// Not inlinable, on purpose: it must stay in this module, compiled for Haswell.
 @inline(never)
 public func fusedProduct(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                         n: Int, k: Int, m: Int, aTransposed: Bool, bTransposed: Bool, columns: Range<Int>) {
-    BlockedProduct<FusedKernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed)
+                         n: Int, k: Int, m: Int, aTransposed: Bool, bTransposed: Bool, columns: Range<Int>,
+                         prepackedB: UnsafePointer<Double>? = nil) {
+    BlockedProduct<FusedKernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed,
+                             prepackedB: prepackedB)
         .multiply(columns: columns)
+}
+
+/// B (k x m) packed whole for this module's kernel (`BlockedProduct.packWhole`), into `packed`,
+/// which holds `fusedPackedCount(k:m:)` values. Only for CPUs that run Haswell's instructions.
+@inline(never)
+public func fusedPack(b: UnsafePointer<Double>, k: Int, m: Int, into packed: UnsafeMutablePointer<Double>) {
+    BlockedProduct<FusedKernel>(a: b, b: b, c: UnsafeMutablePointer(mutating: b), n: 0, k: k, m: m, bTransposed: false)
+        .packWhole(into: packed)
+}
+
+/// How many values `fusedPack` writes for a k x m matrix.
+public func fusedPackedCount(k: Int, m: Int) -> Int {
+    BlockedProduct<FusedKernel>.packedCount(k: k, m: m)
 }
 
 /// `MicroKernel.softmax` compiled for Haswell: one instruction per four values. The same

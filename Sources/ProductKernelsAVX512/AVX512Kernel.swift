@@ -82,9 +82,24 @@ enum AVX512Kernel: FusedMultiplyAddKernel {
 /// Not inlinable, on purpose: it must stay in this module, compiled for Skylake-SP.
 @inline(never)
 public func avx512Product(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
-                          n: Int, k: Int, m: Int, aTransposed: Bool, bTransposed: Bool, columns: Range<Int>) {
-    BlockedProduct<AVX512Kernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed)
+                          n: Int, k: Int, m: Int, aTransposed: Bool, bTransposed: Bool, columns: Range<Int>,
+                          prepackedB: UnsafePointer<Double>? = nil) {
+    BlockedProduct<AVX512Kernel>(a: a, b: b, c: c, n: n, k: k, m: m, aTransposed: aTransposed, bTransposed: bTransposed,
+                             prepackedB: prepackedB)
         .multiply(columns: columns)
+}
+
+/// B (k x m) packed whole for this module's kernel (`BlockedProduct.packWhole`), into `packed`,
+/// which holds `avx512PackedCount(k:m:)` values. Only for CPUs that run Skylake-SP's instructions.
+@inline(never)
+public func avx512Pack(b: UnsafePointer<Double>, k: Int, m: Int, into packed: UnsafeMutablePointer<Double>) {
+    BlockedProduct<AVX512Kernel>(a: b, b: b, c: UnsafeMutablePointer(mutating: b), n: 0, k: k, m: m, bTransposed: false)
+        .packWhole(into: packed)
+}
+
+/// How many values `avx512Pack` writes for a k x m matrix.
+public func avx512PackedCount(k: Int, m: Int) -> Int {
+    BlockedProduct<AVX512Kernel>.packedCount(k: k, m: m)
 }
 
 /// `MicroKernel.softmax` compiled for Skylake-SP: one instruction per eight values. The same
