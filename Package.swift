@@ -46,8 +46,9 @@ let package = Package(
         ),
 
         // The blocked matrix product behind the fast kernels, generic over its micro-kernel,
-        // with the portable kernel; the AVX2 + FMA kernel, built for x86-64-v3; the AVX-512
-        // kernel, built for x86-64-v4; and, in C, the CPU checks that decide between them and
+        // with the portable kernel and the softmax's row loop; the AVX2 + FMA kernel, built for
+        // x86-64-v3; the AVX-512 kernel, built for x86-64-v4 (each module also builds the
+        // softmax for its vectors); and, in C, the CPU checks that decide between them and
         // the allocator setting the program starts with.
         .target(name: "ProductKernels", swiftSettings: optimised),
         .target(name: "ProductKernelsAVX2", dependencies: ["ProductKernels"], swiftSettings: avx2 + optimised),

@@ -67,11 +67,11 @@ extension Matrix {
     /// which the compiler can vectorise (`values.map` appended one element at a time).
     @inlinable
     public func mapElements(_ transform: (Double) -> Double) -> Matrix {
-        var result = self
-        result.withUnsafeMutableStorage { r in
-            for index in r.indices { r[index] = transform(r[index]) }
+        values.withUnsafeBufferPointer { source in
+            Matrix(rows: rows, cols: cols) { target in
+                for index in target.indices { target[index] = transform(source[index]) }
+            }
         }
-        return result
     }
 
     /// `A + 1 bᵀ`: the row vector `b` (length m) added to every row of A (n x m), as a

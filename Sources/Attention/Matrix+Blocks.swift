@@ -5,16 +5,14 @@ extension Matrix {
         guard range.lowerBound >= 0, range.upperBound <= cols, !range.isEmpty else {
             throw AttentionError.blockOutOfRange(operation: operation, range: range, limit: cols)
         }
-        var block = Matrix(rows: rows, cols: range.count)
-        values.withUnsafeBufferPointer { source in
-            block.withUnsafeMutableStorage { target in
+        return values.withUnsafeBufferPointer { source in
+            Matrix(rows: rows, cols: range.count) { target in
                 for i in 0..<rows {
                     (target.baseAddress! + i * range.count)
-                        .update(from: source.baseAddress! + i * cols + range.lowerBound, count: range.count)
+                        .initialize(from: source.baseAddress! + i * cols + range.lowerBound, count: range.count)
                 }
             }
         }
-        return block
     }
 
     /// The rows `range` of A (n x m) as a range.count x m matrix: head i's rows of W_O are

@@ -16,14 +16,12 @@ extension Matrix {
     /// The row loop is `MicroKernel.softmax` (module ProductKernels), run in the module built for
     /// the widest vectors this CPU has; the modules give the same numbers bit for bit.
     public var softmaxRows: Matrix {
-        var result = self
         let softmax = Kernels.Product.fastest.rowSoftmax
-        values.withUnsafeBufferPointer { input in
-            result.withUnsafeMutableStorage { output in
+        return values.withUnsafeBufferPointer { input in
+            Matrix(rows: rows, cols: cols) { output in
                 for i in 0..<rows { softmax(input.baseAddress! + i * cols, output.baseAddress! + i * cols, cols) }
             }
         }
-        return result
     }
 
     /// The backward twin of `softmaxRows`: called on the weights `w = softmax(s)` (row-wise)

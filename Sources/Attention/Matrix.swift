@@ -37,6 +37,19 @@ public struct Matrix: Equatable, Sendable {
         try self.init(rows: nested.count, cols: first.count, values: nested.flatMap { $0 })
     }
 
+    /// A `rows x cols` matrix whose storage `initialize` writes in full, every element once (in
+    /// row-major order or any other): nothing is zeroed or copied first.
+    @usableFromInline
+    init(rows: Int, cols: Int, initializingWith initialize: (UnsafeMutableBufferPointer<Double>) -> Void) {
+        precondition(rows > 0 && cols > 0, "a Matrix needs at least one row and one column")
+        self.rows = rows
+        self.cols = cols
+        self.values = [Double](unsafeUninitializedCapacity: rows * cols) { buffer, count in
+            initialize(buffer)
+            count = rows * cols
+        }
+    }
+
     /// A matrix whose elements are `element(i, j)`.
     public init(rows: Int, cols: Int, element: (Int, Int) -> Double) {
         self.init(rows: rows, cols: cols)
