@@ -189,7 +189,8 @@ extension Interpreter {
         // A step undone because the next loss showed it overshot leaves no trace.
         let kept = trainer.steps - first
         recent = Array(recent.dropLast(max(0, seen - kept)))
-        history = Array(history.dropLast(max(0, seen - kept)))
+        // The most recent points only, so that a saved session stays a few megabytes at most.
+        history = Array(history.dropLast(max(0, seen - kept)).suffix(TaskState.historyLimit))
         snapshots.removeAll { $0.step > trainer.steps }
         task.model = model
         task.trainer = trainer

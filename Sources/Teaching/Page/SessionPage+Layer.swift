@@ -3,7 +3,8 @@ import Attention
 extension SessionPage {
     var trace: Trace { layer.trace }
 
-    /// The head view's data: tokens, every head's weights, the blocked pairs and the gates.
+    /// The head view's data: tokens, the heads' titles and gates and the blocked pairs (the
+    /// weights it draws are the stage walk's `weights`).
     func layerData() -> PageJSON {
         let heads = trace.heads.indices
         return .object([
@@ -13,7 +14,6 @@ extension SessionPage {
             ("heads", .array(heads.map { .string(layer.headTitle($0)) })),
             ("gates", .array(heads.map { .string(layer.format.string(trace.gate($0))) })),
             ("blocked", Self.blockedRows(trace.blocked)),
-            ("weights", .array(heads.map { rows(trace.heads[$0].weights) })),
             ("dK", .int(trace.dK)),
             ("scaling", .bool(trace.scaling)),
         ])
