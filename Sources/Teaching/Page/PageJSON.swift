@@ -63,7 +63,7 @@ public indirect enum PageJSON: Sendable, Equatable {
             case "\n": out += "\\n"
             case "/": out += "\\/"
             case "<", ">", "&": out += String(format: "\\u%04x", scalar.value)
-            case _ where (scalar == "h" || scalar == "H") && Self.startsWeb(scalars, at: index):
+            case _ where Self.startsWeb(scalars, at: index):
                 out += String(format: "\\u%04x", scalar.value)
             default:
                 if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
@@ -77,8 +77,8 @@ public indirect enum PageJSON: Sendable, Equatable {
     }
 
     /// Whether "http" (in any case) starts at `index`.
-    private static func startsWeb(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
-        guard index + 4 <= scalars.count else { return false }
+    static func startsWeb(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index + 4 <= scalars.count, scalars[index] == "h" || scalars[index] == "H" else { return false }
         return String(String.UnicodeScalarView(scalars[index..<index + 4])).lowercased() == "http"
     }
 }

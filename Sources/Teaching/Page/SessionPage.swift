@@ -52,8 +52,14 @@ public struct SessionPage: Sendable {
         let template = String(decoding: PackageResources.page_html, as: UTF8.self)
         // The data sits in a JSON script element; `PageJSON` escapes every `<`, so nothing in
         // it can end the element early.
+        // The title may name a model's folder: written with character references where it
+        // could otherwise read as an address.
+        let scalars = Array(SVGHeatmap.escaped("Attention: " + title).unicodeScalars)
+        let heading = scalars.indices.map { i in
+            scalars[i] == "/" || PageJSON.startsWeb(scalars, at: i) ? "&#\(scalars[i].value);" : String(scalars[i])
+        }.joined()
         return template
-            .replacingOccurrences(of: "{{TITLE}}", with: SVGHeatmap.escaped("Attention: " + title))
+            .replacingOccurrences(of: "{{TITLE}}", with: heading)
             .replacingOccurrences(of: "{{DATA}}", with: data().text)
     }
 
