@@ -87,7 +87,10 @@ let package = Package(
         ),
 
         // Explanations and rendering: turns a trace into text. Never computes attention.
-        .target(name: "Teaching", dependencies: ["Attention", "Gradients", "Training"]),
+        // The web page's template is compiled into the module (`export html` needs no file
+        // beside the binary).
+        .target(name: "Teaching", dependencies: ["Attention", "Gradients", "Training"],
+                resources: [.embedInCode("Resources/page.html")]),
 
         // Commands: parsing a line, the session it acts on, evaluation, help, completion.
         // Shared by the REPL, scripts and lessons; knows nothing of terminals.

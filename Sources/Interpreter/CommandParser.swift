@@ -13,6 +13,8 @@ public enum CommandParser {
     public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target", "bias"]
     /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
     /// name `show` accepts).
+    /// What `export` writes besides tensors: figures, pictures and the web page.
+    public static let pictureExports = ["importance", "accuracy", "html", "loss", "prune-curve"]
     public static let modelExports = ["ids", "attention", "embedding", "hidden"] + BlockStep.allCases.map(\.rawValue)
     /// Other names a learner uses for a stage: the softmax's output is the weights.
     /// (`attention` means the weights too, except after `export`, where it is a loaded model's
@@ -141,7 +143,7 @@ public enum CommandParser {
             }
             let name = stage(try words.require("a stage or parameter to export, e.g. export weights weights.npy"), aliasing: false)
             let path = try words.require("a file to write, e.g. export \(name.text) \(name.text).npy")
-            let others = ["importance", "accuracy"] + modelExports
+            let others = pictureExports + modelExports
             guard showable.contains(name.text) || others.contains(name.text) else {
                 throw unknownName(name, among: showable.filter { $0 != "tokens" } + others, what: "export")
             }

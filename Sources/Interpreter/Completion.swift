@@ -28,7 +28,7 @@ public enum Completion {
             if previous.count >= 2, previous[1] == "grad" {
                 return position == 2 ? .words(CommandParser.gradients) : position == 3 ? .path : .words(["head"])
             }
-            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + ["importance", "accuracy", "grad"]) : position == 2 ? .path : .words(["head"])
+            return position == 1 ? .words(CommandParser.showable.filter { $0 != "tokens" } + CommandParser.pictureExports + ["grad"]) : position == 2 ? .path : .words(["head"])
         case "import":
             return position == 1 ? .words(CommandParser.definable + ["mask", "text"]) : .path
         case "goto":

@@ -30,6 +30,9 @@ extension Interpreter {
         if let written = try exportModel(name, to: path, session: session) { return written }
         if name == "importance" { return try exportImportance(to: path, session: session) }
         if name == "accuracy" { return try exportAccuracy(to: path, session: session) }
+        if name == "html" { return try exportHTML(to: path, session: session) }
+        if name == "loss" { return try exportLoss(to: path, session: session) }
+        if name == "prune-curve" { return try exportPruneCurve(to: path, session: session) }
         if path.lowercased().hasSuffix(".svg") { return try exportSVG(name, to: path, session: session) }
         return try write(exportedArray(name, head: head, session: session), named: name, to: path)
     }

@@ -318,12 +318,7 @@ extension Interpreter {
         switch name {
         case "attention" where path.lowercased().hasSuffix(".svg"):
             let weights = run.layers.map { $0.attention.heads.map(\.weights) }
-            let captions = patternShares(run, tokens: model.sentence.encoding.tokens).map { heads in
-                heads.map { shares -> String in
-                    let (pattern, share) = HeadPattern.dominant(shares)
-                    return "\(ModelHeadsReport.name(pattern)) \(String(format: "%.2f", share))"
-                }
-            }
+            let captions = headCaptions(run, tokens: model.sentence.encoding.tokens)
             try writeText(SVGHeatmap.modelGrid(weights, captions: captions, title: "Attention of every head on \"\(model.sentence.text)\""), to: path)
             return "wrote every layer's heads (\(weights.count) x \(weights.first?.count ?? 0) thumbnails of \(n) x \(n) weights) to \(path)"
         case "attention":

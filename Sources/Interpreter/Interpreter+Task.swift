@@ -143,6 +143,7 @@ extension Interpreter {
         let watcher = progress
         watcher.start()
         var recent = task.recentAccuracy
+        var history = task.history
         var model = task.model
         var trainer = task.trainer
         let gates = session.gates
@@ -166,6 +167,7 @@ extension Interpreter {
                                        gates: gates, kernels: trainingKernels) { step, result, trained in
                 seen += 1
                 recent = Array((recent + [result.accuracy]).suffix(20))
+                history.append(TaskState.TrainingPoint(step: step, loss: result.loss, accuracy: result.accuracy))
                 lastLoss = result.loss
                 let done = step - first
                 if done % 50 == 0 || done % every == 0 || done == request.steps {
@@ -187,11 +189,14 @@ extension Interpreter {
         // A step undone because the next loss showed it overshot leaves no trace.
         let kept = trainer.steps - first
         recent = Array(recent.dropLast(max(0, seen - kept)))
+        // The most recent points only, so that a saved session stays a few megabytes at most.
+        history = Array(history.dropLast(max(0, seen - kept)).suffix(TaskState.historyLimit))
         snapshots.removeAll { $0.step > trainer.steps }
         task.model = model
         task.trainer = trainer
         task.measured = (nil, nil)
         task.recentAccuracy = recent
+        task.history = history
         task.snapshots = snapshots
         session.task = task
         try installTaskLayer(in: &session)
@@ -318,11 +323,17 @@ extension Interpreter {
             let s = snapshots[index]
             let panels = s.weights.enumerated().map { Heatmap.Panel(title: "head \($0.offset + 1)", matrix: $0.element, blocked: mask) }
             let heatmap = Heatmap(panels: panels, rowLabels: labels, columnLabels: labels, range: 0...1)
-            parts.append(style.title("point \(index) · after \(s.step) step\(s.step == 1 ? "" : "s") · held-out accuracy "
-                                     + (s.accuracy.isFinite ? String(format: "%.3f", s.accuracy) : "not measured"))
+            parts.append(style.title(Self.snapshotCaption(index, s))
                          + "\n" + heatmap.render(style: style, format: NumberFormat(decimals: session.precision), width: width))
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// "point 3 · after 60 steps · held-out accuracy 0.812": a saved point, as `replay` and the
+    /// web page title it.
+    static func snapshotCaption(_ index: Int, _ s: TaskState.Snapshot) -> String {
+        "point \(index) · after \(s.step) step\(s.step == 1 ? "" : "s") · held-out accuracy "
+            + (s.accuracy.isFinite ? String(format: "%.3f", s.accuracy) : "not measured")
     }
 
     /// `sample K`: the layer shows held-out sequence K.

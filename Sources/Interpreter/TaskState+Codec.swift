@@ -23,6 +23,8 @@ extension TaskState {
             numbers += [Double(snapshot.step), Double(snapshot.sample), snapshot.accuracy]
             numbers += snapshot.weights.flatMap(\.values)
         }
+        // Last, so that a session saved before the history was kept still loads.
+        numbers += [Double(history.count)] + history.flatMap { [Double($0.step), $0.loss, $0.accuracy] }
         var data = Data(capacity: numbers.count * 8)
         for number in numbers { withUnsafeBytes(of: number.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         // Without base64's '=' padding, which a command line would read as a word of its own.
@@ -76,7 +78,16 @@ extension TaskState {
             }
             snapshots.append(Snapshot(step: step, sample: shown, weights: weights, accuracy: accuracy))
         }
+        var history: [TrainingPoint] = []
+        if !reader.isAtEnd {
+            guard let count = reader.count(), count <= Self.historyLimit else { return nil }
+            for _ in 0..<count {
+                guard let step = reader.count(), let loss = reader.next(), let accuracy = reader.next() else { return nil }
+                history.append(TrainingPoint(step: step, loss: loss, accuracy: accuracy))
+            }
+        }
         guard reader.isAtEnd else { return nil }
+        state.history = history
         state.snapshots = snapshots
         state.model.setParameterValues(parameters)
         state.trainer.steps = steps

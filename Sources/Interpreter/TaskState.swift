@@ -24,6 +24,11 @@ public struct TaskState: Equatable, Sendable {
     /// The accuracy of the most recent batches, each measured before its update: the training
     /// accuracy when batches are fresh.
     public var recentAccuracy: [Double] = []
+    /// Every training batch's loss and accuracy, each measured before its update, over every
+    /// `train` so far (the latest `historyLimit`): the curves `export loss` draws.
+    public var history: [TrainingPoint] = []
+    /// The most points `history` keeps (the latest).
+    public static let historyLimit = 100_000
     /// The heads' attention on the shown sequence at about 20 points of the last `train`, for
     /// `replay`.
     public var snapshots: [Snapshot] = []
@@ -50,6 +55,12 @@ public struct TaskState: Equatable, Sendable {
             self.weights = weights
             self.accuracy = accuracy
         }
+    }
+
+    public struct TrainingPoint: Equatable, Sendable {
+        public var step: Int
+        public var loss: Double
+        public var accuracy: Double
     }
 
     public init(model: TaskModel, seed: UInt64) {

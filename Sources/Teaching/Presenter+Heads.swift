@@ -3,7 +3,11 @@ import Attention
 extension Presenter {
     /// "head 2 (pruned)" or "head 2 (gate 0.50)" or "head 2".
     func headTitle(_ head: Int) -> String {
-        let gate = trace.gate(head)
+        Self.headTitle(head, gate: trace.gate(head), format: format)
+    }
+
+    /// "head 2", "head 2 (pruned)" or "head 2 (gate 0.5)" (`head` 0-based), for any layer.
+    static func headTitle(_ head: Int, gate: Double, format: NumberFormat) -> String {
         let mark = gate == 1 ? "" : gate == 0 ? " (pruned)" : " (gate \(format.string(gate)))"
         return "head \(head + 1)\(mark)"
     }
@@ -25,7 +29,7 @@ extension Presenter {
 
     /// The panels of `stage` for `heads`, with token labels and the scale every picture uses
     /// (0 to 1 for weights, the finite range otherwise).
-    private func heatmapModel(_ stage: Stage, heads: [Int], title: (Int) -> String) -> Heatmap {
+    func heatmapModel(_ stage: Stage, heads: [Int], title: (Int) -> String) -> Heatmap {
         let panels = heads.map { i in
             Heatmap.Panel(title: stage.isPerHead && !direct ? title(i) : stage.rawValue,
                           matrix: trace.tensor(stage, head: i)!,

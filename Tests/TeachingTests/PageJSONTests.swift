@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import Teaching
+
+/// The page's data is JSON inside an HTML script element: it must parse back to what was put
+/// in, and hold nothing that ends the element or reads as an address.
+@Suite("Page JSON")
+struct PageJSONTests {
+    @Test func escapesWhatAPageMustNotHoldAndParsesBack() throws {
+        let text = "</script> <!-- a//b HTTP://x \"q\" \\ tab\t line\nend h ht"
+        let json = PageJSON.object([("text", .string(text)), ("n", .int(-3)), ("b", .bool(true)), ("z", .null),
+                                    ("list", .strings(["0.500", "-inf"]))]).text
+        for forbidden in ["<", ">", "//", "http", "HTTP", "\n", "\t"] { #expect(!json.contains(forbidden), "\(forbidden)") }
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(parsed["text"] as? String == text)
+        #expect(parsed["n"] as? Int == -3 && parsed["b"] as? Bool == true && parsed["z"] is NSNull)
+        #expect(parsed["list"] as? [String] == ["0.500", "-inf"])
+        #expect(json.hasPrefix("{\"text\":"), "keys in the order given")
+    }
+
+    @Test func chartTicksAreRound() {
+        #expect(SVGChart.ticks(0...1, logarithmic: false).map(SVGChart.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+        #expect(SVGChart.ticks(1...400, logarithmic: false).map(SVGChart.label) == ["100", "200", "300", "400"])
+        #expect(SVGChart.ticks(0.001...10, logarithmic: true) == [0.001, 0.01, 0.1, 1, 10])
+        #expect(SVGChart.fitted([0.003, 2.5], logarithmic: true) == 0.001...10)
+    }
+}
