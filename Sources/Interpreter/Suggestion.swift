@@ -2,9 +2,16 @@
 /// is close enough to be a plausible typo (at most a third of the word's letters wrong).
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        let limit = max(1, word.count / 3)
+        let lowered = word.lowercased()
+        // Two words differing in length by more than the limit are at least that many edits
+        // apart, so they are not measured (a long mistyped line is not compared letter by letter
+        // with every command).
+        let scored = candidates.map { ($0, $0.lowercased()) }
+            .filter { abs($0.1.count - lowered.count) <= limit }
+            .map { ($0.0, distance(lowered, $0.1)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(1, word.count / 3) ? best.0 : nil
+        return best.1 <= limit ? best.0 : nil
     }
 
     /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step").
