@@ -61,7 +61,9 @@ public enum CommandParser {
             throw UserError("'\(first.text)' needs '=' and a value", column: first.column + first.text.count,
                             hint: "e.g. \(first.text) = random 3x4 seed 1 (or `show \(first.text)` to see it)")
         }
-        var message = "unknown command '\(first.text)'"
+        // A long run of garbage is quoted by its start only; the line itself is shown below it.
+        let quoted = first.text.count > 40 ? first.text.prefix(40) + "…" : first.text[...]
+        var message = "unknown command '\(quoted)'"
         if let suggestion = Suggestion.didYouMean(first.text, among: Verb.names + definable) {
             message += ": \(suggestion)"
         }

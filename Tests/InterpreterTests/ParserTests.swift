@@ -65,6 +65,13 @@ struct ParserTests {
         #expect(e.column == 3)
     }
 
+    /// A long unknown word is quoted by its first 40 characters, and gets no suggestion (no
+    /// command is within a third of its length).
+    @Test func aLongUnknownWordIsQuotedByItsStart() throws {
+        let e = try #require(error(String(repeating: "stepx", count: 60)))
+        #expect(e.message == "unknown command '\(String(repeating: "stepx", count: 8))…'")
+    }
+
     @Test func literalErrorPointsAtTheColumn() throws {
         let e = try #require(error("X = [[1, 2], [3 4]]"))
         #expect(e.column == 17)   // the '4'
