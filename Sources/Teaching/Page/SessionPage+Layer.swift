@@ -22,9 +22,10 @@ extension SessionPage {
     /// The stage walk: every step of the trace in order, with the title, formula, shapes and
     /// explanation `step` prints (the explanation once per head, as `step head N` gives it),
     /// and each stage's tensors as the tables and heatmaps show them.
+    /// With a model's block, the walk goes on through it (`blockStagesData`).
     func stagesData() -> PageJSON {
         let steps = Step.all(direct: trace.isDirect)
-        return .array(steps.map { step in
+        let attention = steps.map { step -> PageJSON in
             .object([
                 ("name", .string(step.rawValue)),
                 ("title", .string(step == .masked ? layer.maskedTitle() : step.title)),
@@ -33,7 +34,33 @@ extension SessionPage {
                 ("explanations", .strings(trace.heads.indices.map { layer.explanation(step, head: $0) })),
                 ("tensors", .array(step.stages(direct: trace.isDirect).map(tensorData))),
             ])
-        })
+        }
+        return .array(attention + (block.map(blockStagesData) ?? []))
+    }
+
+    /// The block's steps after attention, as `step` shows them past `output`: one tensor each
+    /// (tokens x d_model) and one explanation, the same whichever head is chosen.
+    func blockStagesData(_ block: BlockPresenter) -> [PageJSON] {
+        BlockStep.allCases.map { step in
+            let panel = Heatmap.Panel(title: step.rawValue, matrix: block.tensor(step), blocked: nil)
+            let range = Heatmap.range(of: [panel], isWeights: false)
+            let tensor: PageJSON = .object([
+                ("name", .string(step.rawValue)),
+                ("axes", .string("tokens x d_model")),
+                ("rows", .strings(block.rowLabels)),
+                ("columns", .strings(Labels.features(panel.matrix.cols))),
+                ("range", .strings([range.lowerBound, range.upperBound].map { "\($0)" })),
+                ("panels", .array([.object([("title", .string(step.rawValue)), ("values", rows(panel.matrix))])])),
+            ])
+            return .object([
+                ("name", .string(step.rawValue)),
+                ("title", .string(step.title)),
+                ("formula", .string(step.formula)),
+                ("shapes", .string(block.shapes(step))),
+                ("explanations", .strings(trace.heads.indices.map { _ in block.explanation(step) })),
+                ("tensors", .array([tensor])),
+            ])
+        }
     }
 
     /// One stage's tensor: every head's matrix for a per-head stage, labels, the colour

@@ -17,8 +17,12 @@ public struct SessionPage: Sendable {
     public var model: ModelGrid?
     /// A trained task's curves and saved points.
     public var training: TrainingRecord?
+    /// A model layer's block after attention (residual, LayerNorm, feed-forward, output): the
+    /// stage walk goes on through it, as `step` does.
+    public var block: BlockPresenter?
 
-    public init(title: String, date: String, layer: Presenter, model: ModelGrid? = nil, training: TrainingRecord? = nil) {
+    public init(title: String, date: String, layer: Presenter, model: ModelGrid? = nil, training: TrainingRecord? = nil,
+                block: BlockPresenter? = nil) {
         self.title = title
         self.date = date
         var plain = layer
@@ -26,6 +30,7 @@ public struct SessionPage: Sendable {
         self.layer = plain
         self.model = model
         self.training = training
+        self.block = block
     }
 
     /// A model's attention on its sentence, for the model view: `weights[layer][head]` (n x n),
