@@ -34,7 +34,7 @@ public enum CommandParser {
         // `text ...` reads the rest of the line as typed: quotes, brackets and '#' included.
         let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
         if trimmed == "text" || trimmed.hasPrefix("text ") || trimmed.hasPrefix("text\t") {
-            let sentence = trimmed.dropFirst(4).trimmingCharacters(in: .whitespaces)
+            let sentence = trimmed.dropFirst(4).trimmingSpaces
             guard !sentence.isEmpty else {
                 throw UserError("`text` needs a sentence", column: line.count + 1, hint: "e.g. text The cat sat on the mat.")
             }

@@ -164,7 +164,7 @@ extension Interpreter {
             throw UserError("there is no model to read text", hint: "`model load` loads all-MiniLM-L6-v2 first")
         }
         let folded = text.unicodeScalars.map { $0.properties.isWhitespace ? " " : String($0) }.joined()
-        guard !folded.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !folded.trimmingSpaces.isEmpty else {
             throw UserError("the text is empty", hint: "e.g. text The cat sat on the mat.")
         }
         model.sentence = try model.model.read(folded)

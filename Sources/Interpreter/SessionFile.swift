@@ -89,7 +89,7 @@ enum SessionFile {
                             hint: "the session was not changed")
         }
         let body = (1..<endIndex).map { (line: $0 + 1, text: lines[$0]) }
-            .filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && !$0.text.hasPrefix("#") }
+            .filter { !$0.text.trimmingSpaces.isEmpty && !$0.text.hasPrefix("#") }
         let promised = lines[endIndex].dropFirst(endPrefix.count).split(separator: " ").first.flatMap { Int($0) }
         guard promised == body.count else {
             throw UserError("\(path) line \(endIndex + 1): the file promises \(promised.map(String.init) ?? "?") commands but holds \(body.count)",

@@ -8,18 +8,18 @@ public enum LessonParser {
         }
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") && !line.hasPrefix("##") { continue }
             if let value = field("title", line) {
                 lesson.title = value
             } else if let value = field("summary", line) {
                 lesson.summary = value
             } else if line.hasPrefix("##") {
-                let title = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                let title = line.dropFirst(2).trimmingSpaces
                 guard !title.isEmpty else { throw fail(number, "a section needs a title after '##'") }
                 lesson.items.append(.init(line: number, kind: .section(title)))
             } else if line.hasPrefix(">") {
-                let text = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
+                let text = String(line.dropFirst()).trimmingSpaces
                 // Consecutive narrative lines form one paragraph; `>` alone ends it.
                 if case let .narrative(previous)? = lesson.items.last?.kind, !previous.isEmpty, !text.isEmpty,
                    previousNarrativeLine == number - 1 {
@@ -36,7 +36,7 @@ public enum LessonParser {
                 guard case var .question(question)? = lesson.items.last?.kind else {
                     throw fail(number, "'answer:' must follow an 'ask:' line")
                 }
-                question.answers += answer.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                question.answers += answer.split(separator: "|").map { $0.trimmingSpaces }
                 lesson.items[lesson.items.count - 1].kind = .question(question)
             } else if let explanation = field("explain", line), case var .question(question)? = lesson.items.last?.kind {
                 question.explanation = explanation
@@ -69,6 +69,6 @@ public enum LessonParser {
     /// The value of `key: value`, or nil when the line is not that field.
     private static func field(_ key: String, _ line: String) -> String? {
         guard line.hasPrefix(key + ":") else { return nil }
-        return line.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces)
+        return line.dropFirst(key.count + 1).trimmingSpaces
     }
 }

@@ -143,7 +143,7 @@ extension LessonRunner {
     /// spaces or brackets, so "[5, 5]", "5,5" and "5, 5" are the same answer, and so are
     /// "The same." and "same", "'it'" and "it".
     public static func normalized(_ answer: String) -> String {
-        var text = answer.lowercased().trimmingCharacters(in: .whitespaces)
+        var text = answer.lowercased().trimmingSpaces
         text = String(text.filter { !"'\"‘’“”`".contains($0) })
         while let last = text.last, ".!?;:".contains(last) { text.removeLast() }
         for article in ["the ", "a ", "an "] where text.hasPrefix(article) { text.removeFirst(article.count) }
@@ -197,7 +197,7 @@ extension LessonRunner {
             }
             let negative = start > 0 && characters[start - 1] == "-" && (start < 2 || !characters[start - 2].isNumber)
             if let value = Double(String(characters[start..<end])) {
-                let rest = String(characters[end...]).trimmingCharacters(in: .whitespaces)
+                let rest = String(characters[end...]).trimmingSpaces
                 found.append(((negative ? -1 : 1) * value, rest.hasPrefix("%") || rest.hasPrefix("percent")))
             }
             index = end
