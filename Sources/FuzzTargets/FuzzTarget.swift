@@ -23,6 +23,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case safetensors
     /// The bytes of a model's config.json.
     case config
+    /// The bytes of a saved session file, loaded with `load`.
+    case session
 
     /// Feeds one input to this target.
     public func run(_ data: [UInt8]) {
@@ -49,6 +51,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try? Safetensors.read(data, skipping: { $0.hasSuffix("position_ids") },
                                       transposing: { $0.utf8.count % 2 == 0 })
         case .config: _ = try? ModelConfig(bytes: data)
+        case .session: Self.runSession(data)
         }
     }
 
@@ -75,20 +78,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         return path
     }()
 
-    /// At most 64 lines a run, tensors of at most 64 x 64 values, fits of at most 20 steps and
-    /// training runs of at most 3 on small task models, so that each input stays fast; the
-    /// limits are the interpreter's own, only smaller.
+    /// At most 64 lines a run, by an interpreter with small limits (`limitedInterpreter`).
     static func runCommands(_ data: [UInt8]) {
-        var interpreter = Interpreter(width: 80)
-        interpreter.files = .confined(to: scratch)
-        interpreter.maximumElements = 64 * 64
-        interpreter.maximumFitSteps = 20
-        interpreter.maximumTrainSteps = 3
-        interpreter.taskLimits.vocab = 16
-        interpreter.taskLimits.length = 8
-        interpreter.taskLimits.dModel = 16
-        interpreter.taskLimits.batch = 8
-        interpreter.stateFile = nil
+        var interpreter = limitedInterpreter()
         let text = String(decoding: data, as: UTF8.self)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {
             // Lessons run through their own target; here `lesson` would only read files.
@@ -99,5 +91,31 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 continue   // a user error: the REPL prints it and goes on
             }
         }
+    }
+
+    /// Writes the input to a file in the scratch folder and loads it as a saved session, with
+    /// the commands target's limits (which the loaded session's commands obey too).
+    static func runSession(_ data: [UInt8]) {
+        var interpreter = limitedInterpreter()
+        let name = "fuzz-session.txt"
+        guard FileManager.default.createFile(atPath: scratch + "/" + name, contents: Data(data)) else { return }
+        _ = try? interpreter.execute("load " + name)
+    }
+
+    /// An interpreter with its files confined to the scratch folder, tensors of at most 64 x 64
+    /// values, fits of at most 20 steps and training runs of at most 3 on small task models, so
+    /// that each input stays fast; the limits are the interpreter's own, only smaller.
+    static func limitedInterpreter() -> Interpreter {
+        var interpreter = Interpreter(width: 80)
+        interpreter.files = .confined(to: scratch)
+        interpreter.maximumElements = 64 * 64
+        interpreter.maximumFitSteps = 20
+        interpreter.maximumTrainSteps = 3
+        interpreter.taskLimits.vocab = 16
+        interpreter.taskLimits.length = 8
+        interpreter.taskLimits.dModel = 16
+        interpreter.taskLimits.batch = 8
+        interpreter.stateFile = nil
+        return interpreter
     }
 }

@@ -44,7 +44,7 @@ extension Interpreter {
         } catch let error as TensorFileError {
             throw UserError("cannot load \(path): \(error)")
         }
-        session = try Self.session(from: text, path: path, files: files)
+        session = try self.session(from: text, path: path, files: files)
         return "loaded the session from \(path)"
     }
 
@@ -83,10 +83,17 @@ extension Interpreter {
     }
 
     /// The session a saved file describes, rebuilt by running its commands on a blank
-    /// session; a failing command is reported with its line in the file.
-    static func session(from text: String, path: String, files: FileAccess) throws -> Session {
+    /// session, within this interpreter's limits (tensor sizes, fit and training steps, task
+    /// sizes); a failing command is reported with its line in the file.
+    func session(from text: String, path: String, files: FileAccess) throws -> Session {
         var rebuilt = Interpreter(loadExample: false)
         rebuilt.files = files
+        rebuilt.maximumElements = maximumElements
+        rebuilt.maximumTraceBytes = maximumTraceBytes
+        rebuilt.maximumFitSteps = maximumFitSteps
+        rebuilt.maximumTrainSteps = maximumTrainSteps
+        rebuilt.taskLimits = taskLimits
+        rebuilt.trainingKernels = trainingKernels
         for (line, command) in try SessionFile.commands(in: text, path: path) {
             // A session file holds definitions and settings only: nothing that reads or writes
             // other files, starts a lesson or leaves.
@@ -120,7 +127,7 @@ extension Interpreter {
         do { text = try TensorFile.readText(path: file) } catch {
             throw UserError("cannot read the saved session \(file): \(error)")
         }
-        session = try Self.session(from: text, path: file, files: .anywhere)
+        session = try self.session(from: text, path: file, files: .anywhere)
         return previous ? "restored the session saved the time before the last" : "restored the session saved when the REPL last exited"
     }
 

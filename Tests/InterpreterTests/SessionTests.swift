@@ -134,6 +134,27 @@ struct LimitTests {
         #expect(inf?.column == 7)
     }
 
+    /// A saved session is rebuilt within the loading interpreter's limits, not the defaults: a
+    /// file written where larger task models were allowed is refused by a stricter interpreter,
+    /// with its line, and changes nothing.
+    @Test func aLoadedSessionObeysTheLoadersLimits() throws {
+        let dir = try makeScratchFolder("sessions")
+        defer { removeScratchFolder(dir) }
+        var writer = Interpreter()
+        _ = try writer.execute("task previous-two vocab 16 length 8 d_model 32 seed 1")
+        _ = try writer.execute("save \(dir.path)/task.txt")
+        var strict = Interpreter()
+        strict.taskLimits.dModel = 16
+        let before = strict.session
+        let refused = #expect(throws: UserError.self) { try strict.execute("load \(dir.path)/task.txt") }
+        #expect(refused?.message.contains("task.txt line") == true && refused?.message.contains("16") == true,
+                "\(refused?.message ?? "")")
+        #expect(strict.session == before)
+        var roomy = Interpreter()
+        _ = try roomy.execute("load \(dir.path)/task.txt")
+        #expect(roomy.session.task?.model.dModel == 32)
+    }
+
     @Test func theLargestAllowedMatrixWorks() throws {
         var repl = Interpreter()
         _ = try repl.execute("W_O = zeros 4096x4096")
