@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage="usage: fuzz/run.sh commands|lesson|npy|json|csv|vocab|safetensors|config|session SECONDS [--fast] [--runs N] [--grow]"
+usage="usage: fuzz/run.sh commands|lesson|npy|json|csv|vocab|safetensors|config|session|answer SECONDS [--fast] [--runs N] [--grow]"
 target=${1:?$usage}
 seconds=${2:?$usage}
 shift 2

@@ -25,6 +25,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case config
     /// The bytes of a saved session file, loaded with `load`.
     case session
+    /// A learner's answer to a lesson's question (the first line) against expected answers (the
+    /// other lines, and one of each kind the lessons use).
+    case answer
 
     /// Feeds one input to this target.
     public func run(_ data: [UInt8]) {
@@ -52,6 +55,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                                       transposing: { $0.utf8.count % 2 == 0 })
         case .config: _ = try? ModelConfig(bytes: data)
         case .session: Self.runSession(data)
+        case .answer:
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            guard let answer = lines.first.map(String.init) else { return }
+            _ = LessonRunner.accepts(answer, lines.dropFirst().map(String.init) + Self.answersOfEveryKind)
         }
     }
 
@@ -101,6 +108,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         guard FileManager.default.createFile(atPath: scratch + "/" + name, contents: Data(data)) else { return }
         _ = try? interpreter.execute("load " + name)
     }
+
+    /// Expected answers of the kinds lessons ask for: yes or no, a word, a number, a fraction
+    /// or a percentage, a list, an exponent.
+    static let answersOfEveryKind = ["yes", "no", "the same", "softmax", "3", "0.921", "92.1%", "[5, 5]", "1e-3", "-2.5", "head 2"]
 
     /// An interpreter with its files confined to the scratch folder, tensors of at most 64 x 64
     /// values, fits of at most 20 steps and training runs of at most 3 on small task models, so
