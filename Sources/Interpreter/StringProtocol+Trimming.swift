@@ -5,11 +5,15 @@ extension StringProtocol {
     /// lines are trimmed line by line: it was over a quarter of the time of reading a lesson.
     var trimmingSpaces: String {
         let scalars = unicodeScalars
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
-        }
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        guard let first = scalars.firstIndex(where: { !$0.isTrimmedSpace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.isTrimmedSpace })!
         return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}
+
+extension Unicode.Scalar {
+    /// What `trimmingSpaces` trims: a space separator, the tab or the zero-width space.
+    var isTrimmedSpace: Bool {
+        self == "\t" || self == "\u{200B}" || properties.generalCategory == .spaceSeparator
     }
 }

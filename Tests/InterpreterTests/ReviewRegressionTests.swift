@@ -126,6 +126,9 @@ struct ReviewRegressionTests {
             ("No, never", ["no"], true), ("yes it does", ["yes"], true), ("nope", ["no"], false), ("no", ["yes"], false),
             ("only key 0", ["0 keys", "none"], false), ("0 keys", ["0 keys"], true),
             ("1e-12", ["1e-12"], true), ("about 1e-12", ["0.000000000001"], true), ("1", ["1e-12"], false),
+            // A percentage sign or word after spaces of any kind.
+            ("92.1 %", ["0.921"], true), ("92.1\u{3000}percent", ["0.921"], true), ("0.921", ["92.1 percent"], true),
+            ("92.1 per cent", ["0.921"], false),
         ]
         for (typed, expected, right) in cases {
             #expect(LessonRunner.accepts(typed, expected) == right, "'\(typed)' against \(expected)")

@@ -154,19 +154,20 @@ extension LessonRunner {
     /// within 1% (words around it allowed: "3 pairs", "about 92 percent"), a percentage matching
     /// its fraction either way ("92.1%" and "0.921").
     public static func accepts(_ answer: String, _ answers: [String]) -> Bool {
-        answers.contains { expected in
-            if normalized(expected) == normalized(answer) { return true }
+        let text = normalized(answer)
+        let firstWord = answer.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init)
+        let number = numbers(in: answer).first
+        return answers.contains { expected in
+            let expectedText = normalized(expected)
+            if expectedText == text { return true }
             // "No, never" answers "no"; "yes, it does" answers "yes".
-            if ["yes", "no"].contains(normalized(expected)),
-               answer.lowercased().split(whereSeparator: { !$0.isLetter }).first.map(String.init) == normalized(expected) {
-                return true
-            }
+            if ["yes", "no"].contains(expectedText), firstWord == expectedText { return true }
             // Numbers are compared when the expected answer is a number and nothing else (a
             // percentage allowed; not a range like 2-3, and not "0 keys", which "only key 0"
             // must not match).
             let wanted = numbers(in: expected)
             let bare = expected.lowercased().replacingOccurrences(of: "percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
-            guard bare, wanted.count == 1, let want = wanted.first, let given = numbers(in: answer).first else { return false }
+            guard bare, wanted.count == 1, let want = wanted.first, let given = number else { return false }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
             let (w, g) = (want.value, given.value)
             if close(g, w) { return true }
@@ -197,8 +198,13 @@ extension LessonRunner {
             }
             let negative = start > 0 && characters[start - 1] == "-" && (start < 2 || !characters[start - 2].isNumber)
             if let value = Double(String(characters[start..<end])) {
-                let rest = String(characters[end...]).trimmingSpaces
-                found.append(((negative ? -1 : 1) * value, rest.hasPrefix("%") || rest.hasPrefix("percent")))
+                // What follows, past any spaces (looked at in place: copying the rest of the
+                // text for every number made a long answer quadratic).
+                var next = end
+                while next < characters.count, characters[next].unicodeScalars.allSatisfy(\.isTrimmedSpace) { next += 1 }
+                let percent = next < characters.count
+                    && (characters[next] == "%" || String(characters[next..<min(next + 7, characters.count)]) == "percent")
+                found.append(((negative ? -1 : 1) * value, percent))
             }
             index = end
         }
