@@ -86,37 +86,37 @@ enum FastProduct {
         a.values.withUnsafeBufferPointer { aBuffer in
             b.values.withUnsafeBufferPointer { bBuffer in
                 (packedRight ?? []).withUnsafeBufferPointer { packedBuffer in
-                c.withUnsafeMutableStorage { cBuffer in
-                    let (pa, pb, pc) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
-                    nonisolated(unsafe) let operands = (pa, pb, pc, packedRight == nil ? nil : packedBuffer.baseAddress)
-                    @Sendable func multiply(_ columns: Range<Int>) {
-                        let (pa, pb, pc, packed) = operands
-                        switch kernel {
-                        case .avx512:
-                            avx512Product(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
-                                          bTransposed: transposingRight, columns: columns, prepackedB: packed)
-                        case .fused:
-                            fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
-                                         bTransposed: transposingRight, columns: columns, prepackedB: packed)
-                        case .portable, .reference:
-                            BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m,
-                                                          aTransposed: transposingLeft, bTransposed: transposingRight,
-                                                          prepackedB: packed)
-                                .multiply(columns: columns)
+                    c.withUnsafeMutableStorage { cBuffer in
+                        let (pa, pb, pc) = (aBuffer.baseAddress!, bBuffer.baseAddress!, cBuffer.baseAddress!)
+                        nonisolated(unsafe) let operands = (pa, pb, pc, packedRight == nil ? nil : packedBuffer.baseAddress)
+                        @Sendable func multiply(_ columns: Range<Int>) {
+                            let (pa, pb, pc, packed) = operands
+                            switch kernel {
+                            case .avx512:
+                                avx512Product(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
+                                              bTransposed: transposingRight, columns: columns, prepackedB: packed)
+                            case .fused:
+                                fusedProduct(a: pa, b: pb, c: pc, n: n, k: k, m: m, aTransposed: transposingLeft,
+                                             bTransposed: transposingRight, columns: columns, prepackedB: packed)
+                            case .portable, .reference:
+                                BlockedProduct<PortableKernel>(a: pa, b: pb, c: pc, n: n, k: k, m: m,
+                                                              aTransposed: transposingLeft, bTransposed: transposingRight,
+                                                              prepackedB: packed)
+                                    .multiply(columns: columns)
+                            }
+                        }
+                        if workers == 1 {
+                            multiply(0..<m)
+                        } else {
+                            // Each worker owns a band of C's columns: no two threads write the same
+                            // element, and each packs its own copies.
+                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                let first = bands * w / workers * band
+                                let last = min(m, bands * (w + 1) / workers * band)
+                                if first < last { multiply(first..<last) }
+                            }
                         }
                     }
-                    if workers == 1 {
-                        multiply(0..<m)
-                    } else {
-                        // Each worker owns a band of C's columns: no two threads write the same
-                        // element, and each packs its own copies.
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            let first = bands * w / workers * band
-                            let last = min(m, bands * (w + 1) / workers * band)
-                            if first < last { multiply(first..<last) }
-                        }
-                    }
-                }
                 }
             }
         }

@@ -52,9 +52,10 @@ public struct Matrix: Equatable, Sendable {
 
     /// A matrix whose elements are `element(i, j)`.
     public init(rows: Int, cols: Int, element: (Int, Int) -> Double) {
-        self.init(rows: rows, cols: cols)
-        for i in 0..<rows {
-            for j in 0..<cols { values[i * cols + j] = element(i, j) }
+        self.init(rows: rows, cols: cols) { storage in
+            for i in 0..<rows {
+                for j in 0..<cols { storage[i * cols + j] = element(i, j) }
+            }
         }
     }
 

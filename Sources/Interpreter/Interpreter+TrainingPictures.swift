@@ -71,9 +71,9 @@ extension Interpreter {
         let summary = "Task \(task.model.task.rawValue): \(task.trainer.steps) steps trained; training accuracy "
             + String(format: "%.3f", train) + ", held-out accuracy " + String(format: "%.3f", test) + " (2000 held-out sequences)."
             + (task.measured.curve == nil ? " `prune curve` before `export html` adds the pruning curves." : "")
-        let sample = task.snapshots.first?.sample
-        let tokens = sample.map { task.heldOut[$0] } ?? []
-        let curve = task.measured.curve.map { pruneChart($0, sequences: min(Self.importanceSequences, task.heldOut.count)) }
+        let heldOut = task.heldOut   // made afresh on every read
+        let tokens = task.snapshots.first.map { heldOut[$0.sample] } ?? []
+        let curve = task.measured.curve.map { pruneChart($0, sequences: min(Self.importanceSequences, heldOut.count)) }
         return TrainingRecord(
             summary: summary, lossChart: lossChart(task), pruneChart: curve,
             labels: tokens.enumerated().map { TaskState.label($0.element, at: $0.offset, vocab: task.model.vocab) },
