@@ -113,8 +113,8 @@ struct AttentionREPLCommand: ParsableCommand {
                 REPL.printError("error: cannot read the script '\(script)': \(error)")
                 throw ExitCode(1)
             }
-            // Lines end in \n or \r\n (a script saved on Windows; Swift reads "\r\n" as one newline).
-            var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+            // Lines end in \n or \r\n (a script saved on Windows): see `textLines`.
+            var lines = text.textLines.map(String.init)
             if lines.last == "" { lines.removeLast() }
             status = repl.runScript(lines: lines)
         } else {

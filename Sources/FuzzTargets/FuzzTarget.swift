@@ -89,7 +89,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func runCommands(_ data: [UInt8]) {
         var interpreter = limitedInterpreter()
         let text = String(decoding: data, as: UTF8.self)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {
+        for line in text.textLines.prefix(64) {
             // Lessons run through their own target; here `lesson` would only read files.
             do {
                 let reply = try interpreter.execute(String(line))

@@ -61,7 +61,7 @@ extension Interpreter {
         var copy = self
         copy.session = session
         var replies: [String] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.textLines.enumerated() {
             let command: Command?
             do { command = try CommandParser.parse(String(line)) } catch let error as UserError {
                 throw UserError("\(path) line \(index + 1): \(error.message)", hint: "nothing was changed")

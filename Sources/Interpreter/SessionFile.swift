@@ -79,7 +79,7 @@ enum SessionFile {
     /// The commands of a saved session, with their line numbers, after checking the header and
     /// the end line. Errors name the line at fault.
     static func commands(in text: String, path: String) throws -> [(line: Int, text: String)] {
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let lines = text.textLines.map(String.init)
         guard lines.first == header else {
             throw UserError("\(path) line 1: this is not a saved session (it should start with '\(header)')",
                             hint: "a plain list of commands runs with `source \(path)`")

@@ -156,6 +156,33 @@ struct ReviewRegressionTests {
         #expect(tensor?.hint?.contains("import NAME X.npy") == true)
     }
 
+    /// Files saved on Windows end their lines in "\r\n". A lesson, a sourced file and a saved
+    /// session read so must read as their "\n" twins do (split at the character "\n", each
+    /// had been one long line: "\r\n" is a single character).
+    @Test func windowsLineEndingsReadAsLines() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("attention-crlf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lessonText = try String(contentsOfFile: LessonTests.folder + "/01-by-hand.lesson", encoding: .utf8)
+        let windowsLesson = lessonText.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(windowsLesson.contains("\r\n"))
+        #expect(try LessonParser.parse(windowsLesson, name: "w", path: "w.lesson") == LessonParser.parse(lessonText, name: "w", path: "w.lesson"))
+
+        let commands = folder.appendingPathComponent("setup.txt").path
+        try "heads 4\r\ntokens a b c\r\n".write(toFile: commands, atomically: true, encoding: .utf8)
+        var interpreter = Interpreter()
+        _ = try interpreter.execute("source \"\(commands)\"")
+        #expect(interpreter.session.heads == 4 && interpreter.session.tokens == ["a", "b", "c"])
+
+        let saved = folder.appendingPathComponent("session.txt").path
+        _ = try interpreter.execute("save \"\(saved)\"")
+        let text = try String(contentsOfFile: saved, encoding: .utf8)
+        try text.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: saved, atomically: true, encoding: .utf8)
+        var loader = Interpreter()
+        _ = try loader.execute("load \"\(saved)\"")
+        #expect(loader.session == interpreter.session)
+    }
+
     /// A per-head export into a missing folder says so, without the CSV hint (issue 14).
     @Test func exportErrorsGiveTheHintThatFits() throws {
         var interpreter = Interpreter()

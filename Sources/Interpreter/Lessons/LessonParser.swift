@@ -6,7 +6,7 @@ public enum LessonParser {
         func fail(_ line: Int, _ message: String) -> UserError {
             UserError("\(path) line \(line): \(message)", hint: "the lesson format is described in lessons/README.md")
         }
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.textLines.enumerated() {
             let number = index + 1
             let line = raw.trimmingSpaces
             if line.isEmpty || line.hasPrefix("#") && !line.hasPrefix("##") { continue }
