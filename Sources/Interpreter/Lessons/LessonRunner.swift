@@ -144,10 +144,16 @@ extension LessonRunner {
     /// "The same." and "same", "'it'" and "it".
     public static func normalized(_ answer: String) -> String {
         var text = answer.lowercased().trimmingSpaces
-        text = String(text.filter { !"'\"‘’“”`".contains($0) })
-        while let last = text.last, ".!?;:".contains(last) { text.removeLast() }
+        text.removeAll { character in
+            switch character {
+            case "'", "\"", "‘", "’", "“", "”", "`": true
+            default: false
+            }
+        }
+        while let last = text.last, [".", "!", "?", ";", ":"].contains(last) { text.removeLast() }
         for article in ["the ", "a ", "an "] where text.hasPrefix(article) { text.removeFirst(article.count) }
-        return text.filter { !" \t[]()".contains($0) }
+        text.removeAll { [" ", "\t", "[", "]", "(", ")"].contains($0) }
+        return text
     }
 
     /// Whether `answer` is one of `answers`: the same text once normalised, or the same number
@@ -166,7 +172,7 @@ extension LessonRunner {
             // percentage allowed; not a range like 2-3, and not "0 keys", which "only key 0"
             // must not match).
             let wanted = numbers(in: expected)
-            let bare = expected.lowercased().replacingOccurrences(of: "percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
+            let bare = expected.lowercased().replacing("percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
             guard bare, wanted.count == 1, let want = wanted.first, let given = number else { return false }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
             let (w, g) = (want.value, given.value)
