@@ -6,7 +6,7 @@ import Synchronization
 /// Weight matrices packed for a blocked kernel, kept between traces.
 ///
 /// The REPL recomputes the whole trace after every command, nearly always with the weights it
-/// had before; packing them for the kernel (`BlockedProduct.packWhole`) is a tenth of a large
+/// had before; packing them for the kernel (`BlockedProduct.packedCopy`) is a tenth of a large
 /// trace. Given to `Kernels.keepingPackedWeights(_:)`, a store packs each weight the first time
 /// it is multiplied and hands the packed copy to every later product with the same matrix.
 ///
@@ -30,62 +30,50 @@ public final class PackedWeights: Sendable {
 
     /// Weights kept: the REPL's layer has four, a model layer six.
     public let capacity: Int
-    /// Most recently used last.
-    private let entries = Mutex<[Entry]>([])
+    /// The kept weights, most recently used last, and how many packings there have been.
+    private let state = Mutex<(entries: [Entry], packings: Int)>(([], 0))
 
     public init(capacity: Int = 8) {
         self.capacity = max(1, capacity)
     }
 
     /// How many weights are kept now.
-    public var count: Int { entries.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.entries.count } }
     /// How many times a weight has been packed, kept or not (a product that found its weight
     /// kept packs nothing).
-    public var packings: Int { packingCount.withLock { $0 } }
-    private let packingCount = Mutex(0)
+    public var packings: Int { state.withLock { $0.packings } }
 
     /// `weight` packed for `product` (`.avx512`, `.fused` or `.portable`), packed now unless
-    /// kept from before.
+    /// kept from before. The packing itself runs outside the lock.
     func packed(_ weight: Matrix, for product: Kernels.Product) -> [Double] {
         let address = weight.storageAddress
-        let kept = entries.withLock { entries -> [Double]? in
-            guard let index = entries.firstIndex(where: {
+        let kept = state.withLock { state -> [Double]? in
+            guard let index = state.entries.firstIndex(where: {
                 $0.address == address && $0.source.shape == weight.shape && $0.product == product
             }) else { return nil }
-            let entry = entries.remove(at: index)
-            entries.append(entry)
+            let entry = state.entries.remove(at: index)
+            state.entries.append(entry)
             return entry.packed
         }
         if let kept { return kept }
         let packed = Self.pack(weight, for: product)
-        packingCount.withLock { $0 += 1 }
-        entries.withLock { entries in
-            entries.append(Entry(source: weight, address: address, product: product, packed: packed))
-            if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
+        state.withLock { state in
+            state.packings += 1
+            state.entries.append(Entry(source: weight, address: address, product: product, packed: packed))
+            if state.entries.count > capacity { state.entries.removeFirst(state.entries.count - capacity) }
         }
         return packed
     }
 
-    /// B (k x m) packed whole by the given kernel's module.
+    /// B (k x m) packed by the given kernel's module.
     static func pack(_ b: Matrix, for product: Kernels.Product) -> [Double] {
-        let (k, m) = (b.rows, b.cols)
-        let count = switch product {
-        case .avx512: avx512PackedCount(k: k, m: m)
-        case .fused: fusedPackedCount(k: k, m: m)
-        case .portable, .reference: BlockedProduct<PortableKernel>.packedCount(k: k, m: m)
-        }
-        return [Double](unsafeUninitializedCapacity: count) { packed, initialised in
-            b.values.withUnsafeBufferPointer { source in
-                let (b, out) = (source.baseAddress!, packed.baseAddress!)
-                switch product {
-                case .avx512: avx512Pack(b: b, k: k, m: m, into: out)
-                case .fused: fusedPack(b: b, k: k, m: m, into: out)
-                case .portable, .reference:
-                    BlockedProduct<PortableKernel>(a: b, b: b, c: UnsafeMutablePointer(mutating: b), n: 0, k: k, m: m,
-                                                   bTransposed: false).packWhole(into: out)
-                }
+        b.values.withUnsafeBufferPointer { source in
+            let (b, k, m) = (source.baseAddress!, b.rows, b.cols)
+            return switch product {
+            case .avx512: avx512PackedCopy(of: b, k: k, m: m)
+            case .fused: fusedPackedCopy(of: b, k: k, m: m)
+            case .portable, .reference: BlockedProduct<PortableKernel>.packedCopy(of: b, k: k, m: m)
             }
-            initialised = count
         }
     }
 }

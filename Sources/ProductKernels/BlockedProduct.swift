@@ -22,7 +22,7 @@
 /// model's weights) reads B where it is, since each strip of B is used too few times to repay
 /// copying it; only a last, partial strip of columns is packed.
 ///
-/// B may come packed already (`prepackedB`, laid out by `packWhole`): a weight matrix used in
+/// B may come packed already (`prepackedB`, laid out by `packedCopy`): a weight matrix used in
 /// trace after trace with the same values is then packed once, not on every product.
 ///
 /// The operands are raw row-major pointers, valid while `multiply` runs. Several threads may
@@ -41,7 +41,7 @@ public struct BlockedProduct<Kernel: MicroKernel> {
     @usableFromInline let aTransposed: Bool
     /// B is given as an m x k matrix and used as its transpose (`A Bᵀ`, as `Q Kᵀ` needs).
     @usableFromInline let bTransposed: Bool
-    /// All of B, packed by `packWhole` for this kernel, or nil to pack B while multiplying.
+    /// All of B, packed by `packedCopy` for this kernel, or nil to pack B while multiplying.
     @usableFromInline let prepackedB: UnsafePointer<Double>?
 
     /// C (n x m) += A (n x k) times B (k x m); A may be given as k x n and B as m x k, to be
@@ -54,24 +54,21 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         (self.aTransposed, self.bTransposed, self.prepackedB) = (aTransposed, bTransposed, prepackedB)
     }
 
-    /// How many values `packWhole` writes for a k x m matrix B: each slice of `sliceDepth`
-    /// rows (the last may be shallower) as strips of nr columns, the last strip padded with
-    /// zeros.
+    /// All of B (k x m, given the right way round) packed as `multiply` packs it, for a later
+    /// product's `prepackedB`: slice after slice, each slice's strips covering every column.
+    /// Slice pc (a multiple of `sliceDepth`) starts at `pc * roundUp(m, nr)`, and in it the
+    /// strip of columns j ..< j + nr (j a multiple of nr) at `j * depth`; the last strip is
+    /// padded with zeros, so there are `k * roundUp(m, nr)` values.
     @inlinable
-    public static func packedCount(k: Int, m: Int) -> Int {
-        k * roundUp(m, Kernel.columns)
-    }
-
-    /// All of B (k x m, not transposed) packed as `multiply` packs it, slice after slice, each
-    /// slice's strips covering every column: slice pc (a multiple of `sliceDepth`) starts at
-    /// `pc * roundUp(m, nr)`, and in it the strip of columns j ..< j + nr (j a multiple of nr)
-    /// at `j * depth`. `packed` holds `packedCount(k:m:)` values.
-    @inlinable
-    public func packWhole(into packed: UnsafeMutablePointer<Double>) {
-        precondition(!bTransposed, "only a B given the right way round is packed whole")
-        let sliceDepth = min(Kernel.sliceDepth, k)
-        for pc in stride(from: 0, to: k, by: sliceDepth) {
-            packB(into: packed + pc * roundUp(m, Kernel.columns), rows: pc, depth: min(sliceDepth, k - pc), columns: 0..<m)
+    public static func packedCopy(of b: UnsafePointer<Double>, k: Int, m: Int) -> [Double] {
+        let count = k * roundUp(m, Kernel.columns)
+        return [Double](unsafeUninitializedCapacity: count) { packed, initialised in
+            let sliceDepth = min(Kernel.sliceDepth, k)
+            for pc in stride(from: 0, to: k, by: sliceDepth) {
+                packB(b, k: k, m: m, transposed: false, into: packed.baseAddress! + pc * roundUp(m, Kernel.columns),
+                      rows: pc, depth: min(sliceDepth, k - pc), columns: 0..<m)
+            }
+            initialised = count
         }
     }
 
@@ -258,17 +255,25 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         }
     }
 
+    /// B[rows ..< rows+depth][columns] as strips of nr columns (`packB(_:k:m:transposed:...)`).
+    @inlinable
+    func packB(into packed: UnsafeMutablePointer<Double>, rows: Int, depth: Int, columns: Range<Int>) {
+        Self.packB(b, k: k, m: m, transposed: bTransposed, into: packed, rows: rows, depth: depth, columns: columns)
+    }
+
     /// B[rows ..< rows+depth][columns] as strips of nr columns: within a strip the nr values
-    /// of row t are adjacent. Columns past the end are zeros.
+    /// of row t are adjacent. Columns past the end are zeros. B is k x m, or m x k when
+    /// `transposed` (then used as its transpose).
     ///
     /// B is read in its own memory order (along its rows, or along the rows of the B given
     /// transposed), so the hardware prefetcher can stream it from memory: a large weight matrix
     /// is not in any cache when its product starts.
     @inlinable
-    func packB(into packed: UnsafeMutablePointer<Double>, rows: Int, depth: Int, columns: Range<Int>) {
+    static func packB(_ b: UnsafePointer<Double>, k: Int, m: Int, transposed: Bool, into packed: UnsafeMutablePointer<Double>,
+                      rows: Int, depth: Int, columns: Range<Int>) {
         let nr = Kernel.columns
         let stripSize = depth * nr
-        if bTransposed {
+        if transposed {
             // Column j of the strip is B's row `strip + j`, read along t.
             for (s, strip) in stride(from: columns.lowerBound, to: columns.upperBound, by: nr).enumerated() {
                 let out = packed + s * stripSize

@@ -66,17 +66,11 @@ public func fusedProduct(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: 
         .multiply(columns: columns)
 }
 
-/// B (k x m) packed whole for this module's kernel (`BlockedProduct.packWhole`), into `packed`,
-/// which holds `fusedPackedCount(k:m:)` values. Only for CPUs that run Haswell's instructions.
+/// B (k x m) packed for this module's kernel (`BlockedProduct.packedCopy`), for a later
+/// `fusedProduct(..., prepackedB:)`. Only for CPUs that run Haswell's instructions.
 @inline(never)
-public func fusedPack(b: UnsafePointer<Double>, k: Int, m: Int, into packed: UnsafeMutablePointer<Double>) {
-    BlockedProduct<FusedKernel>(a: b, b: b, c: UnsafeMutablePointer(mutating: b), n: 0, k: k, m: m, bTransposed: false)
-        .packWhole(into: packed)
-}
-
-/// How many values `fusedPack` writes for a k x m matrix.
-public func fusedPackedCount(k: Int, m: Int) -> Int {
-    BlockedProduct<FusedKernel>.packedCount(k: k, m: m)
+public func fusedPackedCopy(of b: UnsafePointer<Double>, k: Int, m: Int) -> [Double] {
+    BlockedProduct<FusedKernel>.packedCopy(of: b, k: k, m: m)
 }
 
 /// `MicroKernel.softmax` compiled for Haswell: one instruction per four values. The same

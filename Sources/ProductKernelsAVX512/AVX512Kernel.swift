@@ -91,17 +91,11 @@ public func avx512Product(a: UnsafePointer<Double>, b: UnsafePointer<Double>, c:
         .multiply(columns: columns)
 }
 
-/// B (k x m) packed whole for this module's kernel (`BlockedProduct.packWhole`), into `packed`,
-/// which holds `avx512PackedCount(k:m:)` values. Only for CPUs that run Skylake-SP's instructions.
+/// B (k x m) packed for this module's kernel (`BlockedProduct.packedCopy`), for a later
+/// `avx512Product(..., prepackedB:)`. Only for CPUs that run Skylake-SP's instructions.
 @inline(never)
-public func avx512Pack(b: UnsafePointer<Double>, k: Int, m: Int, into packed: UnsafeMutablePointer<Double>) {
-    BlockedProduct<AVX512Kernel>(a: b, b: b, c: UnsafeMutablePointer(mutating: b), n: 0, k: k, m: m, bTransposed: false)
-        .packWhole(into: packed)
-}
-
-/// How many values `avx512Pack` writes for a k x m matrix.
-public func avx512PackedCount(k: Int, m: Int) -> Int {
-    BlockedProduct<AVX512Kernel>.packedCount(k: k, m: m)
+public func avx512PackedCopy(of b: UnsafePointer<Double>, k: Int, m: Int) -> [Double] {
+    BlockedProduct<AVX512Kernel>.packedCopy(of: b, k: k, m: m)
 }
 
 /// `MicroKernel.softmax` compiled for Skylake-SP: one instruction per eight values. The same
