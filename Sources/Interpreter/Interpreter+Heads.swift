@@ -81,7 +81,7 @@ extension Interpreter {
             var text = "pruned head \(head): its head_out now contributes nothing to the output"
             if let before, let task = session.task {
                 let after = try heldOutAccuracy(task, gates: session.gates)
-                text += String(format: "\nheld-out accuracy (2000 sequences) %.3f before, %.3f after (%@ points)", before, after, Self.points(after - before))
+                text += String(format: "\nheld-out accuracy (%d sequences) %.3f before, %.3f after (%@ points)", task.heldOutCount, before, after, Self.points(after - before))
             }
             return text + prunedSummary(session)
         case let .least(count, metricName):
@@ -111,7 +111,7 @@ extension Interpreter {
                 + ": \(Self.criterion(metric))"
             if let before, let task = session.task {
                 let after = try heldOutAccuracy(task, gates: session.gates)
-                text += String(format: "\nheld-out accuracy (2000 sequences) %.3f before, %.3f after (%@ points)", before, after, Self.points(after - before))
+                text += String(format: "\nheld-out accuracy (%d sequences) %.3f before, %.3f after (%@ points)", task.heldOutCount, before, after, Self.points(after - before))
             }
             return text + prunedSummary(session)
         }

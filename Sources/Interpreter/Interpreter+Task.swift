@@ -61,7 +61,7 @@ extension Interpreter {
         }
         let model = TaskModel(task: kind, vocab: request.vocab, length: request.length, dModel: request.dModel,
                               heads: heads, seed: request.seed)
-        session.task = TaskState(model: model, seed: request.seed)
+        session.task = TaskState(model: model, seed: request.seed, heldOutCount: taskLimits.heldOut)
         session.gates = [:]
         session.target = nil
         try installTaskLayer(in: &session)
@@ -78,7 +78,7 @@ extension Interpreter {
             Model: token and position embeddings (d_model \(m.dModel)), one attention layer with \(m.heads) head\(m.heads == 1 ? "" : "s") \
             (d_k \(m.dModel / m.heads), causal mask, biases), \(m.task.readouts) readout\(m.task.readouts == 1 ? "" : "s") \
             (\(m.task.readoutNames.joined(separator: "; "))); \(m.parameterCount) parameters; \(trained).
-            The layer shows held-out sequence \(task.sample) of 2000.
+            The layer shows held-out sequence \(task.sample) of \(task.heldOutCount).
             """, width: width)
     }
 
@@ -107,7 +107,7 @@ extension Interpreter {
         }
         let m = task.model
         task = TaskState(model: TaskModel(task: m.task, vocab: m.vocab, length: m.length, dModel: m.dModel, heads: count, seed: task.seed),
-                         seed: task.seed)
+                         seed: task.seed, heldOutCount: task.heldOutCount)
         session.task = task
         session.gates = [:]
         try installTaskLayer(in: &session)
@@ -129,7 +129,7 @@ extension Interpreter {
             if task.trainer.steps == 0 {
                 // Untrained: the seed decides the weights as well as the batches.
                 task = TaskState(model: TaskModel(task: m.task, vocab: m.vocab, length: m.length, dModel: m.dModel, heads: m.heads, seed: seed),
-                                 seed: seed)
+                                 seed: seed, heldOutCount: task.heldOutCount)
             } else {
                 task.trainer.random = SeededRandom(seed: seed)
             }
@@ -208,8 +208,8 @@ extension Interpreter {
         var lines = [style.strong("train") + ": \(taken) step\(taken == 1 ? "" : "s") of Adam (lr \(String(format: "%g", request.learningRate)), "
                      + "batch \(request.batch), \(data)) in \(String(format: "%.2f", seconds)) s; \(trainer.steps) in all",
                      Prose.wrap("  last batch loss \(FitReport.loss(lastLoss)) · training accuracy \(String(format: "%.3f", accuracy.train)) ("
-                                + (trainer.examples == nil ? "2000 other random sequences" : "the fixed examples") + ") · "
-                                + "held-out accuracy \(String(format: "%.3f", accuracy.test)) (2000)", width: width)]
+                                + (trainer.examples == nil ? "\(task.heldOutCount) other random sequences" : "the fixed examples") + ") · "
+                                + "held-out accuracy \(String(format: "%.3f", accuracy.test)) (\(task.heldOutCount))", width: width)]
         if !pruned.isEmpty {
             lines.append(style.dim("  head \(pruned.joined(separator: ", ")) pruned: trained with \(pruned.count == 1 ? "its output" : "their outputs") at zero"))
         }
@@ -227,15 +227,15 @@ extension Interpreter {
     }
 
     /// Training and held-out accuracy of the task's model with `gates`, as it is now: on the
-    /// fixed examples, or, when every batch is fresh, on 2000 other random sequences (the
+    /// fixed examples, or, when every batch is fresh, on as many other random sequences (the
     /// training data is then the task's whole distribution, so the two measure the same thing);
-    /// and on the 2000 held-out sequences.
+    /// and on the held-out sequences.
     func accuracies(_ task: TaskState, gates: [Int: Double]) throws -> (train: Double, test: Double) {
         return (try task.model.evaluate(task.trainingData, gates: gates, withGradients: false, kernels: trainingKernels).accuracy,
                 try heldOutAccuracy(task, gates: gates))
     }
 
-    /// Held-out accuracy (all 2000 sequences) with `gates`.
+    /// Held-out accuracy (on every held-out sequence) with `gates`.
     func heldOutAccuracy(_ task: TaskState, gates: [Int: Double]) throws -> Double {
         try task.model.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels).accuracy
     }
@@ -249,10 +249,10 @@ extension Interpreter {
         let gates = session.gates
         let heldOut = try m.evaluate(task.heldOut, gates: gates, withGradients: false, kernels: trainingKernels)
         let training = task.trainingData
-        let trainingName = task.trainer.examples.map { "training (\($0.count) fixed)" } ?? "training (2000 fresh)"
+        let trainingName = task.trainer.examples.map { "training (\($0.count) fixed)" } ?? "training (\(task.heldOutCount) fresh)"
         let rows: [(String, BatchResult)] = [
             (trainingName, try m.evaluate(training, gates: gates, withGradients: false, kernels: trainingKernels)),
-            ("held-out (2000)", heldOut),
+            ("held-out (\(task.heldOutCount))", heldOut),
         ]
         var lines = [style.strong("evaluate") + style.dim("  \(m.task.rawValue), \(m.heads) head\(m.heads == 1 ? "" : "s"), \(task.trainer.steps) step\(task.trainer.steps == 1 ? "" : "s") trained"
                                                          + (gates.isEmpty ? "" : ", with the gates and pruning set"))]
@@ -267,7 +267,7 @@ extension Interpreter {
         }
         if task.trainer.examples == nil {
             lines.append(style.dim(Prose.wrap("Training draws fresh random sequences every step, so there is no training set to learn by heart: "
-                                              + "the training row is measured on 2000 other random sequences and measures the same thing as held-out.", width: width)))
+                                              + "the training row is measured on \(task.heldOutCount) other random sequences and measures the same thing as held-out.", width: width)))
         }
         if m.heads > 1 {
             lines.append("")
@@ -339,7 +339,8 @@ extension Interpreter {
     /// `sample K`: the layer shows held-out sequence K.
     func showSample(_ index: Int, in session: inout Session) throws -> String {
         guard session.task != nil else { throw UserError("there is no task: `sample` shows one of a task's held-out sequences") }
-        guard index < 2000 else { throw UserError("there are 2000 held-out sequences (0 to 1999), so \(index) does not exist") }
+        let count = session.task!.heldOutCount
+        guard index < count else { throw UserError("there are \(count) held-out sequences (0 to \(count - 1)), so \(index) does not exist") }
         session.task!.sample = index
         try installTaskLayer(in: &session)
         return "the layer shows held-out sequence \(index): " + session.tokens.joined(separator: " ")

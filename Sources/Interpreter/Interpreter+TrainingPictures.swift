@@ -69,7 +69,7 @@ extension Interpreter {
         guard let task = session.task else { return nil }
         let (train, test) = try accuracies(task, gates: session.gates)
         let summary = "Task \(task.model.task.rawValue): \(task.trainer.steps) steps trained; training accuracy "
-            + String(format: "%.3f", train) + ", held-out accuracy " + String(format: "%.3f", test) + " (2000 held-out sequences)."
+            + String(format: "%.3f", train) + ", held-out accuracy " + String(format: "%.3f", test) + " (\(task.heldOutCount) held-out sequences)."
             + (task.measured.curve == nil ? " `prune curve` before `export html` adds the pruning curves." : "")
         let heldOut = task.heldOut   // made afresh on every read
         let tokens = task.snapshots.first.map { heldOut[$0.sample] } ?? []

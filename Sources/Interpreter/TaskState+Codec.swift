@@ -45,7 +45,7 @@ extension TaskState {
         }
         var reader = Reader(numbers: numbers)
         var state = self
-        guard let steps = reader.count(), let sample = reader.count(), sample < 2000,
+        guard let steps = reader.count(), let sample = reader.count(), sample < heldOutCount,
               let seed = reader.word(), let random = reader.word(),
               let hasExamples = reader.count(), hasExamples <= 1, let exampleCount = reader.count(), exampleCount <= 100_000 else { return nil }
         var examples: [[Int]] = []
@@ -67,7 +67,7 @@ extension TaskState {
         var snapshots: [Snapshot] = []
         let n = model.length
         for _ in 0..<snapshotCount {
-            guard let step = reader.count(), let shown = reader.count(), shown < 2000, let accuracy = reader.next() else { return nil }
+            guard let step = reader.count(), let shown = reader.count(), shown < heldOutCount, let accuracy = reader.next() else { return nil }
             var weights: [Matrix] = []
             for _ in 0..<model.heads {
                 // Weights are numbers in [0, 1], or NaN for a query that sees no key (never with a

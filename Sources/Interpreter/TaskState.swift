@@ -8,6 +8,9 @@ public struct TaskLimits: Equatable, Sendable {
     public var length = 64
     public var dModel = 256
     public var batch = 1024
+    /// Held-out sequences a task is tested on (and, with fresh batches, training sequences its
+    /// training accuracy is measured on). A fuzzer's fewer are the first of the same sequences.
+    public var heldOut = 2000
 
     public init() {}
 }
@@ -63,26 +66,30 @@ public struct TaskState: Equatable, Sendable {
         public var accuracy: Double
     }
 
-    public init(model: TaskModel, seed: UInt64) {
+    /// How many sequences `heldOut` and `trainingSample` hold (`TaskLimits.heldOut`).
+    public let heldOutCount: Int
+
+    public init(model: TaskModel, seed: UInt64, heldOutCount: Int = TaskLimits().heldOut) {
         self.model = model
         self.trainer = TrainerState(model: model, seed: seed)
         self.seed = seed
+        self.heldOutCount = heldOutCount
     }
 
-    /// The held-out sequences: 2000, the same for every seed.
-    public var heldOut: [[Int]] { Sequences.heldOut(vocab: model.vocab, length: model.length) }
+    /// The held-out sequences (`heldOutCount` of them), the same for every seed.
+    public var heldOut: [[Int]] { Sequences.heldOut(vocab: model.vocab, length: model.length, count: heldOutCount) }
 
     /// What training accuracy is measured on: the fixed examples, or, when every batch is
     /// fresh, `trainingSample` (the training data is then the task's whole distribution).
     public var trainingData: [[Int]] {
-        trainer.examples ?? Self.trainingSample(vocab: model.vocab, length: model.length)
+        trainer.examples ?? Self.trainingSample(vocab: model.vocab, length: model.length, count: heldOutCount)
     }
 
-    /// 2000 random sequences that are neither held out nor drawn by training: what training
+    /// `count` random sequences that are neither held out nor drawn by training: what training
     /// accuracy is measured on when every batch is fresh.
-    public static func trainingSample(vocab: Int, length: Int) -> [[Int]] {
+    public static func trainingSample(vocab: Int, length: Int, count: Int) -> [[Int]] {
         var random = SeededRandom(seed: 0x5452_4149_4E53 &+ UInt64(vocab) &* 1000 &+ UInt64(length))
-        return Sequences.draw(2000, vocab: vocab, length: length, random: &random)
+        return Sequences.draw(count, vocab: vocab, length: length, random: &random)
     }
 
     /// A token's symbol and position: A0, C1, A2 (letters while the vocabulary has at most 26

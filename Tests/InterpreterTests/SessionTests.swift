@@ -155,6 +155,23 @@ struct LimitTests {
         #expect(roomy.session.task?.model.dModel == 32)
     }
 
+    /// Under a smaller held-out limit (the fuzzer's), a task is tested on the first sequences of
+    /// the same held-out set, and the texts say how many.
+    @Test func aSmallerHeldOutSetIsTheStartOfTheSameOne() throws {
+        var small = Interpreter()
+        small.taskLimits.heldOut = 50
+        var whole = Interpreter()
+        _ = try small.execute("task previous-two vocab 16 length 8 d_model 16 seed 1")
+        _ = try whole.execute("task previous-two vocab 16 length 8 d_model 16 seed 1")
+        let (few, all) = (small.session.task!.heldOut, whole.session.task!.heldOut)
+        #expect(few.count == 50 && all.count == 2000 && Array(all.prefix(50)) == few)
+        #expect(try small.execute("evaluate").text.contains("held-out (50)"))
+        #expect(try whole.execute("evaluate").text.contains("held-out (2000)"))
+        let refused = #expect(throws: UserError.self) { try small.execute("sample 50") }
+        #expect(refused?.message.contains("there are 50 held-out sequences (0 to 49)") == true, "\(refused?.message ?? "")")
+        _ = try small.execute("sample 49")
+    }
+
     @Test func theLargestAllowedMatrixWorks() throws {
         var repl = Interpreter()
         _ = try repl.execute("W_O = zeros 4096x4096")
