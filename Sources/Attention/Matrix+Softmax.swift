@@ -15,8 +15,13 @@ extension Matrix {
     ///
     /// The row loop is `MicroKernel.softmax` (module ProductKernels), run in the module built for
     /// the widest vectors this CPU has; the modules give the same numbers bit for bit.
-    public var softmaxRows: Matrix {
-        let softmax = Kernels.Product.fastest.rowSoftmax
+    public var softmaxRows: Matrix { softmaxRows(using: .fastest) }
+
+    /// `softmaxRows` with the row loop of `product`'s module (the fastest for the readable
+    /// product), so that a trace timed with one kernel runs only that kernel's instructions.
+    /// The same numbers whichever module runs it.
+    public func softmaxRows(using product: Kernels.Product) -> Matrix {
+        let softmax = (product == .reference ? .fastest : product).rowSoftmax
         return values.withUnsafeBufferPointer { input in
             Matrix(rows: rows, cols: cols) { output in
                 for i in 0..<rows { softmax(input.baseAddress! + i * cols, output.baseAddress! + i * cols, cols) }

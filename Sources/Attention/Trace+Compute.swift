@@ -92,7 +92,7 @@ extension Trace {
         let scaled = scaling ? scores.scaled(by: 1 / Double(dK).squareRoot()) : scores   // n x m
         let shaped = try shaping.applied(to: scaled)                           // n x m
         let masked = try shaped.maskedFill(blocked, with: -.infinity)          // n x m
-        let weights = masked.softmaxRows                                       // n x m
+        let weights = masked.softmaxRows(using: kernels.product)               // n x m
         let headOut = try kernels.multiply(weights, V, operation: "weights V") // n x d_v
         return HeadTrace(Q: Q, K: K, V: V, scores: scores, scaled: scaled, masked: masked,
                          weights: weights, headOut: headOut)
