@@ -18,6 +18,12 @@ the same stages; and the time for the REPL to show its prompt in a terminal. Bui
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines to work around old OpenBLAS
 builds, slow a current NumPy down; this script drops both for its own measurements only (it
 re-runs itself without them) and prints the OpenBLAS kernel NumPy then uses.
+
+--avx2 is the comparison for a CPU without AVX-512, emulated on one that has it: OpenBLAS is
+made to use its Haswell (AVX2) kernel (OPENBLAS_CORETYPE=Haswell) and attention-repl its fused
+AVX2 kernel (--kernels fused). Both then run the instructions an AVX2-only CPU runs, on this
+CPU's caches and memory, which an AVX2-only CPU would not have; so it compares the two
+programs' AVX2 code, not the speed of such a CPU.
 """
 
 import argparse
@@ -45,15 +51,20 @@ def parse_arguments():
     parser.add_argument("--min-time", type=float, default=0.5, help="seconds per size and round, each side")
     parser.add_argument("--processes", type=int, default=20, help="process runs for the start-up comparison")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--avx2", action="store_true",
+                        help="emulate an AVX2-only CPU: OpenBLAS's Haswell kernel against the fused AVX2 kernel")
     return parser.parse_args()
 
 
-def restart_with_clean_environment(threads):
-    """Sets the thread count and drops the OpenBLAS overrides, then re-runs this script, since
-    OpenBLAS reads them when NumPy is imported."""
+def restart_with_clean_environment(threads, avx2):
+    """Sets the thread count and drops the OpenBLAS overrides (or, with --avx2, asks for the
+    Haswell kernel), then re-runs this script, since OpenBLAS reads them when NumPy is imported."""
     wanted = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
-    if any(name in os.environ for name in OVERRIDES) or any(os.environ.get(k) != v for k, v in wanted.items()):
-        environment = {k: v for k, v in os.environ.items() if k not in OVERRIDES}
+    if avx2:
+        wanted["OPENBLAS_CORETYPE"] = "Haswell"
+    unwanted = [name for name in OVERRIDES if name not in wanted]
+    if any(name in os.environ for name in unwanted) or any(os.environ.get(k) != v for k, v in wanted.items()):
+        environment = {k: v for k, v in os.environ.items() if k not in unwanted}
         environment.update(wanted)
         os.execve(sys.executable, [sys.executable] + sys.argv, environment)
 
@@ -162,9 +173,10 @@ def time_numpy(np, n, d_model, heads, min_time, lean=False):
     return statistics.median(samples)
 
 
-def time_swift(binary, n, d_model, heads, threads, min_time):
+def time_swift(binary, n, d_model, heads, threads, min_time, kernels):
     output = subprocess.run([binary, "bench", "--json", "--n", str(n), "--d-model", str(d_model),
-                             "--heads", str(heads), "--threads", str(threads), "--min-time", str(min_time)],
+                             "--heads", str(heads), "--threads", str(threads), "--min-time", str(min_time),
+                             "--kernels", kernels],
                             check=True, capture_output=True, text=True).stdout
     return json.loads(output)[0]
 
@@ -247,14 +259,15 @@ def time_prompt(binary, runs):
 
 def main():
     arguments = parse_arguments()
-    restart_with_clean_environment(arguments.threads)
+    restart_with_clean_environment(arguments.threads, arguments.avx2)
+    kernels = "fused" if arguments.avx2 else "fast"
     import numpy as np
     if not os.access(arguments.binary, os.X_OK):
         raise SystemExit("no binary at %s: build it with "
                          "`swift build -c release --static-swift-stdlib --scratch-path .build-release`" % arguments.binary)
 
     results = {"numpy": np.__version__, "blas": openblas_description(np), "threads": arguments.threads,
-               "sizes": [], "date": time.strftime("%Y-%m-%d")}
+               "sizes": [], "date": time.strftime("%Y-%m-%d"), "emulated_avx2": arguments.avx2}
     if not arguments.json:
         print("NumPy %s, %s; attention-repl bench with --threads %d" % (np.__version__, results["blas"], arguments.threads))
         kernel_announced = False
@@ -266,7 +279,7 @@ def main():
         for _ in range(arguments.rounds):
             numpy_times.append(time_numpy(np, n, d_model, heads, arguments.min_time))
             lean_times.append(time_numpy(np, n, d_model, heads, arguments.min_time, lean=True))
-            swift_runs.append(time_swift(arguments.binary, n, d_model, heads, arguments.threads, arguments.min_time))
+            swift_runs.append(time_swift(arguments.binary, n, d_model, heads, arguments.threads, arguments.min_time, kernels))
         numpy_seconds = statistics.median(numpy_times)
         lean_seconds = statistics.median(lean_times)
         # The cold trace (weights packed in every trace, as NumPy's products pack theirs) is the
