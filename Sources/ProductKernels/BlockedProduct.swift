@@ -103,7 +103,7 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         let packedB = UnsafeMutablePointer<Double>.allocate(
             capacity: prepacked == nil ? sliceDepth * roundUp(min(Self.panelWidth, columns.count), nr) : 0)
         let packedA = UnsafeMutablePointer<Double>.allocate(capacity: Kernel.copiesOfA * blockHeight * sliceDepth)
-        // The tiles at the bottom and right edges of C are computed here at full size.
+        // The tiles at the right edge of C are computed here at the kernel's width.
         let edge = UnsafeMutablePointer<Double>.allocate(capacity: mr * nr)
         defer {
             packedB.deallocate()
@@ -144,8 +144,8 @@ public struct BlockedProduct<Kernel: MicroKernel> {
                             } else {
                                 (UnsafePointer(packedB) + jr * depth, nr)
                             }
-                            if tileRows == mr && tileColumns == nr {
-                                Kernel.accumulate(depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, ldc: m)
+                            if tileColumns == nr {
+                                Kernel.accumulate(rows: tileRows, depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, ldc: m)
                             } else {
                                 tile(depth: depth, a: stripA, b: stripB, ldb: ldb, c: target, rows: tileRows,
                                      columns: tileColumns, scratch: edge)
@@ -220,16 +220,17 @@ public struct BlockedProduct<Kernel: MicroKernel> {
         UnsafeMutableRawPointer(targets.1 + column).storeBytes(of: sum1, as: V.self)
     }
 
-    /// A tile at the bottom or right edge of C, `rows` x `columns` (less than the kernel's),
-    /// computed at full size in `scratch` and copied back.
+    /// A tile at the right edge of C, `rows` x `columns` (fewer columns than the kernel's),
+    /// computed at the kernel's width in `scratch` and copied back. (A tile at the bottom edge
+    /// only is computed in place: `accumulate(rows:...)`.)
     @inlinable
     func tile(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>,
               rows: Int, columns: Int, scratch: UnsafeMutablePointer<Double>) {
-        let (mr, nr) = (Kernel.rows, Kernel.columns)
-        for r in 0..<mr {
-            for j in 0..<nr { scratch[r * nr + j] = r < rows && j < columns ? c[r * m + j] : 0 }
+        let nr = Kernel.columns
+        for r in 0..<rows {
+            for j in 0..<nr { scratch[r * nr + j] = j < columns ? c[r * m + j] : 0 }
         }
-        Kernel.accumulate(depth: depth, a: a, b: b, ldb: ldb, c: scratch, ldc: nr)
+        Kernel.accumulate(rows: rows, depth: depth, a: a, b: b, ldb: ldb, c: scratch, ldc: nr)
         for r in 0..<rows {
             for j in 0..<columns { c[r * m + j] = scratch[r * nr + j] }
         }

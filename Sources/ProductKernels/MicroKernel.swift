@@ -20,10 +20,14 @@ public protocol MicroKernel {
     static var blockHeight: Int { get }
 
     /// `C[0 ..< rows][0 ..< columns] += A B` over `depth` steps t, where step t reads the
-    /// `rows` values of A's column t (each `copiesOfA` times) at `a + t * rows * copiesOfA`
-    /// and the `columns` values of B's row t at `b + t * ldb` (`ldb` is `columns` for a packed
-    /// strip, B's width when B is read where it is). C's rows are `ldc` apart.
-    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+    /// `Self.rows` values of A's column t (each `copiesOfA` times) at `a + t * Self.rows *
+    /// copiesOfA` and the `columns` values of B's row t at `b + t * ldb` (`ldb` is `columns`
+    /// for a packed strip, B's width when B is read where it is). C's rows are `ldc` apart.
+    ///
+    /// `rows` is at most `Self.rows`: a strip at C's bottom edge reads and writes only the rows
+    /// C has (A's strip is still packed full height, padded with zeros), and does no work for
+    /// the others.
+    static func accumulate(rows: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int)
 
     /// `c + a b`, rounded as `accumulate` rounds (once for a fused multiply-add, twice for a

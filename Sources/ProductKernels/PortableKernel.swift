@@ -21,11 +21,28 @@ public enum PortableKernel: MicroKernel {
     public static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double { c + a * b }
 
     @inlinable @inline(__always)
-    public static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+    public static func accumulate(rows: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                                   c: UnsafeMutablePointer<Double>, ldc: Int) {
+        // One copy of the loop for each height, each with the unused rows' work compiled away.
+        switch rows {
+        case 6: tile(6, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 5: tile(5, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 4: tile(4, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 3: tile(3, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 2: tile(2, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 1: tile(1, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        default: preconditionFailure("a tile of \(rows) rows")
+        }
+    }
+
+    /// The tile's first `height` rows (a constant once inlined, so each `if` is decided when
+    /// compiling).
+    @inlinable @inline(__always)
+    static func tile(_ height: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+                     c: UnsafeMutablePointer<Double>, ldc: Int) {
         typealias V = SIMD4<Double>
-        func load(_ r: Int) -> V { UnsafeRawPointer(c + r * ldc).loadUnaligned(as: V.self) }
-        func store(_ v: V, _ r: Int) { UnsafeMutableRawPointer(c + r * ldc).storeBytes(of: v, as: V.self) }
+        func load(_ r: Int) -> V { r < height ? UnsafeRawPointer(c + r * ldc).loadUnaligned(as: V.self) : V() }
+        func store(_ v: V, _ r: Int) { if r < height { UnsafeMutableRawPointer(c + r * ldc).storeBytes(of: v, as: V.self) } }
         var (c0, c1, c2, c3, c4, c5) = (load(0), load(1), load(2), load(3), load(4), load(5))
         var pa = UnsafeRawPointer(a)
         var pb = UnsafeRawPointer(b)
@@ -33,11 +50,11 @@ public enum PortableKernel: MicroKernel {
         for _ in 0..<depth {
             let bt = pb.loadUnaligned(as: V.self)
             c0 += pa.loadUnaligned(as: V.self) * bt
-            c1 += pa.loadUnaligned(fromByteOffset: step, as: V.self) * bt
-            c2 += pa.loadUnaligned(fromByteOffset: 2 * step, as: V.self) * bt
-            c3 += pa.loadUnaligned(fromByteOffset: 3 * step, as: V.self) * bt
-            c4 += pa.loadUnaligned(fromByteOffset: 4 * step, as: V.self) * bt
-            c5 += pa.loadUnaligned(fromByteOffset: 5 * step, as: V.self) * bt
+            if height > 1 { c1 += pa.loadUnaligned(fromByteOffset: step, as: V.self) * bt }
+            if height > 2 { c2 += pa.loadUnaligned(fromByteOffset: 2 * step, as: V.self) * bt }
+            if height > 3 { c3 += pa.loadUnaligned(fromByteOffset: 3 * step, as: V.self) * bt }
+            if height > 4 { c4 += pa.loadUnaligned(fromByteOffset: 4 * step, as: V.self) * bt }
+            if height > 5 { c5 += pa.loadUnaligned(fromByteOffset: 5 * step, as: V.self) * bt }
             pa += 6 * step
             pb += ldb * MemoryLayout<Double>.stride
         }

@@ -19,12 +19,31 @@ enum FusedKernel: FusedMultiplyAddKernel {
     static let blockHeight = 72
 
     @inline(__always)
-    static func accumulate(depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+    static func accumulate(rows: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
+        // One copy of the loop for each height, each with the unused rows' work compiled away.
+        switch rows {
+        case 6: tile(6, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 5: tile(5, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 4: tile(4, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 3: tile(3, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 2: tile(2, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        case 1: tile(1, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
+        default: preconditionFailure("a tile of \(rows) rows")
+        }
+    }
+
+    /// The tile's first `height` rows (a constant once inlined, so each `if` is decided when
+    /// compiling).
+    @inline(__always)
+    private static func tile(_ height: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
+                             c: UnsafeMutablePointer<Double>, ldc: Int) {
         typealias V = SIMD4<Double>
-        func load(_ r: Int, _ half: Int) -> V { UnsafeRawPointer(c + r * ldc + 4 * half).loadUnaligned(as: V.self) }
+        func load(_ r: Int, _ half: Int) -> V {
+            r < height ? UnsafeRawPointer(c + r * ldc + 4 * half).loadUnaligned(as: V.self) : V()
+        }
         func store(_ v: V, _ r: Int, _ half: Int) {
-            UnsafeMutableRawPointer(c + r * ldc + 4 * half).storeBytes(of: v, as: V.self)
+            if r < height { UnsafeMutableRawPointer(c + r * ldc + 4 * half).storeBytes(of: v, as: V.self) }
         }
         var (c00, c01, c10, c11, c20, c21) = (load(0, 0), load(0, 1), load(1, 0), load(1, 1), load(2, 0), load(2, 1))
         var (c30, c31, c40, c41, c50, c51) = (load(3, 0), load(3, 1), load(4, 0), load(4, 1), load(5, 0), load(5, 1))
@@ -35,16 +54,11 @@ enum FusedKernel: FusedMultiplyAddKernel {
             let b1 = pb.loadUnaligned(fromByteOffset: 32, as: V.self)
             var x = V(repeating: pa[0])
             c00.addProduct(x, b0); c01.addProduct(x, b1)
-            x = V(repeating: pa[1])
-            c10.addProduct(x, b0); c11.addProduct(x, b1)
-            x = V(repeating: pa[2])
-            c20.addProduct(x, b0); c21.addProduct(x, b1)
-            x = V(repeating: pa[3])
-            c30.addProduct(x, b0); c31.addProduct(x, b1)
-            x = V(repeating: pa[4])
-            c40.addProduct(x, b0); c41.addProduct(x, b1)
-            x = V(repeating: pa[5])
-            c50.addProduct(x, b0); c51.addProduct(x, b1)
+            if height > 1 { x = V(repeating: pa[1]); c10.addProduct(x, b0); c11.addProduct(x, b1) }
+            if height > 2 { x = V(repeating: pa[2]); c20.addProduct(x, b0); c21.addProduct(x, b1) }
+            if height > 3 { x = V(repeating: pa[3]); c30.addProduct(x, b0); c31.addProduct(x, b1) }
+            if height > 4 { x = V(repeating: pa[4]); c40.addProduct(x, b0); c41.addProduct(x, b1) }
+            if height > 5 { x = V(repeating: pa[5]); c50.addProduct(x, b0); c51.addProduct(x, b1) }
             pa += 6
             pb += ldb * MemoryLayout<Double>.stride
         }

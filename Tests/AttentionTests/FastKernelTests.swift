@@ -137,6 +137,22 @@ struct FastKernelTests {
         }
     }
 
+    /// A strip at C's bottom edge is computed in place, with only the rows C has
+    /// (`accumulate(rows:...)`, one compiled copy of the loop per height). For every height of
+    /// every kernel, a product of n rows equals the first n rows of a taller product bit for bit.
+    @Test(arguments: Self.products)
+    func everyHeightOfAnEdgeStripEqualsTheWholeStrips(_ kernel: Kernels.Product) throws {
+        var random = SeededRandom(seed: 77)
+        let (k, m) = (130, 32)
+        let tall = Matrix(rows: 48, cols: k) { _, _ in random.normal() }
+        let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
+        let whole = try tall.fastMultiplied(by: b, kernel: kernel)
+        #expect(1 * k * m > BlockedProduct<PortableKernel>.directLimit)
+        for n in 1...25 {
+            #expect(try tall.rows(0..<n).fastMultiplied(by: b, kernel: kernel) == whole.rows(0..<n), "\(kernel), \(n) rows")
+        }
+    }
+
     /// A product of few rows reads B in place (`BlockedProduct.unpackedRows`), packing only a
     /// last partial strip of columns; a tall one packs all of B. Both sum each element's terms
     /// in the same order, so the short product equals the tall one's first rows bit for bit:
