@@ -36,6 +36,30 @@ public protocol MicroKernel {
     static func multiplyAdd(_ c: Double, _ a: Double, _ b: Double) -> Double
 }
 
+extension MicroKernel {
+    /// `body(height)`, with `height` (1 ... `rows`) passed as a literal: a kernel's
+    /// `@inline(__always)` loop for a tile of that height is then compiled once per height, each
+    /// copy with the missing rows' work taken out (`accumulate(rows:...)` at C's bottom edge).
+    @inlinable @inline(__always)
+    public static func withLiteral(height: Int, _ body: (Int) -> Void) {
+        precondition((1...rows).contains(height), "a tile of \(height) rows")
+        switch height {
+        case 1: body(1)
+        case 2: body(2)
+        case 3: body(3)
+        case 4: body(4)
+        case 5: body(5)
+        case 6: body(6)
+        case 7: body(7)
+        case 8: body(8)
+        case 9: body(9)
+        case 10: body(10)
+        case 11: body(11)
+        default: body(rows)
+        }
+    }
+}
+
 /// A kernel built on fused multiply-adds, which round once: its `multiplyAdd` is the fused one.
 /// Only modules compiled for a CPU with FMA should name such a kernel (the code is specialised,
 /// and so compiled, there).

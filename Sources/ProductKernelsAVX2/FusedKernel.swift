@@ -21,16 +21,7 @@ enum FusedKernel: FusedMultiplyAddKernel {
     @inline(__always)
     static func accumulate(rows: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
-        // One copy of the loop for each height, each with the unused rows' work compiled away.
-        switch rows {
-        case 6: tile(6, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 5: tile(5, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 4: tile(4, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 3: tile(3, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 2: tile(2, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 1: tile(1, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        default: preconditionFailure("a tile of \(rows) rows")
-        }
+        withLiteral(height: rows) { tile($0, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc) }
     }
 
     /// The tile's first `height` rows (a constant once inlined, so each `if` is decided when

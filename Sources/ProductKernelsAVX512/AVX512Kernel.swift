@@ -29,22 +29,7 @@ enum AVX512Kernel: FusedMultiplyAddKernel {
     @inline(__always)
     static func accumulate(rows: Int, depth: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, ldb: Int,
                            c: UnsafeMutablePointer<Double>, ldc: Int) {
-        // One copy of the loop for each height, each with the unused rows' work compiled away.
-        switch rows {
-        case 12: tile(12, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 11: tile(11, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 10: tile(10, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 9: tile(9, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 8: tile(8, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 7: tile(7, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 6: tile(6, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 5: tile(5, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 4: tile(4, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 3: tile(3, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 2: tile(2, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        case 1: tile(1, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc)
-        default: preconditionFailure("a tile of \(rows) rows")
-        }
+        withLiteral(height: rows) { tile($0, depth: depth, a: a, b: b, ldb: ldb, c: c, ldc: ldc) }
     }
 
     /// The tile's first `height` rows (a constant once inlined, so each `if` is decided when
