@@ -324,13 +324,35 @@ public struct BlockedProduct<Kernel: MicroKernel> {
                 let source = b + (rows + t) * m + columns.lowerBound
                 var out = packed + t * nr
                 for s in 0..<full {
-                    for j in 0..<nr { out[j] = source[s * nr + j] }
+                    copyRowOfStrip(from: source + s * nr, to: out)
                     out += stripSize
                 }
                 if rest > 0 {
                     for j in 0..<nr { out[j] = j < rest ? source[full * nr + j] : 0 }
                 }
             }
+        }
+    }
+}
+
+extension BlockedProduct {
+    /// Copies nr values, in vectors: written as a plain loop, the copy compiled to one value at
+    /// a time (the compiler could not rule out that the two overlap).
+    @inlinable @inline(__always)
+    static func copyRowOfStrip(from source: UnsafePointer<Double>, to target: UnsafeMutablePointer<Double>) {
+        let (from, to) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
+        var offset = 0
+        while offset + 64 <= 8 * Kernel.columns {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: SIMD8<Double>.self), toByteOffset: offset, as: SIMD8<Double>.self)
+            offset += 64
+        }
+        while offset + 32 <= 8 * Kernel.columns {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: SIMD4<Double>.self), toByteOffset: offset, as: SIMD4<Double>.self)
+            offset += 32
+        }
+        while offset < 8 * Kernel.columns {
+            to.storeBytes(of: from.load(fromByteOffset: offset, as: Double.self), toByteOffset: offset, as: Double.self)
+            offset += 8
         }
     }
 }
