@@ -1,38 +1,28 @@
 extension StringProtocol {
-    /// The lines of a text, split where a `Character` is a newline: at "\n", "\r\n" (one
-    /// newline, as a file saved on Windows ends its lines), a lone "\r", and the rarer vertical
-    /// tab, form feed, U+0085, U+2028 and U+2029. The same lines as
-    /// `split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)`, found by reading
-    /// the UTF-8 bytes instead of forming every character (a test compares the two). Each of
-    /// those newlines is a character on its own (Unicode's grapheme rules break around every
-    /// control character), so the cuts fall between characters.
+    /// The lines of a text, split at each of the three line endings of text files: "\n",
+    /// "\r\n" (a file saved on Windows) and a lone "\r". No line keeps its ending; a text ending
+    /// in one has an empty last line.
     ///
-    /// Splitting at the character "\n" instead would leave a "\r\n" file as one line.
+    /// Splitting at the character "\n" would leave a "\r\n" file as one line, since Swift reads
+    /// "\r\n" as a single character; splitting at `Character.isNewline` would also cut at the
+    /// vertical tab, the form feed and U+0085, U+2028 and U+2029, which editors do not show as
+    /// line breaks, so "line N" in a message would not be the editor's line N. The bytes are
+    /// read, not the characters: a carriage return and a line feed are characters of their own
+    /// (Unicode's grapheme rules break around them), so every cut falls between characters.
     public var textLines: [SubSequence] {
         let bytes = utf8
         var lines: [SubSequence] = []
         var start = bytes.startIndex, index = bytes.startIndex
-        /// The byte after `position`, if there is one and it is `value`.
-        func following(_ position: String.Index, is value: UInt8) -> String.Index? {
-            let next = bytes.index(after: position)
-            return next != bytes.endIndex && bytes[next] == value ? next : nil
-        }
         while index != bytes.endIndex {
-            // The last byte of the newline that starts at `index`, if one does.
-            let last: String.Index? = switch bytes[index] {
-            case 0x0A, 0x0B, 0x0C: index
-            case 0x0D: following(index, is: 0x0A) ?? index
-            case 0xC2: following(index, is: 0x85)                         // U+0085
-            case 0xE2: following(index, is: 0x80).flatMap { following($0, is: 0xA8) ?? following($0, is: 0xA9) }   // U+2028, U+2029
-            default: nil
-            }
-            if let last {
-                lines.append(self[start..<index])
-                start = bytes.index(after: last)
-                index = start
-            } else {
+            let byte = bytes[index]
+            guard byte == 0x0A || byte == 0x0D else {
                 index = bytes.index(after: index)
+                continue
             }
+            lines.append(self[start..<index])
+            index = bytes.index(after: index)
+            if byte == 0x0D, index != bytes.endIndex, bytes[index] == 0x0A { index = bytes.index(after: index) }
+            start = index
         }
         lines.append(self[start..<bytes.endIndex])
         return lines
