@@ -139,7 +139,7 @@ extension Interpreter {
             var random = SeededRandom(seed: (request.seed ?? task.seed) &+ 0x4558_414D_504C_4553)
             task.trainer.examples = Sequences.draw(count, vocab: m.vocab, length: m.length, random: &random)
         }
-        let heldOut = Array(task.heldOut.prefix(200))
+        let heldOut = Array(task.heldOut.prefix(task.snapshotSequences))
         let watcher = progress
         watcher.start()
         var recent = task.recentAccuracy
@@ -296,7 +296,8 @@ extension Interpreter {
     func restoreTaskState(_ text: String, in session: inout Session) throws -> String {
         guard let task = session.task else { throw UserError("`task state` follows a `task NAME ...` line of a saved session") }
         guard let restored = task.decoding(text) else {
-            throw UserError("the saved task state does not fit a \(task.model.task.rawValue) model of these sizes (the file may be damaged)")
+            throw UserError("the saved task state does not fit a \(task.model.task.rawValue) model of these sizes, "
+                            + "with \(task.heldOutCount) held-out sequences (the file may be damaged)")
         }
         session.task = restored
         try installTaskLayer(in: &session)
@@ -317,7 +318,7 @@ extension Interpreter {
         let mask = Mask.causal(tokens.count)
         let shown = point.map { [$0] } ?? Array(snapshots.indices)
         var parts = [Prose.wrap(style.strong("replay") + style.dim("  the heads on held-out sequence \(snapshots[0].sample) at \(snapshots.count) points of the last `train`, "
-                                                                  + "with the held-out accuracy on the first 200 held-out sequences"
+                                                                  + "with the held-out accuracy on the first \(task.snapshotSequences) held-out sequences"
                                                                   + (point == nil ? "; `replay K` shows point K alone" : "")), width: width)]
         for index in shown {
             let s = snapshots[index]

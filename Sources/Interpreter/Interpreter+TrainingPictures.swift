@@ -44,7 +44,7 @@ extension Interpreter {
         let heldOut = task.snapshots.filter(\.accuracy.isFinite).map { (x: Double($0.step), y: $0.accuracy) }
         var accuracy = [SVGChart.Series(name: "training batch", points: task.history.map { (x: Double($0.step), y: $0.accuracy) })]
         if !heldOut.isEmpty {
-            accuracy.append(SVGChart.Series(name: "held-out (200 sequences)", points: heldOut, markers: true))
+            accuracy.append(SVGChart.Series(name: "held-out (\(task.snapshotSequences) sequences)", points: heldOut, markers: true))
         }
         return SVGChart.render(title: "Training on \(task.model.task.rawValue): loss and accuracy", panels: [
             SVGChart.Panel(title: "loss of each training batch", xLabel: "step", yLabel: "cross-entropy loss",

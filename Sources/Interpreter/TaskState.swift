@@ -45,7 +45,7 @@ public struct TaskState: Equatable, Sendable {
     private var curveCache: PruneCurve? = nil
 
     /// Every head's weights on one held-out sequence after `step` steps, and the held-out
-    /// accuracy then (on the first 200 held-out sequences).
+    /// accuracy then (on the first `snapshotSequences` held-out sequences).
     public struct Snapshot: Equatable, Sendable {
         public var step: Int
         public var sample: Int
@@ -66,14 +66,16 @@ public struct TaskState: Equatable, Sendable {
         public var accuracy: Double
     }
 
-    /// How many sequences `heldOut` and `trainingSample` hold (`TaskLimits.heldOut`).
+    /// How many sequences `heldOut` and `trainingSample` hold (`TaskLimits.heldOut`, at least 1).
     public let heldOutCount: Int
+    /// How many held-out sequences `train` measures at each saved point: the first 200.
+    public var snapshotSequences: Int { min(200, heldOutCount) }
 
     public init(model: TaskModel, seed: UInt64, heldOutCount: Int = TaskLimits().heldOut) {
         self.model = model
         self.trainer = TrainerState(model: model, seed: seed)
         self.seed = seed
-        self.heldOutCount = heldOutCount
+        self.heldOutCount = max(1, heldOutCount)
     }
 
     /// The held-out sequences (`heldOutCount` of them), the same for every seed.

@@ -164,10 +164,10 @@ public struct Verb: Sendable {
              last stopped.
              """, group: .training),
         Verb(name: "evaluate", usage: "evaluate", summary: "loss and accuracy on the training and held-out data, per answer and per head removed",
-             details: "Held-out: 2000 sequences the model never trains on, the same for every seed. `export accuracy FILE.json` writes {\"train\": x, \"test\": y}.", group: .training),
+             details: "Held-out: \(TaskLimits().heldOut) sequences the model never trains on, the same for every seed. `export accuracy FILE.json` writes {\"train\": x, \"test\": y}.", group: .training),
         Verb(name: "replay", usage: "replay [K]", summary: "the heads' attention at about 20 points of the last `train`: watch patterns form",
              details: "On the held-out sequence shown when training began, with the held-out accuracy at each point. `replay K` shows point K alone.", group: .training),
-        Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to 1999) in the layer", details: "", group: .training),
+        Verb(name: "sample", usage: "sample K", summary: "show held-out sequence K (0 to \(TaskLimits().heldOut - 1)) in the layer", details: "", group: .training),
         Verb(name: "model", usage: "model load [DIR] | model heads [PATTERN] [over sentences] | model unload | model",
              summary: "load a pretrained BERT encoder (all-MiniLM-L6-v2 by default); the layer then shows its layer 1",
              details: """

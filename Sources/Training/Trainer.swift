@@ -8,8 +8,8 @@ public enum Sequences {
         (0..<count).map { _ in (0..<length).map { _ in Int(random.next() % UInt64(vocab)) } }
     }
 
-    /// The held-out sequences of a task's sizes: the same 2000 for every seed and every run, so
-    /// that accuracies can be compared.
+    /// The held-out sequences of a task's sizes: the first `count` of one fixed stream, the same
+    /// for every seed and every run, so that accuracies can be compared.
     public static func heldOut(vocab: Int, length: Int, count: Int = 2000) -> [[Int]] {
         var random = SeededRandom(seed: 0x4845_4C44_4F55_54 &+ UInt64(vocab) &* 1000 &+ UInt64(length))
         return draw(count, vocab: vocab, length: length, random: &random)
