@@ -37,12 +37,13 @@ public protocol MicroKernel {
 }
 
 extension MicroKernel {
-    /// `body(height)`, with `height` (1 ... `rows`) passed as a literal: a kernel's
+    /// `body(height)`, with `height` (1 ... `rows`, at most 12) passed as a literal: a kernel's
     /// `@inline(__always)` loop for a tile of that height is then compiled once per height, each
     /// copy with the missing rows' work taken out (`accumulate(rows:...)` at C's bottom edge).
     @inlinable @inline(__always)
     public static func withLiteral(height: Int, _ body: (Int) -> Void) {
-        precondition((1...rows).contains(height), "a tile of \(height) rows")
+        precondition(rows <= 12 && (1...rows).contains(height), "a tile of \(height) rows")
+        if height == rows { return body(rows) }   // whole strips, nearly every call
         switch height {
         case 1: body(1)
         case 2: body(2)
@@ -55,7 +56,7 @@ extension MicroKernel {
         case 9: body(9)
         case 10: body(10)
         case 11: body(11)
-        default: body(rows)
+        default: preconditionFailure("a tile of \(height) rows")
         }
     }
 }

@@ -139,17 +139,27 @@ struct FastKernelTests {
 
     /// A strip at C's bottom edge is computed in place, with only the rows C has
     /// (`accumulate(rows:...)`, one compiled copy of the loop per height). For every height of
-    /// every kernel, a product of n rows equals the first n rows of a taller product bit for bit.
+    /// every kernel, by every route (B read in place or packed, either operand given
+    /// transposed), with and without a partial tile at the right edge, a product of n rows
+    /// equals the first n rows of a taller product bit for bit.
     @Test(arguments: Self.products)
     func everyHeightOfAnEdgeStripEqualsTheWholeStrips(_ kernel: Kernels.Product) throws {
         var random = SeededRandom(seed: 77)
-        let (k, m) = (130, 32)
-        let tall = Matrix(rows: 48, cols: k) { _, _ in random.normal() }
-        let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
-        let whole = try tall.fastMultiplied(by: b, kernel: kernel)
-        #expect(1 * k * m > BlockedProduct<PortableKernel>.directLimit)
-        for n in 1...25 {
-            #expect(try tall.rows(0..<n).fastMultiplied(by: b, kernel: kernel) == whole.rows(0..<n), "\(kernel), \(n) rows")
+        for m in [32, 37] {
+            let k = 130
+            let tall = Matrix(rows: 48, cols: k) { _, _ in random.normal() }
+            let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
+            #expect(1 * k * m > BlockedProduct<PortableKernel>.directLimit)
+            let routes: [(String, (Matrix) throws -> Matrix)] = [
+                ("A B", { try $0.fastMultiplied(by: b, kernel: kernel) }),
+                ("A Bᵀ", { try $0.fastMultipliedByTransposed(b.transposed, kernel: kernel) }),
+                ("Aᵀ B", { try $0.transposed.fastMultipliedTransposingLeft(b, kernel: kernel) })]
+            for (route, product) in routes {
+                let whole = try product(tall)
+                for n in 1...25 {
+                    #expect(try product(tall.rows(0..<n)) == whole.rows(0..<n), "\(kernel), \(route), m \(m), \(n) rows")
+                }
+            }
         }
     }
 
