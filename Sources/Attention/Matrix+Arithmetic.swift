@@ -76,10 +76,14 @@ extension Matrix {
 
     /// `A + 1 bᵀ`: the row vector `b` (length m) added to every row of A (n x m), as a
     /// bias is added to every token's projection. Throws when `b.count != A.cols`.
-    public func addingRowVector(_ b: [Double], operation: String = "adding a bias") throws -> Matrix {
+    ///
+    /// Consuming: called on a matrix nothing else holds (a product just computed), it adds in
+    /// place instead of copying first.
+    public consuming func addingRowVector(_ b: [Double], operation: String = "adding a bias") throws -> Matrix {
         guard b.count == cols else {
             throw AttentionError.lengthMismatch(operation: operation, expected: cols, found: b.count)
         }
+        let (rows, cols) = (rows, cols)
         var result = self
         b.withUnsafeBufferPointer { b in
             result.withUnsafeMutableStorage { r in
