@@ -106,7 +106,11 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func runSession(_ data: [UInt8]) {
         var interpreter = limitedInterpreter()
         let name = "fuzz-session.txt"
-        guard FileManager.default.createFile(atPath: scratch + "/" + name, contents: Data(data)) else { return }
+        // Written plainly: FileManager's createFile writes a temporary file, syncs it to the
+        // disk and renames it, which was two fifths of this target's time.
+        guard let file = fopen(scratch + "/" + name, "wb") else { return }
+        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        guard fclose(file) == 0, written == data.count else { return }
         _ = try? interpreter.execute("load " + name)
     }
 
