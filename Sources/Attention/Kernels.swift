@@ -1,4 +1,5 @@
 import Dispatch
+import ProductKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -81,9 +82,10 @@ public struct Kernels: Equatable, Sendable {
 
     /// `A W` for a weight matrix W, which the next trace will likely multiply by again: with a
     /// `PackedWeights` store, W is packed once and kept (for products large enough to be
-    /// packed at all); otherwise as `multiply`.
+    /// packed at all: above `BlockedProduct.directLimit` multiply-adds); otherwise as `multiply`.
     public func multiplyByWeight(_ a: Matrix, _ weight: Matrix, operation: String) throws -> Matrix {
-        guard let packedWeights, product != .reference, a.rows * weight.rows * weight.cols > 1 << 14 else {
+        guard let packedWeights, product != .reference,
+              a.rows * weight.rows * weight.cols > BlockedProduct<PortableKernel>.directLimit else {
             return try multiply(a, weight, operation: operation)
         }
         return try a.fastMultiplied(by: weight, operation: operation, kernel: product, threads: threads,

@@ -29,10 +29,11 @@ struct PackedWeightsTests {
                 let store = PackedWeights()
                 let expected = try Trace.compute(configuration, kernels: plain)
                 let first = try Trace.compute(configuration, kernels: plain.keepingPackedWeights(store))
-                // The projections large enough to be packed at all (at n 20 and d_model 60, W_Q
-                // and W_K: 20 x 60 x 15 multiply-adds; W_V and W_O have 12 columns or rows).
+                // Every projection here is above BlockedProduct.directLimit (the smallest, W_V
+                // and W_O at n 20 and d_model 60, has 20 x 60 x 12 multiply-adds), so all four
+                // are kept.
                 let kept = store.count
-                #expect(kept == (size.n == 20 ? 2 : 4), "\(product): the weights kept")
+                #expect(kept == 4, "\(product): the weights kept")
                 let second = try Trace.compute(configuration, kernels: plain.keepingPackedWeights(store))
                 #expect(store.count == kept && store.packings == kept, "\(product): the second trace packed nothing new")
                 let (firstSame, secondSame) = (Self.identical(first, expected), Self.identical(second, expected))
@@ -40,6 +41,15 @@ struct PackedWeightsTests {
                 #expect(secondSame, "\(product), \(threads) threads, \(size): second trace")
             }
         }
+    }
+
+    /// Products too small to be packed at all (at most `BlockedProduct.directLimit`
+    /// multiply-adds, done by the direct loop) keep nothing.
+    @Test func smallProductsKeepNothing() throws {
+        let configuration = FastKernelTests.layer(n: 3, dModel: 8, heads: 2, seed: 1, mask: .none, padding: [])
+        let store = PackedWeights()
+        _ = try Trace.compute(configuration, kernels: Kernels.fast(threads: 1).keepingPackedWeights(store))
+        #expect(store.count == 0 && store.packings == 0)
     }
 
     /// A weight changed after it was kept (a copy of it edited, as the session edits its
