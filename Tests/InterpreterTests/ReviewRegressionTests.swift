@@ -1,6 +1,6 @@
 import Attention
 import Foundation
-import Interpreter
+@testable import Interpreter
 import Teaching
 import Testing
 
@@ -132,6 +132,18 @@ struct ReviewRegressionTests {
         ]
         for (typed, expected, right) in cases {
             #expect(LessonRunner.accepts(typed, expected) == right, "'\(typed)' against \(expected)")
+        }
+    }
+
+    /// `hasNoWordButPercent` (one pass) says what removing every "percent" and then looking for
+    /// a letter other than "e" says, on texts built from pieces of the word.
+    @Test func aBareNumberIsRecognisedInOnePass() {
+        let pieces = ["percent", "per", "cent", "p", "e", "1", ".", " ", "%", "x", "é", "\u{301}", "t"]
+        var random = SeededRandom(seed: 4)
+        for _ in 0..<3000 {
+            let text = (0..<Int(random.next() % 7)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let expected = text.replacingOccurrences(of: "percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
+            #expect(LessonRunner.hasNoWordButPercent(text) == expected, "'\(text)'")
         }
     }
 

@@ -172,7 +172,7 @@ extension LessonRunner {
             // percentage allowed; not a range like 2-3, and not "0 keys", which "only key 0"
             // must not match).
             let wanted = numbers(in: expected)
-            let bare = expected.lowercased().replacing("percent", with: "").allSatisfy { !$0.isLetter || $0 == "e" }
+            let bare = Self.hasNoWordButPercent(expected.lowercased())
             guard bare, wanted.count == 1, let want = wanted.first, let given = number else { return false }
             func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= max(0.01 * abs(b), 1e-9) }
             let (w, g) = (want.value, given.value)
@@ -181,6 +181,23 @@ extension LessonRunner {
             if given.percent && !want.percent { return close(g / 100, w) }
             return false
         }
+    }
+
+    /// Whether `text` has no letter but "e" (of an exponent) once each "percent" is passed
+    /// over: "92.1 percent" and "1e-3" do, "0 keys" does not. Read in one pass (removing the
+    /// word first built a searcher and a new string for every expected answer).
+    static func hasNoWordButPercent(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let first = rest.first {
+            if rest.hasPrefix("percent") {
+                rest = rest.dropFirst(7)
+            } else if first.isLetter && first != "e" {
+                return false
+            } else {
+                rest = rest.dropFirst()
+            }
+        }
+        return true
     }
 
     /// The numbers in `text`, in order, each with whether it is a percentage ("%" or "percent"
