@@ -7,7 +7,8 @@
 For each size (lesson n 3 d_model 4 h 2, MiniLM n 128 d_model 384 h 12, BERT-base n 128
 d_model 768 h 12) it times NumPy and `attention-repl bench --json` with the same thread count,
 alternating them for a few rounds, and prints the median of each and the ratio (Swift / NumPy:
-below 1 means Swift is faster). NumPy runs twice: keeping every stage, as the Swift trace does,
+below 1 means Swift is faster), then the ratio of each side's fastest round (on a shared
+machine whose speed swings from round to round, the steadier figure). NumPy runs twice: keeping every stage, as the Swift trace does,
 and lean, keeping only what the output needs ("r. lean" is the ratio against that). Swift's
 figure is its cold trace, packing the weights in every trace as NumPy does; its warm trace (the
 weights kept packed, as in the REPL) is shown beside it. Then the whole-process comparison at lesson size: a `--script`
@@ -291,6 +292,10 @@ def main():
                "numpy_lean_seconds": lean_seconds, "swift_seconds": swift_seconds,
                "swift_warm_seconds": warm_seconds, "ratio": swift_seconds / numpy_seconds,
                "ratio_lean": swift_seconds / lean_seconds,
+               # Each side's fastest round: on a shared machine whose speed swings between
+               # rounds, the ratio of the best rounds is the steadier one.
+               "ratio_best": min(run["seconds"] for run in swift_runs) / min(numpy_times),
+               "ratio_lean_best": min(run["seconds"] for run in swift_runs) / min(lean_times),
                "flops": swift_runs[0]["flops"], "swift_gflops": swift_runs[0]["flops"] / swift_seconds / 1e9,
                "numpy_gflops": swift_runs[0]["flops"] / numpy_seconds / 1e9,
                "swift_peak_memory_bytes": max(run["peak_memory_bytes"] for run in swift_runs)}
@@ -304,6 +309,10 @@ def main():
                 name, n, d_model, heads, duration(numpy_seconds), duration(lean_seconds), duration(swift_seconds),
                 row["ratio"], row["ratio_lean"], duration(warm_seconds) if warm_seconds else "-",
                 row["swift_gflops"], row["swift_peak_memory_bytes"] / 2**20))
+
+    if not arguments.json:
+        print("fastest round of each side (steadier on a shared machine): " + "; ".join(
+            "%s %.2fx, %.2fx lean" % (row["name"], row["ratio_best"], row["ratio_lean_best"]) for row in results["sizes"]))
 
     with tempfile.TemporaryDirectory() as folder:
         script = os.path.join(folder, "lesson-size.txt")
