@@ -8,7 +8,8 @@ For each size (lesson n 3 d_model 4 h 2, MiniLM n 128 d_model 384 h 12, BERT-bas
 d_model 768 h 12) it times NumPy and `attention-repl bench --json` with the same thread count,
 alternating them for a few rounds, and prints the median of each and the ratio (Swift / NumPy:
 below 1 means Swift is faster), then the ratio of each side's fastest round (on a shared
-machine whose speed swings from round to round, the steadier figure). NumPy runs twice: keeping every stage, as the Swift trace does,
+machine whose speed swings from round to round, the steadier figure), and each side's GFLOP/s
+on one product alone, (128 x 768)(768 x 768), the bulk of a trace's arithmetic. NumPy runs twice: keeping every stage, as the Swift trace does,
 and lean, keeping only what the output needs ("r. lean" is the ratio against that). Swift's
 figure is its cold trace, packing the weights in every trace as NumPy does; its warm trace (the
 weights kept packed, as in the REPL) is shown beside it. Then the whole-process comparison at lesson size: a `--script`
@@ -148,11 +149,8 @@ def lean_trace(np, X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O, heads, blocked):
     return output
 
 
-def time_numpy(np, n, d_model, heads, min_time, lean=False):
-    """Median seconds per trace, sampled until the median settles (as `bench` does)."""
-    X, W, b = layer(np, n, d_model, heads)
-    blocked = np.zeros((n, n), dtype=bool)
-    run = (lambda: lean_trace(np, X, *W, *b, heads, blocked)) if lean else (lambda: trace(np, X, *W, *b, heads, blocked))
+def median_seconds(run, min_time):
+    """Median seconds per call of `run`, sampled until the median settles (as `bench` does)."""
     run()
     start = time.perf_counter()
     run()
@@ -172,6 +170,30 @@ def time_numpy(np, n, d_model, heads, min_time, lean=False):
             if abs(later - everything) <= 0.02 * everything:
                 break
     return statistics.median(samples)
+
+
+def time_numpy(np, n, d_model, heads, min_time, lean=False):
+    """Median seconds per trace."""
+    X, W, b = layer(np, n, d_model, heads)
+    blocked = np.zeros((n, n), dtype=bool)
+    run = (lambda: lean_trace(np, X, *W, *b, heads, blocked)) if lean else (lambda: trace(np, X, *W, *b, heads, blocked))
+    return median_seconds(run, min_time)
+
+
+PRODUCT = (128, 768, 768)   # Q = X W_Q at the BERT-base size
+
+
+def time_numpy_product(np, min_time):
+    rng = np.random.default_rng(2017)
+    a, b = rng.standard_normal(PRODUCT[:2]), rng.standard_normal(PRODUCT[1:])
+    return median_seconds(lambda: a @ b, min_time)
+
+
+def time_swift_product(binary, threads, min_time, kernels):
+    output = subprocess.run([binary, "bench", "--json", "--product"] + [str(size) for size in PRODUCT]
+                            + ["--threads", str(threads), "--min-time", str(min_time), "--kernels", kernels],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output)["seconds"]
 
 
 def time_swift(binary, n, d_model, heads, threads, min_time, kernels):
@@ -310,9 +332,24 @@ def main():
                 row["ratio"], row["ratio_lean"], duration(warm_seconds) if warm_seconds else "-",
                 row["swift_gflops"], row["swift_peak_memory_bytes"] / 2**20))
 
+    # One product alone, the bulk of a trace's arithmetic: each side's rate against the CPU's.
+    numpy_product, swift_product = [], []
+    for _ in range(arguments.rounds):
+        numpy_product.append(time_numpy_product(np, arguments.min_time))
+        swift_product.append(time_swift_product(arguments.binary, arguments.threads, arguments.min_time, kernels))
+    flops = 2 * PRODUCT[0] * PRODUCT[1] * PRODUCT[2]
+    results["product"] = {"n": PRODUCT[0], "k": PRODUCT[1], "m": PRODUCT[2], "flops": flops,
+                          "numpy_gflops": flops / statistics.median(numpy_product) / 1e9,
+                          "swift_gflops": flops / statistics.median(swift_product) / 1e9,
+                          "numpy_best_gflops": flops / min(numpy_product) / 1e9,
+                          "swift_best_gflops": flops / min(swift_product) / 1e9}
     if not arguments.json:
         print("fastest round of each side (steadier on a shared machine): " + "; ".join(
             "%s %.2fx, %.2fx lean" % (row["name"], row["ratio_best"], row["ratio_lean_best"]) for row in results["sizes"]))
+        product = results["product"]
+        print("one product (%d x %d)(%d x %d), as Q = X W_Q: NumPy %.1f GFLOP/s, Swift %.1f GFLOP/s (fastest rounds %.1f and %.1f)" % (
+            PRODUCT[0], PRODUCT[1], PRODUCT[1], PRODUCT[2], product["numpy_gflops"], product["swift_gflops"],
+            product["numpy_best_gflops"], product["swift_best_gflops"]))
 
     with tempfile.TemporaryDirectory() as folder:
         script = os.path.join(folder, "lesson-size.txt")

@@ -55,7 +55,20 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Wordpieces in the forward pass timed with --encoder ([CLS] and [SEP] included).")
     var tokens: Int = 128
 
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Time one matrix product instead, (N x K)(K x M) with --kernels, packing as a trace's products do: its GFLOP/s against the CPU's peak.",
+        valueName: "N K M"))
+    var product: [Int] = []
+
     func validate() throws {
+        if !product.isEmpty {
+            guard product.count == 3, product.allSatisfy({ (1...4096).contains($0) }) else {
+                throw ValidationError("--product takes three sizes N K M, each 1 to 4096: (N x K)(K x M)")
+            }
+            guard model == nil, train == nil, n == nil, dModel == nil, heads == nil else {
+                throw ValidationError("--product times one product: give only --kernels, --threads and --min-time with it")
+            }
+        }
         if model != nil {
             guard train == nil, n == nil, dModel == nil, heads == nil else {
                 throw ValidationError("--encoder times a model's own sizes: give only --tokens, --threads and --min-time with it")
@@ -98,6 +111,12 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !product.isEmpty {
+            let result = try Benchmark.product(n: product[0], k: product[1], m: product[2],
+                                               kernels: Kernels(product: kernels.product, threads: threads), minTime: minTime)
+            print(json ? result.json : result.line)
+            return
+        }
         if let model {
             let folder: String
             if model == "auto" {
@@ -199,17 +218,29 @@ struct Benchmark {
     /// them between commands: `PackedWeights`).
     func run() throws -> BenchResult {
         let configuration = try size.configuration()
-        let cold = try measure(configuration, kernels: kernels)
-        let warm = kernels.product == .reference ? nil
-            : try measure(configuration, kernels: kernels.keepingPackedWeights(PackedWeights()))
+        let cold = try Self.measure(minTime: minTime) { try Trace.compute(configuration, kernels: kernels).output[0, 0] }
+        let warm = kernels.product == .reference ? nil : try Self.measure(minTime: minTime) { [kernels] in
+            try Trace.compute(configuration, kernels: kernels.keepingPackedWeights(PackedWeights())).output[0, 0]
+        }
         return BenchResult(
             size: size, kernels: kernels, seconds: cold.median, minSeconds: cold.minimum, warmSeconds: warm?.median,
             traces: cold.traces, samples: cold.samples,
             peakMemoryBytes: Self.peakMemoryBytes(), checksum: cold.checksum + (warm?.checksum ?? 0))
     }
 
-    /// Seconds per trace (median and least of the samples) with these kernels.
-    private func measure(_ configuration: AttentionConfiguration, kernels: Kernels) throws
+    /// One product (n x k)(k x m) of normal random values with these kernels (B packed in
+    /// every product, as in a cold trace).
+    static func product(n: Int, k: Int, m: Int, kernels: Kernels, minTime: Double) throws -> ProductResult {
+        var random = SeededRandom(seed: 2017)
+        let a = Matrix(rows: n, cols: k) { _, _ in random.normal() }
+        let b = Matrix(rows: k, cols: m) { _, _ in random.normal() }
+        let timing = try measure(minTime: minTime) { try kernels.multiply(a, b, operation: "the benchmark's product")[0, 0] }
+        return ProductResult(n: n, k: k, m: m, kernels: kernels, seconds: timing.median, minSeconds: timing.minimum)
+    }
+
+    /// Seconds per run of `body` (median and least of the samples); `body` returns a number
+    /// that is summed, so that its work cannot be skipped.
+    private static func measure(minTime: Double, _ body: () throws -> Double) throws
         -> (median: Double, minimum: Double, traces: Int, samples: Int, checksum: Double) {
         let clock = ContinuousClock()
         func seconds(_ d: Duration) -> Double {
@@ -217,15 +248,15 @@ struct Benchmark {
         }
         // Warm up (page in the code and the buffers), then batch tiny traces so that each
         // sample lasts at least 2 ms and the clock's resolution does not matter.
-        var checksum = try Trace.compute(configuration, kernels: kernels).output[0, 0]
-        let once = seconds(try clock.measure { checksum += try Trace.compute(configuration, kernels: kernels).output[0, 0] })
+        var checksum = try body()
+        let once = seconds(try clock.measure { checksum += try body() })
         let batch = max(1, Int((0.002 / max(once, 1e-9)).rounded(.up)))
 
         var samples: [Double] = []
         let start = clock.now
         while true {
             let elapsed = seconds(try clock.measure {
-                for _ in 0..<batch { checksum += try Trace.compute(configuration, kernels: kernels).output[0, 0] }
+                for _ in 0..<batch { checksum += try body() }
             })
             samples.append(elapsed / Double(batch))
             let spent = seconds(clock.now - start)
@@ -255,7 +286,7 @@ struct Benchmark {
         return Int(usage.ru_maxrss) * 1024
     }
 
-    private func median(_ values: [Double]) -> Double {
+    private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
@@ -327,6 +358,45 @@ struct BenchResult: Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(results) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// What `bench --product N K M` measured: one product's time and arithmetic rate.
+struct ProductResult: Encodable {
+    let n: Int, k: Int, m: Int
+    let kernels: String
+    let threads: Int
+    /// Median and least seconds per product.
+    let seconds: Double
+    let minSeconds: Double
+    /// 2 n k m: a multiply-add counted as two.
+    let flops: Int
+    let gflops: Double
+
+    enum CodingKeys: String, CodingKey {
+        case n, k, m, kernels, threads, seconds, minSeconds = "min_seconds", flops, gflops
+    }
+
+    init(n: Int, k: Int, m: Int, kernels: Kernels, seconds: Double, minSeconds: Double) {
+        (self.n, self.k, self.m) = (n, k, m)
+        self.kernels = kernels.product.rawValue
+        threads = kernels.threads
+        (self.seconds, self.minSeconds) = (seconds, minSeconds)
+        flops = 2 * n * k * m
+        gflops = Double(flops) / seconds / 1e9
+    }
+
+    var line: String {
+        String(format: "product (%d x %d)(%d x %d): %.3f ms (median), %.2f GFLOP/s; best sample %.2f GFLOP/s", n, k, k, m,
+               seconds * 1e3, gflops, Double(flops) / minSeconds / 1e9)
+            + " [\(kernels), \(threads) thread\(threads == 1 ? "" : "s")]"
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -71,11 +71,22 @@ struct BenchTests {
         #expect(try Self.decode(result).first?.kernels == "reference")
     }
 
+    /// `bench --product N K M` times one product and counts 2 N K M FLOPs.
+    @Test func oneProductIsTimed() throws {
+        let result = try Self.bench(["--product", "20", "30", "40", "--threads", "1", "--min-time", "0.01", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(object?["flops"] as? Int == 2 * 20 * 30 * 40)
+        #expect((object?["gflops"] as? Double ?? 0) > 0)
+    }
+
     @Test(arguments: [
         (["--n", "4"], "give all of --n, --d-model and --heads"),
         (["--n", "4", "--d-model", "10", "--heads", "3"], "does not divide into 3 heads"),
         (["--threads", "0"], "--threads must be at least 1"),
         (["--kernels", "turbo"], "turbo"),
+        (["--product", "4", "5"], "--product takes three sizes N K M"),
+        (["--product", "4", "5", "6", "--n", "3"], "--product times one product"),
     ])
     func badArgumentsAreExplained(_ arguments: [String], _ message: String) throws {
         let result = try Self.bench(arguments)
