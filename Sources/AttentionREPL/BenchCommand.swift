@@ -354,12 +354,7 @@ struct BenchResult: Encodable {
             + " [\(kernels), \(threads) thread\(threads == 1 ? "" : "s")]"
     }
 
-    static func json(_ results: [BenchResult]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(results) else { return "[]" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func json(_ results: [BenchResult]) -> String { prettyJSON(results, fallback: "[]") }
 }
 
 /// What `bench --product N K M` measured: one product's time and arithmetic rate.
@@ -393,10 +388,13 @@ struct ProductResult: Encodable {
             + " [\(kernels), \(threads) thread\(threads == 1 ? "" : "s")]"
     }
 
-    var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    var json: String { prettyJSON(self, fallback: "{}") }
+}
+
+/// `value` as indented JSON with its keys sorted (`fallback` if it cannot be encoded).
+func prettyJSON(_ value: some Encodable, fallback: String) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    guard let data = try? encoder.encode(value) else { return fallback }
+    return String(decoding: data, as: UTF8.self)
 }
