@@ -11,7 +11,9 @@
 /// - rows of A in blocks of mc (`Kernel.blockHeight`), packed into strips of mr rows (the
 ///   L2 cache holds the block);
 /// - the micro-kernel keeps an mr x nr tile of C in registers for a whole slice, so each value
-///   of A it loads is used nr times and each value of B mr times.
+///   of A it loads is used nr times and each value of B mr times. A tile at C's bottom edge is
+///   computed in place with only the rows C has (`accumulate(rows:...)`); one at the right edge
+///   at the kernel's width in a scratch tile (`tile`).
 /// C is accumulated in place slice after slice, so each element still sums its terms in order
 /// t = 0, 1, ...; whether it equals the readable product bit for bit is up to the kernel.
 ///
