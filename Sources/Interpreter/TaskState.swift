@@ -10,7 +10,7 @@ public struct TaskLimits: Equatable, Sendable {
     public var batch = 1024
     /// Held-out sequences a task is tested on (and, with fresh batches, training sequences its
     /// training accuracy is measured on). A fuzzer's fewer are the first of the same sequences.
-    public var heldOut = 2000
+    public var heldOut = Sequences.heldOutCount
 
     public init() {}
 }

@@ -8,9 +8,12 @@ public enum Sequences {
         (0..<count).map { _ in (0..<length).map { _ in Int(random.next() % UInt64(vocab)) } }
     }
 
+    /// How many held-out sequences a task is tested on, unless a limit says fewer.
+    public static let heldOutCount = 2000
+
     /// The held-out sequences of a task's sizes: the first `count` of one fixed stream, the same
     /// for every seed and every run, so that accuracies can be compared.
-    public static func heldOut(vocab: Int, length: Int, count: Int = 2000) -> [[Int]] {
+    public static func heldOut(vocab: Int, length: Int, count: Int = heldOutCount) -> [[Int]] {
         var random = SeededRandom(seed: 0x4845_4C44_4F55_54 &+ UInt64(vocab) &* 1000 &+ UInt64(length))
         return draw(count, vocab: vocab, length: length, random: &random)
     }
