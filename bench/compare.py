@@ -9,8 +9,8 @@ d_model 768 h 12) it times NumPy and `attention-repl bench --json` with the same
 alternating them for a few rounds, and prints the median of each and the ratio (Swift / NumPy:
 below 1 means Swift is faster), then the ratio of each side's fastest round (on a shared
 machine whose speed swings from round to round, the steadier figure), and each side's GFLOP/s
-on one product alone, (128 x 768)(768 x 768), the bulk of a trace's arithmetic. NumPy runs twice: keeping every stage, as the Swift trace does,
-and lean, keeping only what the output needs ("r. lean" is the ratio against that). Swift's
+on one product alone, (128 x 768)(768 x 768), the bulk of a trace's arithmetic. NumPy runs
+twice: keeping every stage, as the Swift trace does, and lean, keeping only what the output needs ("r. lean" is the ratio against that). Swift's
 figure is its cold trace, packing the weights in every trace as NumPy does; its warm trace (the
 weights kept packed, as in the REPL) is shown beside it. Then the whole-process comparison at lesson size: a `--script`
 run of attention-repl, process start to exit, against `python3` importing NumPy and computing
@@ -189,19 +189,21 @@ def time_numpy_product(np, min_time):
     return median_seconds(lambda: a @ b, min_time)
 
 
-def time_swift_product(binary, threads, min_time, kernels):
-    output = subprocess.run([binary, "bench", "--json", "--product"] + [str(size) for size in PRODUCT]
+def swift_bench(binary, arguments, threads, min_time, kernels):
+    """What `attention-repl bench --json ARGUMENTS` prints, with the thread count, the time and
+    the kernels given."""
+    output = subprocess.run([binary, "bench", "--json"] + [str(argument) for argument in arguments]
                             + ["--threads", str(threads), "--min-time", str(min_time), "--kernels", kernels],
                             check=True, capture_output=True, text=True).stdout
-    return json.loads(output)["seconds"]
+    return json.loads(output)
+
+
+def time_swift_product(binary, threads, min_time, kernels):
+    return swift_bench(binary, ["--product", *PRODUCT], threads, min_time, kernels)["seconds"]
 
 
 def time_swift(binary, n, d_model, heads, threads, min_time, kernels):
-    output = subprocess.run([binary, "bench", "--json", "--n", str(n), "--d-model", str(d_model),
-                             "--heads", str(heads), "--threads", str(threads), "--min-time", str(min_time),
-                             "--kernels", kernels],
-                            check=True, capture_output=True, text=True).stdout
-    return json.loads(output)[0]
+    return swift_bench(binary, ["--n", n, "--d-model", d_model, "--heads", heads], threads, min_time, kernels)[0]
 
 
 EXAMPLE = {
