@@ -8,6 +8,11 @@ public enum FileAccess: Equatable, Sendable {
 
     /// The path to use for `path`, or an error when it leaves the allowed folder.
     func resolve(_ path: String) throws -> String {
+        // The system reads a path only up to its first NUL, so "a\0b" would quietly name "a".
+        guard !path.utf8.contains(0) else {
+            throw UserError("'\(path.debugDescription.dropFirst().dropLast())' holds a NUL character (\\0), which no file name can",
+                            hint: "type the name without it")
+        }
         switch self {
         case .anywhere:
             return (path as NSString).expandingTildeInPath

@@ -34,7 +34,9 @@ extension Interpreter {
     /// `load FILE`: replaces the session with the saved one, or changes nothing and names the
     /// line at fault.
     func load(from path: String, into session: inout Session) throws -> String {
-        if ["npy", "json", "csv"].contains((path as NSString).pathExtension.lowercased()) {
+        // By the name's ending, not NSString's pathExtension, which traps on names such as
+        // "a.b///c//" (swift-corelibs-foundation; found by the commands fuzz target).
+        if [".npy", ".json", ".csv"].contains(where: path.lowercased().hasSuffix) {
             throw UserError("\(path) looks like a tensor file, not a saved session",
                             hint: "`import NAME \(path)` reads it into a tensor, e.g. import X \(path)")
         }

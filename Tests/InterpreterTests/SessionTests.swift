@@ -118,6 +118,24 @@ struct SessionTests {
             #expect(error?.message.contains("outside the folder") == true, "\(line)")
         }
     }
+
+    /// Names found by the commands fuzz target: NSString's pathExtension trapped on the first,
+    /// and the system would have read the second only up to its NUL, as "x".
+    @Test func awkwardNamesGetErrors() throws {
+        let dir = try folder()
+        defer { removeScratchFolder(dir) }
+        var repl = Interpreter()
+        repl.files = .confined(to: dir.path)
+        let missing = #expect(throws: UserError.self) { try repl.execute("load a.b///c//") }
+        #expect(missing?.message.contains("cannot load a.b///c//") == true)
+        let tensor = #expect(throws: UserError.self) { try repl.execute("load data.NPY") }
+        #expect(tensor?.message.contains("looks like a tensor file") == true)
+        for line in ["save x\u{0}y.txt", "export X x\u{0}.json", "import X x\u{0}"] {
+            let error = #expect(throws: UserError.self) { try repl.execute(line) }
+            #expect(error?.message.contains("holds a NUL character") == true, "\(line)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
 }
 
 @Suite("Limits")
