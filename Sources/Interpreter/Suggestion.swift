@@ -3,34 +3,45 @@
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(1, word.count / 3)
-        let lowered = word.lowercased()
-        // Two words differing in length by more than the limit are at least that many edits
-        // apart, so they are not measured (a long mistyped line is not compared letter by letter
-        // with every command).
-        let scored = candidates.map { ($0, $0.lowercased()) }
-            .filter { abs($0.1.count - lowered.count) <= limit }
-            .map { ($0.0, distance(lowered, $0.1)) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= limit ? best.0 : nil
+        let typed = Array(word.lowercased())
+        var best: (candidate: String, distance: Int)?
+        for candidate in candidates {
+            let letters = Array(candidate.lowercased())
+            // Two words differing in length by more than the limit are at least that many edits
+            // apart, so they are not measured (a long mistyped line is not compared letter by
+            // letter with every command).
+            guard abs(letters.count - typed.count) <= limit else { continue }
+            let edits = distance(typed, letters)
+            if edits < best?.distance ?? .max { best = (candidate, edits) }
+        }
+        guard let best, best.distance <= limit else { return nil }
+        return best.candidate
     }
 
     /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step").
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        distance(Array(a), Array(b))
+    }
+
+    /// The same, over letters, keeping only the three rows of the table that the next row
+    /// reads: the one above, and the one above that for transpositions.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { table[i][0] = i }
-        for j in 0...b.count { table[0][j] = j }
+        var twoAbove = [Int](repeating: 0, count: b.count + 1)
+        var above = Array(0...b.count)
+        var row = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
+            row[0] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                    row[j] = min(row[j], twoAbove[j - 2] + 1)
                 }
             }
+            (twoAbove, above, row) = (above, row, twoAbove)
         }
-        return table[a.count][b.count]
+        return above[b.count]
     }
 
     /// "did you mean 'step'?" or nothing. The other names of a stage among the candidates

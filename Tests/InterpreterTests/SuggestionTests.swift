@@ -1,0 +1,32 @@
+@testable import Interpreter
+import Testing
+
+/// The edit distance behind "did you mean": Levenshtein's insertions, deletions and
+/// substitutions, with a swap of two neighbouring letters as one edit and no letter edited
+/// twice (the "optimal string alignment" distance; Damerau, 1964, for the swap).
+@Suite("Typo suggestions")
+struct SuggestionTests {
+    @Test(arguments: [
+        ("", "", 0), ("", "abc", 3), ("abc", "", 3), ("step", "step", 0),
+        ("stpe", "step", 1),          // one swap
+        ("kitten", "sitting", 3),     // the textbook Levenshtein example
+        ("flaw", "lawn", 2),
+        ("ca", "abc", 3),             // 2 with unrestricted swaps; 3 when no letter is edited twice
+        ("abcdef", "badcfe", 3),      // three swaps
+        ("café", "cafe", 1),          // letters, not bytes
+    ])
+    func distances(_ a: String, _ b: String, _ expected: Int) {
+        #expect(Suggestion.distance(a, b) == expected, "\(a) -> \(b)")
+        #expect(Suggestion.distance(b, a) == expected, "\(b) -> \(a)")
+    }
+
+    @Test func theClosestCloseEnoughCandidateWins() {
+        #expect(Suggestion.closest(to: "stpe", among: ["show", "step", "steps"]) == "step")
+        #expect(Suggestion.closest(to: "STPE", among: ["step"]) == "step")
+        // A tie goes to the earlier candidate.
+        #expect(Suggestion.closest(to: "shw", among: ["show", "shaw"]) == "show")
+        // More than a third of the letters wrong: no suggestion.
+        #expect(Suggestion.closest(to: "xyz", among: ["step", "show"]) == nil)
+        #expect(Suggestion.closest(to: "anything", among: []) == nil)
+    }
+}
