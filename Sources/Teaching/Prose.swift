@@ -6,8 +6,9 @@ public enum Prose {
     /// are. Widths are what the terminal shows: colour escape sequences take no room.
     public static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
+        if fitsByBytes(text, width: width) { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard String(line).visibleCount > width else { return String(line) }
+            guard line.utf8.count > width, String(line).visibleCount > width else { return String(line) }
             let indent = String(line.prefix { $0 == " " })
             var lines: [String] = []
             var current = indent, currentWidth = indent.count
@@ -27,5 +28,22 @@ public enum Prose {
             lines.append(current)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// Whether no line of `text` has more bytes than `width`, in one pass over its bytes: then
+    /// no line has more visible characters either, and nothing is wrapped. Without a "\r",
+    /// every "\n" byte is a line break of its own (only "\r\n" makes one character of two).
+    static func fitsByBytes(_ text: String, width: Int) -> Bool {
+        var lineBytes = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                lineBytes = 0
+            } else {
+                if byte == UInt8(ascii: "\r") { return false }
+                lineBytes += 1
+                if lineBytes > width { return false }
+            }
+        }
+        return true
     }
 }

@@ -58,6 +58,17 @@ struct RenderingTests {
         #expect(text.replacingOccurrences(of: "\n", with: " ") == "one two three four five six seven eight nine ten eleven twelve")
     }
 
+    /// A line is measured in the characters it shows, however many bytes they take.
+    @Test func proseCountsCharactersNotBytes() {
+        let accents = Array(repeating: "e\u{301}", count: 9).joined(separator: " ")   // 17 characters, 35 bytes
+        #expect(Prose.wrap(accents, width: 20) == accents)
+        let twenty = String(repeating: "ab ", count: 6) + "ab"
+        #expect(Prose.wrap(twenty, width: 20) == twenty)
+        #expect(Prose.wrap(twenty + "c", width: 20) == "ab ab ab ab ab ab\nabc")
+        // "\r\n" is one character and no line break of its own, as before the byte count.
+        #expect(Prose.wrap("aaa aaa aaa\r\nbbb bbb bbb", width: 20) == "aaa aaa aaa\r\nbbb bbb\nbbb")
+    }
+
     /// Colour escapes take no room on screen: a coloured heatmap that fits is left whole
     /// (the course walk found every coloured grid broken at 80 columns), and coloured prose
     /// wraps at the width the reader sees.
