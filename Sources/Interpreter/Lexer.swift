@@ -13,6 +13,10 @@ enum Lexer {
     static func words(_ line: String) throws -> [Word] {
         var words: [Word] = []
         let characters = Array(line)
+        // Where each character starts in `line` (and where the line ends), so that a word is cut
+        // from the line itself rather than rebuilt character by character.
+        let starts = Array(line.indices) + [line.endIndex]
+        func text(_ range: Range<Int>) -> String { String(line[starts[range.lowerBound]..<starts[range.upperBound]]) }
         var index = 0
         while index < characters.count {
             let c = characters[index]
@@ -34,18 +38,18 @@ enum Lexer {
                     throw UserError("this literal has \(depth) unclosed '['", column: start + 1,
                                     hint: "close every '[' with ']', e.g. [[1, 0], [0, 1]]")
                 }
-                words.append(Word(text: String(characters[start..<index]), column: start + 1))
+                words.append(Word(text: text(start..<index), column: start + 1))
             } else if c == "\"" || c == "'" {
                 index += 1
                 while index < characters.count, characters[index] != c { index += 1 }
                 guard index < characters.count else {
                     throw UserError("this quoted text has no closing \(c)", column: start + 1)
                 }
-                words.append(Word(text: String(characters[(start + 1)..<index]), column: start + 1))
+                words.append(Word(text: text((start + 1)..<index), column: start + 1))
                 index += 1
             } else {
-                while index < characters.count, !" \t=".contains(characters[index]) { index += 1 }
-                words.append(Word(text: String(characters[start..<index]), column: start + 1))
+                while index < characters.count, characters[index] != " ", characters[index] != "\t", characters[index] != "=" { index += 1 }
+                words.append(Word(text: text(start..<index), column: start + 1))
             }
         }
         return words
