@@ -58,6 +58,14 @@ struct RenderingTests {
         #expect(text.replacingOccurrences(of: "\n", with: " ") == "one two three four five six seven eight nine ten eleven twelve")
     }
 
+    @Test(arguments: [
+        ("abc", 3), ("", 0), ("\u{1B}[31mred\u{1B}[0m", 3), ("a\r\nb", 3), ("\r\r\n\n", 3),
+        ("\u{1B}[1m\r\n", 1), ("e\u{301}", 1), ("🙂 ok", 4), ("\u{1B}[2mé\u{1B}[0m x", 3),
+    ])
+    func visibleCountLeavesOutEscapes(_ text: String, _ expected: Int) {
+        #expect(text.visibleCount == expected, "\(text.debugDescription)")
+    }
+
     /// A line is measured in the characters it shows, however many bytes they take.
     @Test func proseCountsCharactersNotBytes() {
         let accents = Array(repeating: "e\u{301}", count: 9).joined(separator: " ")   // 17 characters, 35 bytes
