@@ -3,29 +3,32 @@
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(1, word.count / 3)
-        let typed = Array(word.lowercased())
+        let typed = word.lowercased(), typedCount = typed.count
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
-            let letters = Array(candidate.lowercased())
+            let lowered = candidate.lowercased()
             // Two words differing in length by more than the limit are at least that many edits
             // apart, so they are not measured (a long mistyped line is not compared letter by
             // letter with every command).
-            guard abs(letters.count - typed.count) <= limit else { continue }
-            let edits = distance(typed, letters)
+            guard abs(lowered.count - typedCount) <= limit else { continue }
+            let edits = distance(typed, lowered)
             if edits < best?.distance ?? .max { best = (candidate, edits) }
         }
         guard let best, best.distance <= limit else { return nil }
         return best.candidate
     }
 
-    /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step").
+    /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step"),
+    /// letter by letter: byte by byte when both words are ASCII without "\r" (every command's
+    /// name is), where each byte is a letter; character by character otherwise.
     static func distance(_ a: String, _ b: String) -> Int {
-        distance(Array(a), Array(b))
+        func isPlain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") } }
+        return isPlain(a) && isPlain(b) ? distance(Array(a.utf8), Array(b.utf8)) : distance(Array(a), Array(b))
     }
 
-    /// The same, over letters, keeping only the three rows of the table that the next row
+    /// The same over any letters, keeping only the three rows of the table that the next row
     /// reads: the one above, and the one above that for transpositions.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+    static func distance<Letter: Equatable>(_ a: [Letter], _ b: [Letter]) -> Int {
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var twoAbove = [Int](repeating: 0, count: b.count + 1)
         var above = Array(0...b.count)

@@ -14,6 +14,7 @@ struct SuggestionTests {
         ("ca", "abc", 3),             // 2 with unrestricted swaps; 3 when no letter is edited twice
         ("abcdef", "badcfe", 3),      // three swaps
         ("café", "cafe", 1),          // letters, not bytes
+        ("s\r\np", "sp", 1),          // "\r\n" is one letter
     ])
     func distances(_ a: String, _ b: String, _ expected: Int) {
         #expect(Suggestion.distance(a, b) == expected, "\(a) -> \(b)")
