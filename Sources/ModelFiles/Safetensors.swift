@@ -106,16 +106,19 @@ public enum Safetensors {
         }
 
         // 4. Only now the values, a piece at a time. A tensor converted into its transpose goes
-        //    through `scratch` first, then each of its rows becomes a column.
+        //    through `scratch` first, then each of its rows becomes a column. Both buffers grow
+        //    to the largest piece met, so a small model's load does not clear megabytes.
         var tensors: [String: SafetensorsTensor] = [:]
-        var piece = [UInt8](repeating: 0, count: pieceSize)
+        var piece: [UInt8] = []
         var scratch: [Double] = []
         for entry in entries {
             guard let dtype = entry.dtype else { continue }
             let start = dataStart + entry.range.lowerBound
             let perPiece = pieceSize / dtype.size
             let transposed = entry.shape.count == 2 && transposing(entry.name)
-            if transposed && scratch.isEmpty { scratch = [Double](repeating: 0, count: perPieceAtMost) }
+            let largestPiece = min(perPiece, entry.count)
+            if piece.count < largestPiece * dtype.size { piece = [UInt8](repeating: 0, count: largestPiece * dtype.size) }
+            if transposed && scratch.count < largestPiece { scratch = [Double](repeating: 0, count: largestPiece) }
             let values = try [Double](unsafeUninitializedCapacity: entry.count) { buffer, initialized in
                 // Not yet touched: large tensors fault in 2 MiB at a time where Linux allows it.
                 if entry.count >= 1 << 19, let start = buffer.baseAddress {
@@ -177,9 +180,6 @@ public enum Safetensors {
         // The start of a row the next piece finishes.
         for column in 0..<values.count - index { transpose[column * rows + r] = values[index + column] }
     }
-
-    /// The most values one piece holds (of the narrowest dtype).
-    static var perPieceAtMost: Int { pieceSize / DType.allCases.map(\.size).min()! }
 
     /// Bytes converted at a time (a multiple of every dtype's size).
     static let pieceSize = 1 << 20
