@@ -6,43 +6,55 @@ enum Suggestion {
         let typed = word.lowercased(), typedCount = typed.count
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
+            // Only a candidate within the limit and nearer than the best so far can win (a tie
+            // goes to the earlier one), so measuring stops once a candidate is farther than that.
+            let bound = min(limit, (best?.distance ?? limit + 1) - 1)
+            if bound < 0 { break }
             let lowered = candidate.lowercased()
-            // Two words differing in length by more than the limit are at least that many edits
-            // apart, so they are not measured (a long mistyped line is not compared letter by
-            // letter with every command).
-            guard abs(lowered.count - typedCount) <= limit else { continue }
-            let edits = distance(typed, lowered)
-            if edits < best?.distance ?? .max { best = (candidate, edits) }
+            // Two words differing in length by more than the bound are at least that many
+            // edits apart, so they are not measured at all.
+            guard abs(lowered.count - typedCount) <= bound else { continue }
+            let edits = distance(typed, lowered, bound: bound)
+            if edits <= bound { best = (candidate, edits) }
         }
-        guard let best, best.distance <= limit else { return nil }
-        return best.candidate
+        return best?.candidate
     }
 
     /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step"),
     /// letter by letter: byte by byte when both words are ASCII without "\r" (every command's
-    /// name is), where each byte is a letter; character by character otherwise.
-    static func distance(_ a: String, _ b: String) -> Int {
+    /// name is), where each byte is a letter; character by character otherwise. A distance
+    /// above `bound` is not computed to the end: some number above `bound` is returned.
+    static func distance(_ a: String, _ b: String, bound: Int = .max) -> Int {
         func isPlain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") } }
-        return isPlain(a) && isPlain(b) ? distance(Array(a.utf8), Array(b.utf8)) : distance(Array(a), Array(b))
+        return isPlain(a) && isPlain(b) ? distance(Array(a.utf8), Array(b.utf8), bound: bound)
+                                        : distance(Array(a), Array(b), bound: bound)
     }
 
     /// The same over any letters, keeping only the three rows of the table that the next row
     /// reads: the one above, and the one above that for transpositions.
-    static func distance<Letter: Equatable>(_ a: [Letter], _ b: [Letter]) -> Int {
+    static func distance<Letter: Equatable>(_ a: [Letter], _ b: [Letter], bound: Int = .max) -> Int {
         if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
         var twoAbove = [Int](repeating: 0, count: b.count + 1)
         var above = Array(0...b.count)
         var row = [Int](repeating: 0, count: b.count + 1)
+        var aboveLeast = 0
         for i in 1...a.count {
             row[0] = i
+            var least = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                     row[j] = min(row[j], twoAbove[j - 2] + 1)
                 }
+                least = min(least, row[j])
             }
+            // No later row, and so not the distance, is below the least of this row or one more
+            // than the least of the row above (a transposition reaches back two rows).
+            let floor = min(least, aboveLeast + 1)
+            if floor > bound { return floor }
             (twoAbove, above, row) = (above, row, twoAbove)
+            aboveLeast = least
         }
         return above[b.count]
     }

@@ -1,3 +1,4 @@
+import Attention
 @testable import Interpreter
 import Testing
 
@@ -19,6 +20,26 @@ struct SuggestionTests {
     func distances(_ a: String, _ b: String, _ expected: Int) {
         #expect(Suggestion.distance(a, b) == expected, "\(a) -> \(b)")
         #expect(Suggestion.distance(b, a) == expected, "\(b) -> \(a)")
+    }
+
+    /// A bounded distance is exact up to its bound and says only "more" beyond it; `closest`,
+    /// which stops measuring early, picks what measuring everything would.
+    @Test func boundsChangeNothingThatMatters() {
+        var random = SeededRandom(seed: 7)
+        func word() -> String { String((0..<Int.random(in: 0...9, using: &random)).map { _ in "abcé".randomElement(using: &random)! }) }
+        for _ in 0..<3000 {
+            let (a, b) = (word(), word())
+            let exact = Suggestion.distance(a, b)
+            for bound in 0...6 {
+                let bounded = Suggestion.distance(a, b, bound: bound)
+                #expect(exact <= bound ? bounded == exact : bounded > bound, "\(a) \(b) within \(bound)")
+            }
+            let candidates = (0..<6).map { _ in word() }
+            let limit = max(1, a.count / 3)
+            let measured = candidates.map { Suggestion.distance(a, $0) }
+            let expected = measured.min().flatMap { $0 <= limit ? candidates[measured.firstIndex(of: $0)!] : nil }
+            #expect(Suggestion.closest(to: a, among: candidates) == expected, "\(a) among \(candidates)")
+        }
     }
 
     @Test func theClosestCloseEnoughCandidateWins() {
