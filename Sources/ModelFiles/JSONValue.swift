@@ -1,14 +1,12 @@
-import Foundation
-
 /// A parsed JSON document, for the model folder's JSON (config.json, the safetensors header).
 ///
-/// Foundation's decoder does the parsing (and refuses nesting deeper than 512 levels, so hostile
-/// input cannot exhaust the stack); this type only keeps what it found, with whole numbers apart
-/// from other numbers so that a size or an offset is never read through a `Double`. A number
-/// without a fraction that fits in `Int` (`384`, also `384.0` and `1e2`) is `.integer`; any other
-/// number is `.number`, including integers beyond `Int`'s range, which no field here accepts.
-/// Which of an object's repeated keys is kept is the decoder's choice.
-enum JSONValue: Equatable, Sendable, Decodable {
+/// `JSONParser` reads it, strictly, and refuses nesting deeper than 512 levels, so hostile input
+/// cannot exhaust the stack. Whole numbers are kept apart from other numbers so that a size or an
+/// offset is never read through a `Double`: a number written without fraction or exponent that
+/// fits in `Int`, or any whole number below 2^53 (`384.0`, `1e2`), is `.integer`; any other number
+/// is `.number`, including integers beyond `Int`'s range, which no field here accepts. An object
+/// that repeats a key is refused.
+enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -17,31 +15,15 @@ enum JSONValue: Equatable, Sendable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `bytes`; throws `ModelFileError(file: file, ...)` when they are not JSON.
+    /// Parses `bytes`; throws `ModelFileError(file: file, ...)` naming the mistake and its line
+    /// and column when they are not JSON.
     static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, file: String, what: String) throws -> JSONValue {
+        let bytes = Array(bytes)
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
-            throw ModelFileError(file: file, "\(what) is not valid JSON (UTF-8, at most 512 levels deep)")
-        }
-    }
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            let (line, column) = JSONParser.place(of: error.offset, in: bytes)
+            throw ModelFileError(file: file, "\(what) is not valid JSON: line \(line), column \(column): \(error.problem)")
         }
     }
 
