@@ -8,6 +8,7 @@
 /// element (Python's json module and serde_json refuse that too).
 struct JSONParser {
     static let maximumDepth = 512
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// Where the text went wrong (a byte offset) and how.
     struct Failure: Error, Equatable {
@@ -24,7 +25,7 @@ struct JSONParser {
     /// The one value `bytes` hold, with nothing but white space around it.
     static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.position = 3 }
+        if bytes.starts(with: byteOrderMark) { parser.position = byteOrderMark.count }
         let value = try parser.value()
         parser.skipSpace()
         guard parser.position == bytes.count else {
@@ -33,10 +34,11 @@ struct JSONParser {
         return value
     }
 
-    /// Line and column (both from 1, the column in characters) of a byte offset, for messages.
+    /// Line and column (both from 1, the column in characters, as an editor shows them: a byte
+    /// order mark takes no room) of a byte offset, for messages.
     static func place(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         let before = bytes[..<min(offset, bytes.count)]
-        let lineStart = (before.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? (bytes.starts(with: byteOrderMark) ? 3 : 0)
         let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         return (line, String(decoding: bytes[lineStart..<before.endIndex], as: UTF8.self).count + 1)
     }

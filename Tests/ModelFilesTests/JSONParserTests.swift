@@ -133,6 +133,15 @@ extension JSONParserTests {
         }
     }
 
+    @Test func aByteOrderMarkTakesNoRoom() {
+        do {
+            _ = try JSONValue.parse([0xEF, 0xBB, 0xBF] + Array("[1,]".utf8), file: "h", what: "the header")
+            Issue.record("parsed")
+        } catch {
+            #expect("\(error)".hasPrefix("h: the header is not valid JSON: line 1, column 4: "), "\(error)")
+        }
+    }
+
     @Test func bytesThatAreNotUTF8AreNamed() {
         for (bytes, message): ([UInt8], String) in [([0x22, 0xFF, 0x22], "line 1, column 1: this string holds bytes that are not UTF-8"),
                                                    ([0x5B, 0xFF, 0x5D], "line 1, column 2: expected a value (an object, array, string, number, true, false or null), found byte 0xFF")] {
