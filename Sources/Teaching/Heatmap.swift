@@ -153,36 +153,6 @@ extension String {
         return visible >= length ? self : self + String(repeating: " ", count: length - visible)
     }
 
-    /// Characters that take room on screen (ANSI escape sequences left out).
-    public var visibleCount: Int {
-        // ASCII text, most of what is shown, is counted byte by byte: every byte is a character
-        // of its own, except that "\r\n" is one.
-        var count = 0, inEscape = false, previous: UInt8 = 0
-        for byte in utf8 {
-            if byte >= 0x80 { return visibleCharacterCount }
-            if byte == 0x1B {
-                inEscape = true
-            } else if inEscape {
-                if byte == UInt8(ascii: "m") { inEscape = false }
-            } else if byte != UInt8(ascii: "\n") || previous != UInt8(ascii: "\r") {
-                count += 1
-            }
-            previous = byte
-        }
-        return count
-    }
-
-    /// The same, character by character, for text beyond ASCII.
-    private var visibleCharacterCount: Int {
-        var count = 0, inEscape = false
-        for character in self {
-            if character == "\u{1B}" { inEscape = true; continue }
-            if inEscape { if character == "m" { inEscape = false }; continue }
-            count += 1
-        }
-        return count
-    }
-
     func trimmingTrailingSpaces() -> String {
         var text = self
         while text.last == " " { text.removeLast() }

@@ -7,17 +7,31 @@ public enum Prose {
     public static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
         if fitsByBytes(text, width: width) { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.utf8.count > width, String(line).visibleCount > width else { return String(line) }
-            let indent = String(line.prefix { $0 == " " })
+        // Where every scalar stands alone, lines and words are cut between scalars, at the same
+        // places as between characters and much faster.
+        if text.unicodeScalars.allSatisfy(\.standsAlone) {
+            return wrapLines(text[...].unicodeScalars, width: width, text: Substring.init)
+        }
+        return wrapLines(text[...], width: width, text: { $0 })
+    }
+
+    /// The wrapping itself, over characters or over scalars (`Slice`), with `text` turning a
+    /// piece back into text.
+    private static func wrapLines<Slice: Collection>(_ whole: Slice, width: Int, text: (Slice) -> Substring) -> String
+    where Slice.SubSequence == Slice, Slice.Element: Equatable & ExpressibleByUnicodeScalarLiteral {
+        whole.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let lineText = text(line)
+            guard lineText.utf8.count > width, lineText.visibleCount > width else { return String(lineText) }
+            let indentWidth = line.prefix { $0 == " " }.count
+            let indent = String(repeating: " ", count: indentWidth)
             var lines: [String] = []
-            var current = indent, currentWidth = indent.count
-            for word in line.dropFirst(indent.count).split(separator: " ", omittingEmptySubsequences: false) {
-                let wordWidth = String(word).visibleCount
-                if currentWidth > indent.count, currentWidth + 1 + wordWidth > width {
+            var current = indent, currentWidth = indentWidth
+            for piece in line.dropFirst(indentWidth).split(separator: " ", omittingEmptySubsequences: false) {
+                let word = text(piece), wordWidth = word.visibleCount
+                if currentWidth > indentWidth, currentWidth + 1 + wordWidth > width {
                     lines.append(current)
-                    (current, currentWidth) = (indent + word, indent.count + wordWidth)
-                } else if currentWidth == indent.count && current.count == indent.count {
+                    (current, currentWidth) = (indent + word, indentWidth + wordWidth)
+                } else if currentWidth == indentWidth && current.count == indentWidth {
                     current += word
                     currentWidth += wordWidth
                 } else {

@@ -60,7 +60,8 @@ struct RenderingTests {
 
     @Test(arguments: [
         ("abc", 3), ("", 0), ("\u{1B}[31mred\u{1B}[0m", 3), ("a\r\nb", 3), ("\r\r\n\n", 3),
-        ("\u{1B}[1m\r\n", 1), ("e\u{301}", 1), ("🙂 ok", 4), ("\u{1B}[2mé\u{1B}[0m x", 3),
+        ("\u{1B}[1m\r\n", 1), ("e\u{301}", 1), ("🙂 ok", 4), ("\u{1B}[2mé\u{1B}[0m x", 3), ("× √ ≈ █▓", 8),
+        ("\u{1F1EB}\u{1F1F7}", 1), ("a\u{200D}b", 2), ("\u{1100}\u{1161}", 1),
     ])
     func visibleCountLeavesOutEscapes(_ text: String, _ expected: Int) {
         #expect(text.visibleCount == expected, "\(text.debugDescription)")
@@ -73,6 +74,12 @@ struct RenderingTests {
         let twenty = String(repeating: "ab ", count: 6) + "ab"
         #expect(Prose.wrap(twenty, width: 20) == twenty)
         #expect(Prose.wrap(twenty + "c", width: 20) == "ab ab ab ab ab ab\nabc")
+        // Symbols of several bytes are one character each: 17 of them fit in 20 columns.
+        let symbols = "α·β × √γ ≈ δ — ε …"
+        #expect(Prose.wrap(symbols, width: 20) == symbols)
+        #expect(Prose.wrap(symbols + " ζζζ", width: 20) == symbols + "\nζζζ")
+        // A space followed by a combining accent is one character, and no place to break.
+        #expect(Prose.wrap("aaaa bbbb cccc dddd \u{301}eeee ffff", width: 20) == "aaaa bbbb cccc\ndddd \u{301}eeee ffff")
         // "\r\n" is one character and no line break of its own, as before the byte count.
         #expect(Prose.wrap("aaa aaa aaa\r\nbbb bbb bbb", width: 20) == "aaa aaa aaa\r\nbbb bbb\nbbb")
     }
