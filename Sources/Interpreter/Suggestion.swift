@@ -3,31 +3,63 @@
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
         let limit = max(1, word.count / 3)
-        let typed = word.lowercased(), typedCount = typed.count
+        let typed = Letters(word)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             // Only a candidate within the limit and nearer than the best so far can win (a tie
             // goes to the earlier one), so measuring stops once a candidate is farther than that.
             let bound = min(limit, (best?.distance ?? limit + 1) - 1)
             if bound < 0 { break }
-            let lowered = candidate.lowercased()
+            let letters = Letters(candidate)
             // Two words differing in length by more than the bound are at least that many
             // edits apart, so they are not measured at all.
-            guard abs(lowered.count - typedCount) <= bound else { continue }
-            let edits = distance(typed, lowered, bound: bound)
+            guard abs(letters.count - typed.count) <= bound else { continue }
+            let edits = distance(typed, letters, bound: bound)
             if edits <= bound { best = (candidate, edits) }
         }
         return best?.candidate
     }
 
+    /// A word's letters, lowercased, as the distance compares them: its bytes when it is ASCII
+    /// without "\r" (every command's name is), each byte a letter; its characters otherwise
+    /// ("\r\n" is one character).
+    enum Letters {
+        case bytes([UInt8])
+        case characters([Character])
+
+        init(_ word: String) {
+            if word.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+                self = .bytes(word.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 0x20 : $0 })
+            } else {
+                self = .characters(Array(word.lowercased()))
+            }
+        }
+
+        var count: Int {
+            switch self {
+            case let .bytes(bytes): bytes.count
+            case let .characters(characters): characters.count
+            }
+        }
+
+        var characters: [Character] {
+            switch self {
+            case let .bytes(bytes): bytes.map { Character(Unicode.Scalar($0)) }
+            case let .characters(characters): characters
+            }
+        }
+    }
+
     /// Levenshtein distance with adjacent transpositions counted as one edit ("stpe" -> "step"),
-    /// letter by letter: byte by byte when both words are ASCII without "\r" (every command's
-    /// name is), where each byte is a letter; character by character otherwise. A distance
-    /// above `bound` is not computed to the end: some number above `bound` is returned.
+    /// letter by letter and ignoring case. A distance above `bound` is not computed to the end:
+    /// some number above `bound` is returned.
     static func distance(_ a: String, _ b: String, bound: Int = .max) -> Int {
-        func isPlain(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") } }
-        return isPlain(a) && isPlain(b) ? distance(Array(a.utf8), Array(b.utf8), bound: bound)
-                                        : distance(Array(a), Array(b), bound: bound)
+        distance(Letters(a), Letters(b), bound: bound)
+    }
+
+    static func distance(_ a: Letters, _ b: Letters, bound: Int) -> Int {
+        if case let .bytes(x) = a, case let .bytes(y) = b { return distance(x, y, bound: bound) }
+        return distance(a.characters, b.characters, bound: bound)
     }
 
     /// The same over any letters, keeping only the three rows of the table that the next row

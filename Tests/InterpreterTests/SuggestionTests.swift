@@ -16,6 +16,7 @@ struct SuggestionTests {
         ("abcdef", "badcfe", 3),      // three swaps
         ("café", "cafe", 1),          // letters, not bytes
         ("s\r\np", "sp", 1),          // "\r\n" is one letter
+        ("Step", "sTEP", 0), ("CAFÉ", "café", 0),   // case is ignored
     ])
     func distances(_ a: String, _ b: String, _ expected: Int) {
         #expect(Suggestion.distance(a, b) == expected, "\(a) -> \(b)")
