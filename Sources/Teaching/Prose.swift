@@ -7,27 +7,29 @@ public enum Prose {
     public static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
         if fitsByBytes(text, width: width) { return text }
-        // Where every scalar stands alone, lines and words are cut between scalars, at the same
-        // places as between characters and much faster.
+        // Where every scalar stands alone, each is a character, and "\n" and " " are single
+        // bytes that no other scalar's UTF-8 contains: lines and words are cut, and counted, in
+        // the bytes, at the same places as in the characters and much faster.
         if text.unicodeScalars.allSatisfy(\.standsAlone) {
-            return wrapLines(text[...].unicodeScalars, width: width, text: Substring.init)
+            return wrapLines(Array(text.utf8)[...], width: width, newline: UInt8(ascii: "\n"), space: UInt8(ascii: " "),
+                             visibleWidth: visibleWidth(utf8:), text: { String(decoding: $0, as: UTF8.self) })
         }
-        return wrapLines(text[...], width: width, text: { $0 })
+        return wrapLines(text[...], width: width, newline: "\n", space: " ", visibleWidth: { $0.visibleCount }, text: String.init)
     }
 
-    /// The wrapping itself, over characters or over scalars (`Slice`), with `text` turning a
-    /// piece back into text.
-    private static func wrapLines<Slice: Collection>(_ whole: Slice, width: Int, text: (Slice) -> Substring) -> String
-    where Slice.SubSequence == Slice, Slice.Element: Equatable & ExpressibleByUnicodeScalarLiteral {
-        whole.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let lineText = text(line)
-            guard lineText.utf8.count > width, lineText.visibleCount > width else { return String(lineText) }
-            let indentWidth = line.prefix { $0 == " " }.count
+    /// The wrapping itself, over bytes or over characters (`Slice`): `visibleWidth` measures a
+    /// piece on screen, `text` turns it back into text.
+    private static func wrapLines<Slice: Collection>(_ whole: Slice, width: Int, newline: Slice.Element, space: Slice.Element,
+                                                     visibleWidth: (Slice) -> Int, text: (Slice) -> String) -> String
+    where Slice.SubSequence == Slice, Slice.Element: Equatable {
+        whole.split(separator: newline, omittingEmptySubsequences: false).map { line -> String in
+            guard visibleWidth(line) > width else { return text(line) }
+            let indentWidth = line.prefix { $0 == space }.count
             let indent = String(repeating: " ", count: indentWidth)
             var lines: [String] = []
             var current = indent, currentWidth = indentWidth
-            for piece in line.dropFirst(indentWidth).split(separator: " ", omittingEmptySubsequences: false) {
-                let word = text(piece), wordWidth = word.visibleCount
+            for piece in line.dropFirst(indentWidth).split(separator: space, omittingEmptySubsequences: false) {
+                let word = text(piece), wordWidth = visibleWidth(piece)
                 if currentWidth > indentWidth, currentWidth + 1 + wordWidth > width {
                     lines.append(current)
                     (current, currentWidth) = (indent + word, indentWidth + wordWidth)
@@ -42,6 +44,22 @@ public enum Prose {
             lines.append(current)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// What UTF-8 `bytes` take on screen when every scalar in them stands alone: one column a
+    /// scalar (a byte that does not continue a scalar), escape sequences left out.
+    static func visibleWidth(utf8 bytes: ArraySlice<UInt8>) -> Int {
+        var count = 0, inEscape = false
+        for byte in bytes {
+            if byte == 0x1B {
+                inEscape = true
+            } else if inEscape {
+                if byte == UInt8(ascii: "m") { inEscape = false }
+            } else if byte & 0xC0 != 0x80 {
+                count += 1
+            }
+        }
+        return count
     }
 
     /// Whether no line of `text` has more bytes than `width`, in one pass over its bytes: then
