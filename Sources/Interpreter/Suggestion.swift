@@ -28,11 +28,17 @@ enum Suggestion {
         case characters([Character])
 
         init(_ word: String) {
-            if word.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
-                self = .bytes(word.utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 0x20 : $0 })
-            } else {
-                self = .characters(Array(word.lowercased()))
+            var bytes = Array(word.utf8)
+            for i in bytes.indices {
+                switch bytes[i] {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[i] += 0x20
+                case 0x80..., UInt8(ascii: "\r"):
+                    self = .characters(Array(word.lowercased()))
+                    return
+                default: break
+                }
             }
+            self = .bytes(bytes)
         }
 
         var count: Int {
