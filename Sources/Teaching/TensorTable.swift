@@ -38,20 +38,18 @@ public struct TensorTable: Sendable {
             : (0..<16).map { $0 } + [nil] + ((matrix.rows - 4)..<matrix.rows).map { $0 }
         let candidates = matrix.cols <= 64 ? Array(0..<matrix.cols) : Array(0..<48) + [matrix.cols - 1]
         let shownRows = rows.compactMap { $0 }
-        var cells: [Int: [Int: String]] = [:]
-        for i in shownRows {
-            for j in candidates { cells[i, default: [:]][j] = format.string(matrix[i, j]) }
-        }
+        // cells[r][c] is the number in row shownRows[r], column candidates[c].
+        let cells = shownRows.map { i in candidates.map { j in format.string(matrix[i, j]) } }
         let labelWidth = shownRows.map { rowLabels[$0].count }.max() ?? 0
-        let candidateWidths = candidates.map { j in
-            max(columnLabels[j].count, shownRows.map { cells[$0]![j]!.count }.max() ?? 0)
+        let candidateWidths = candidates.indices.map { c in
+            max(columnLabels[candidates[c]].count, cells.map { $0[c].count }.max() ?? 0)
         }
         let available = width - labelWidth - 2
-        var shown = Self.visibleColumns(widths: candidateWidths, available: available).map { $0.map { candidates[$0] } }
+        // Positions in `candidates`, and nil for an ellipsis.
+        var shown = Self.visibleColumns(widths: candidateWidths, available: available)
         if candidates.count < matrix.cols, !shown.contains(where: { $0 == nil }) {
             shown.insert(nil, at: shown.count - 1)   // columns were left out before measuring
         }
-        let columnWidths = Dictionary(uniqueKeysWithValues: zip(candidates, candidateWidths))
 
         var lines: [String] = []
         let axes = axes.map { " (\($0))" } ?? ""
@@ -59,21 +57,24 @@ public struct TensorTable: Sendable {
         func line(_ label: String, _ entry: (Int) -> String) -> String {
             var text = "  " + label.padded(to: labelWidth)
             for column in shown {
-                if let j = column {
-                    text += "  " + entry(j).leftPadded(to: columnWidths[j]!)
+                if let c = column {
+                    text += "  " + entry(c).leftPadded(to: candidateWidths[c])
                 } else {
                     text += "  …"
                 }
             }
             return text
         }
-        lines.append(style.dim(line("", { columnLabels[$0] })))
+        lines.append(style.dim(line("", { columnLabels[candidates[$0]] })))
+        var r = 0   // the next row of `cells`
         for row in rows {
             guard let i = row else {
                 lines.append("  " + "⋮".padded(to: labelWidth) + style.dim("  (\(matrix.rows - shownRows.count) rows not shown)"))
                 continue
             }
-            lines.append(line(rowLabels[i], { cells[i]![$0]! }))
+            let rowCells = cells[r]
+            r += 1
+            lines.append(line(rowLabels[i], { rowCells[$0] }))
         }
         return lines.joined(separator: "\n")
     }
