@@ -10,6 +10,7 @@
 #   --runs N  stop after N executions (SECONDS still bounds the time).
 #   --grow    afterwards, merge the inputs that reach new code into fuzz/corpus/TARGET
 #             (libFuzzer's -merge=1 keeps the smallest set that covers what the whole did).
+# Ctrl-C stops the fuzzer early; the count is printed and --grow still merges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,13 +52,21 @@ ATTENTION_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_le
     "$binary" "$corpus" -max_total_time="$seconds" ${runs_limit[@]+"${runs_limit[@]}"} -timeout=10 -rss_limit_mb=2048 \
     -max_len=4096 -artifact_prefix="fuzz/artifacts/$target-" -print_final_stats=1 >"$log" 2>&1 || status=$?
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+# Ctrl-C (or kill -INT) makes libFuzzer stop, print its counts and exit 72: not a failure, and
+# what the run found is still merged with --grow.
+interrupted=0
+if [ "$status" -eq 72 ] && grep -q 'libFuzzer: run interrupted' "$log"; then interrupted=1 status=0; fi
 if [ "$status" -ne 0 ]; then
     tail -n 40 "$log" >&2
     echo "fuzz $target: FAILED after $runs executions (exit $status); the input is in fuzz/artifacts/" >&2
     exit 1
 fi
-elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "$seconds")
-echo "fuzz $target: $runs executions in ${elapsed}s, no crash$([ "$fast" -eq 1 ] && echo " (optimised, no AddressSanitizer)")"
+if [ "$interrupted" -eq 1 ]; then
+    echo "fuzz $target: interrupted after $runs executions, no crash$([ "$fast" -eq 1 ] && echo " (optimised, no AddressSanitizer)")"
+else
+    elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "$seconds")
+    echo "fuzz $target: $runs executions in ${elapsed}s, no crash$([ "$fast" -eq 1 ] && echo " (optimised, no AddressSanitizer)")"
+fi
 if [ "$grow" -eq 1 ]; then
     before=$(ls "fuzz/corpus/$target" | wc -l)
     ATTENTION_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
