@@ -10,9 +10,11 @@ enum Suggestion {
             // goes to the earlier one), so measuring stops once a candidate is farther than that.
             let bound = min(limit, (best?.distance ?? limit + 1) - 1)
             if bound < 0 { break }
-            let letters = Letters(candidate)
             // Two words differing in length by more than the bound are at least that many
-            // edits apart, so they are not measured at all.
+            // edits apart, so they are not measured at all. A word has no more letters than
+            // bytes, so one with too few bytes is passed over before its letters are read.
+            guard candidate.utf8.count >= typed.count - bound else { continue }
+            let letters = Letters(candidate)
             guard abs(letters.count - typed.count) <= bound else { continue }
             let edits = distance(typed, letters, bound: bound)
             if edits <= bound { best = (candidate, edits) }

@@ -34,6 +34,26 @@ private struct FoundationJSON: Decodable {
 private let fuzzCorpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("fuzz/corpus")
 
+/// How deep the brackets of `bytes` go, strings aside. Foundation is not asked about texts
+/// nested past the limit: its decoder traps on 513 opening brackets (found by this test on
+/// the config corpus; the parser refuses them with a message, see below).
+private func nesting(_ bytes: [UInt8]) -> Int {
+    var depth = 0, deepest = 0, inString = false, escaped = false
+    for byte in bytes {
+        if inString {
+            if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+        } else if byte == UInt8(ascii: "\"") {
+            inString = true
+        } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+            depth += 1
+            deepest = max(deepest, depth)
+        } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+            depth -= 1
+        }
+    }
+    return deepest
+}
+
 /// Every JSON text the fuzz corpora hold: whole config.json and .json array files, and the
 /// headers of the safetensors files whose length field fits.
 private func corpusTexts() throws -> [(String, [UInt8])] {
@@ -64,7 +84,7 @@ struct JSONParserTests {
         let texts = try corpusTexts()
         #expect(texts.count > 500)
         var lenient = 0
-        for (name, bytes) in texts {
+        for (name, bytes) in texts where nesting(bytes) <= JSONParser.maximumDepth {
             let theirs = FoundationJSON.parse(bytes)
             do {
                 let ours = try JSONParser.parse(bytes)
