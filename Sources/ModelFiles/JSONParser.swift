@@ -4,7 +4,8 @@
 /// (line and column). Nesting deeper than `maximumDepth` is refused, so hostile input cannot
 /// exhaust the stack; strings must be UTF-8, and `\u` escapes must pair their surrogates. A
 /// leading UTF-8 byte order mark is skipped. An object may not repeat a key (Python's json
-/// module would silently keep the last), and no comma may follow an object's or array's last
+/// module would silently keep the last), counting two spellings Swift's strings hold equal (an
+/// é composed and decomposed) as one key; and no comma may follow an object's or array's last
 /// element (Python's json module and serde_json refuse that too).
 struct JSONParser {
     static let maximumDepth = 512
@@ -38,7 +39,8 @@ struct JSONParser {
     /// order mark takes no room) of a byte offset, for messages.
     static func place(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         let before = bytes[..<min(offset, bytes.count)]
-        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? (bytes.starts(with: byteOrderMark) ? 3 : 0)
+        let firstLineStart = bytes.starts(with: byteOrderMark) ? min(byteOrderMark.count, before.endIndex) : 0
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? firstLineStart
         let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         return (line, String(decoding: bytes[lineStart..<before.endIndex], as: UTF8.self).count + 1)
     }
@@ -65,8 +67,7 @@ struct JSONParser {
         var fields: [String: JSONValue] = [:]
         skipSpace()
         if next == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
+            leave()
             return .object(fields)
         }
         while true {
@@ -75,20 +76,18 @@ struct JSONParser {
             let keyStart = position
             let key = try string()
             guard fields[key] == nil else {
-                throw Failure(offset: keyStart, problem: "the key \"\(key.prefix(60))\" appears twice in one object, so which value is meant is unclear")
+                throw Failure(offset: keyStart, problem: "the key \(ModelFileError.quoted(key, limit: 100)) appears twice in one object, so which value is meant is unclear")
             }
             skipSpace()
-            guard next == UInt8(ascii: ":") else { throw failure("expected ':' after the key \"\(key.prefix(60))\", found \(describeNext)") }
+            guard next == UInt8(ascii: ":") else { throw failure("expected ':' after the key \(ModelFileError.quoted(key, limit: 100)), found \(describeNext)") }
             position += 1
             fields[key] = try value()
             skipSpace()
             switch next {
             case UInt8(ascii: ","):
-                position += 1
-                try refuseTrailingComma(before: "}")
+                try skipComma(before: "}")
             case UInt8(ascii: "}"):
-                position += 1
-                depth -= 1
+                leave()
                 return .object(fields)
             default: throw failure("expected ',' or '}' after a value in an object, found \(describeNext)")
             }
@@ -100,8 +99,7 @@ struct JSONParser {
         var elements: [JSONValue] = []
         skipSpace()
         if next == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
+            leave()
             return .array(elements)
         }
         while true {
@@ -109,27 +107,36 @@ struct JSONParser {
             skipSpace()
             switch next {
             case UInt8(ascii: ","):
-                position += 1
-                try refuseTrailingComma(before: "]")
+                try skipComma(before: "]")
             case UInt8(ascii: "]"):
-                position += 1
-                depth -= 1
+                leave()
                 return .array(elements)
             default: throw failure("expected ',' or ']' after a value in an array, found \(describeNext)")
             }
         }
     }
 
-    /// After a comma, the end of the object or array is a mistake of its own, worth naming.
-    private mutating func refuseTrailingComma(before end: Unicode.Scalar) throws(Failure) {
+    /// Steps past a comma between elements. A comma followed by the end of the object or array
+    /// is a mistake of its own, worth naming where the comma is.
+    private mutating func skipComma(before end: Unicode.Scalar) throws(Failure) {
+        let comma = position
+        position += 1
         skipSpace()
-        if next == UInt8(ascii: end) { throw failure("a ',' right before '\(end)': JSON allows no comma after the last element") }
+        if next == UInt8(ascii: end) {
+            throw Failure(offset: comma, problem: "a ',' right before '\(end)': JSON allows no comma after the last element")
+        }
     }
 
-    /// Steps into an object or array, one level deeper.
+    /// Steps into an object or array past its opening bracket, one level deeper.
     private mutating func enter() throws(Failure) {
         guard depth < Self.maximumDepth else { throw failure("objects and arrays nested more than \(Self.maximumDepth) deep") }
         depth += 1
+        position += 1
+    }
+
+    /// Steps out of an object or array past its closing bracket.
+    private mutating func leave() {
+        depth -= 1
         position += 1
     }
 
@@ -231,8 +238,9 @@ struct JSONParser {
     // MARK: Numbers
 
     /// `-`, whole digits (no leading zero), then perhaps a fraction and an exponent. Written
-    /// without either and within `Int`, or a whole number below 2^53 however written (`384.0`,
-    /// `1e2`), it is `.integer`; otherwise `.number`.
+    /// without either and within `Int`, or with a nearest double that is whole and below 2^53
+    /// (`384.0`, `1e2`, and so also `1e-400`, which is 0 as a double), it is `.integer`;
+    /// otherwise `.number`.
     private mutating func number() throws(Failure) -> JSONValue {
         let start = position
         if next == UInt8(ascii: "-") { position += 1 }

@@ -3,9 +3,9 @@
 /// `JSONParser` reads it, strictly, and refuses nesting deeper than 512 levels, so hostile input
 /// cannot exhaust the stack. Whole numbers are kept apart from other numbers so that a size or an
 /// offset is never read through a `Double`: a number written without fraction or exponent that
-/// fits in `Int`, or any whole number below 2^53 (`384.0`, `1e2`), is `.integer`; any other number
-/// is `.number`, including integers beyond `Int`'s range, which no field here accepts. An object
-/// that repeats a key is refused.
+/// fits in `Int`, or one whose nearest double is whole and below 2^53 (`384.0`, `1e2`), is
+/// `.integer`; any other number is `.number`, including integers beyond `Int`'s range, which no
+/// field here accepts. An object that repeats a key is refused.
 enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)

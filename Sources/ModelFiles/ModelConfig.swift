@@ -76,7 +76,7 @@ public struct ModelConfig: Equatable, Sendable {
 
         hiddenAct = try string("hidden_act") ?? "gelu"
         guard Self.supportedActivations.contains(hiddenAct) else {
-            throw fail("\"hidden_act\" is \"\(hiddenAct)\"; the supported one is \"gelu\" "
+            throw fail("\"hidden_act\" is \(ModelFileError.quoted(hiddenAct)); the supported one is \"gelu\" "
                        + "(the exact form 0.5 x (1 + erf(x / sqrt 2)))")
         }
 
@@ -91,10 +91,10 @@ public struct ModelConfig: Equatable, Sendable {
         }
 
         if let modelType = try string("model_type"), modelType != "bert" {
-            throw fail("\"model_type\" is \"\(modelType)\"; this program reads BERT encoders (\"bert\") only")
+            throw fail("\"model_type\" is \(ModelFileError.quoted(modelType)); this program reads BERT encoders (\"bert\") only")
         }
         if let positions = try string("position_embedding_type"), positions != "absolute" {
-            throw fail("\"position_embedding_type\" is \"\(positions)\"; only \"absolute\" position embeddings are supported")
+            throw fail("\"position_embedding_type\" is \(ModelFileError.quoted(positions)); only \"absolute\" position embeddings are supported")
         }
         switch fields["is_decoder"] {
         case nil, .bool(false)?, .null?: break

@@ -14,3 +14,14 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
 
     public var description: String { "\(file): \(problem)" }
 }
+
+extension ModelFileError {
+    /// Text from a file, for an error message: quoted, at most `limit` scalars, control
+    /// characters (C0, DEL, C1) escaped, so that a hostile file cannot move the cursor or
+    /// recolour the terminal through a message.
+    static func quoted(_ text: some StringProtocol, limit: Int = 40) -> String {
+        let scalars = text.unicodeScalars
+        let shown = scalars.prefix(limit).map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
+        return "\"" + shown.joined() + (scalars.count > limit ? "..." : "") + "\""
+    }
+}

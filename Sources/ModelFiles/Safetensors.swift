@@ -101,8 +101,8 @@ public enum Safetensors {
         // 3. No two tensors may share bytes: each would silently change the other.
         let placed = entries.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
         for (first, second) in zip(placed, placed.dropFirst()) where second.range.lowerBound < first.range.upperBound {
-            throw fail("tensors \"\(first.name)\" (bytes \(first.range.lowerBound)..<\(first.range.upperBound)) and "
-                       + "\"\(second.name)\" (bytes \(second.range.lowerBound)..<\(second.range.upperBound)) overlap")
+            throw fail("tensors \(ModelFileError.quoted(first.name, limit: 100)) (bytes \(first.range.lowerBound)..<\(first.range.upperBound)) and "
+                       + "\(ModelFileError.quoted(second.name, limit: 100)) (bytes \(second.range.lowerBound)..<\(second.range.upperBound)) overlap")
         }
 
         // 4. Only now the values, a piece at a time. A tensor converted into its transpose goes
@@ -188,7 +188,7 @@ public enum Safetensors {
     /// data section's `dataLength` bytes, and (unless skipped) its dtype and byte count.
     static func entry(_ name: String, _ value: JSONValue, dataLength: Int, skipped: Bool,
                       fail: (String) -> ModelFileError) throws -> Entry {
-        let tensor = "tensor \"\(name)\""
+        let tensor = "tensor \(ModelFileError.quoted(name, limit: 100))"
         guard case let .object(fields) = value else {
             throw fail("\(tensor): its header entry is \(value.kind), not an object with dtype, shape and data_offsets")
         }
@@ -227,7 +227,7 @@ public enum Safetensors {
             return Entry(name: name, dtype: nil, shape: shape, count: count, range: begin..<end)
         }
         guard let dtype = DType(rawValue: dtypeName) else {
-            throw fail("\(tensor) has dtype \"\(dtypeName)\"; the supported ones are "
+            throw fail("\(tensor) has dtype \(ModelFileError.quoted(dtypeName)); the supported ones are "
                        + DType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.size)

@@ -53,10 +53,10 @@ public struct Vocabulary: Equatable, Sendable {
                 throw fail("line 1 starts with a byte-order mark (U+FEFF); save the file as UTF-8 without one")
             }
             if bytes.contains(UInt8(ascii: "\r")) || bytes.contains(UInt8(ascii: "\n")) {
-                throw fail("line \(line) holds a line break inside its token \(Self.quoted(token))")
+                throw fail("line \(line) holds a line break inside its token \(ModelFileError.quoted(token))")
             }
             if let first = ids.updateValue(id, forKey: bytes) {
-                throw fail("line \(line) repeats the token \(Self.quoted(token)) of line \(first + 1); each token must appear once")
+                throw fail("line \(line) repeats the token \(ModelFileError.quoted(token)) of line \(first + 1); each token must appear once")
             }
         }
         self.tokens = tokens
@@ -79,12 +79,5 @@ public struct Vocabulary: Equatable, Sendable {
     public static func == (a: Vocabulary, b: Vocabulary) -> Bool {
         a.tokens.count == b.tokens.count
             && zip(a.tokens, b.tokens).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
-    }
-
-    /// A token for an error message: quoted, at most 40 scalars, controls escaped.
-    private static func quoted(_ token: String) -> String {
-        let scalars = token.unicodeScalars
-        let shown = scalars.prefix(40).map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
-        return "\"" + shown.joined() + (scalars.count > 40 ? "..." : "") + "\""
     }
 }

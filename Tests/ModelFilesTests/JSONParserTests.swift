@@ -119,13 +119,15 @@ extension JSONParserTests {
     @Test(arguments: [
         ("", "line 1, column 1: expected a value, found the end of the text"),
         ("  \n ", "line 2, column 2: expected a value, found the end of the text"),
-        ("{\n  \"a\": 1,\n}", "line 3, column 1: a ',' right before '}': JSON allows no comma after the last element"),
-        ("[1, 2,]", "line 1, column 7: a ',' right before ']'"),
+        ("{\n  \"a\": 1,\n}", "line 2, column 9: a ',' right before '}': JSON allows no comma after the last element"),
+        ("[1, 2,]", "line 1, column 6: a ',' right before ']'"),
         ("[1, 2", "line 1, column 6: expected ',' or ']' after a value in an array, found the end of the text"),
         (#"{"a" 1}"#, "line 1, column 6: expected ':' after the key \"a\", found '1'"),
         (#"{"a": 1 "b": 2}"#, "line 1, column 9: expected ',' or '}' after a value in an object, found '\"'"),
         (#"{"é": x}"#, "line 1, column 7: expected a value"),
         (#"{"a": 1, "a": 2}"#, "line 1, column 10: the key \"a\" appears twice in one object"),
+        // A key's control characters are escaped: a message must not recolour the terminal.
+        (#"{"a\u001b[31m": 1, "a\u001b[31m": 2}"#, #"line 1, column 20: the key "a\u{1B}[31m" appears twice"#),
         ("{} {}", "line 1, column 4: '{' after the value, where the text should end"),
         ("tru", "line 1, column 1: expected the word true"),
         ("[01]", "line 1, column 3: expected ',' or ']' after a value in an array, found '1'"),
@@ -158,7 +160,7 @@ extension JSONParserTests {
             _ = try JSONValue.parse([0xEF, 0xBB, 0xBF] + Array("[1,]".utf8), file: "h", what: "the header")
             Issue.record("parsed")
         } catch {
-            #expect("\(error)".hasPrefix("h: the header is not valid JSON: line 1, column 4: "), "\(error)")
+            #expect("\(error)".hasPrefix("h: the header is not valid JSON: line 1, column 3: "), "\(error)")
         }
     }
 
