@@ -12,9 +12,14 @@ public enum Prose {
         // the bytes, at the same places as in the characters and much faster.
         if text.unicodeScalars.allSatisfy(\.standsAlone) {
             return wrapLines(Array(text.utf8)[...], width: width, newline: UInt8(ascii: "\n"), space: UInt8(ascii: " "),
-                             visibleWidth: visibleWidth(utf8:), text: { String(decoding: $0, as: UTF8.self) })
+                             visibleWidth: { visibleWidth(utf8: $0) }, text: { String(decoding: $0, as: UTF8.self) })
         }
-        return wrapLines(text[...], width: width, newline: "\n", space: " ", visibleWidth: { $0.visibleCount }, text: String.init)
+        return wrapByCharacters(text, width: width)
+    }
+
+    /// The wrapping character by character, which works on any text.
+    static func wrapByCharacters(_ text: String, width: Int) -> String {
+        wrapLines(text[...], width: max(width, 20), newline: "\n", space: " ", visibleWidth: { $0.visibleCharacterCount }, text: String.init)
     }
 
     /// The wrapping itself, over bytes or over characters (`Slice`): `visibleWidth` measures a
@@ -44,22 +49,6 @@ public enum Prose {
             lines.append(current)
             return lines.joined(separator: "\n")
         }.joined(separator: "\n")
-    }
-
-    /// What UTF-8 `bytes` take on screen when every scalar in them stands alone: one column a
-    /// scalar (a byte that does not continue a scalar), escape sequences left out.
-    static func visibleWidth(utf8 bytes: ArraySlice<UInt8>) -> Int {
-        var count = 0, inEscape = false
-        for byte in bytes {
-            if byte == 0x1B {
-                inEscape = true
-            } else if inEscape {
-                if byte == UInt8(ascii: "m") { inEscape = false }
-            } else if byte & 0xC0 != 0x80 {
-                count += 1
-            }
-        }
-        return count
     }
 
     /// Whether no line of `text` has more bytes than `width`, in one pass over its bytes: then

@@ -3,7 +3,7 @@ extension Unicode.Scalar {
     /// (which makes one character with a following "\n"), and the blocks of letters and
     /// symbols the tables and explanations use. None of these combine with a neighbour: there
     /// are no combining marks, joiners, variation selectors, Hangul jamo or regional indicators
-    /// among them.
+    /// among them, and their few unassigned code points break like any other character.
     var standsAlone: Bool {
         switch value {
         case 0x00...0x7F: return value != 0x0D
@@ -21,31 +21,37 @@ extension Unicode.Scalar {
 }
 
 extension StringProtocol {
-    /// Characters that take room on screen (ANSI escape sequences left out). Counted scalar by
-    /// scalar while every scalar stands alone (then each is one character), which is much
-    /// faster than finding the characters' boundaries; character by character otherwise.
+    /// Characters that take room on screen (ANSI escape sequences left out). Where every scalar
+    /// stands alone, each is one character and the UTF-8 bytes are counted, much faster than
+    /// finding the characters' boundaries.
     public var visibleCount: Int {
-        var count = 0, inEscape = false
-        for scalar in unicodeScalars {
-            guard scalar.standsAlone else { return visibleCharacterCount }
-            if scalar == "\u{1B}" {
-                inEscape = true
-            } else if inEscape {
-                if scalar == "m" { inEscape = false }
-            } else {
-                count += 1
-            }
-        }
-        return count
+        unicodeScalars.allSatisfy(\.standsAlone) ? visibleWidth(utf8: utf8) : visibleCharacterCount
     }
 
-    private var visibleCharacterCount: Int {
-        var count = 0, inEscape = false
-        for character in self {
-            if character == "\u{1B}" { inEscape = true; continue }
-            if inEscape { if character == "m" { inEscape = false }; continue }
+    /// The same, character by character.
+    var visibleCharacterCount: Int { countOutsideEscapes(self, escape: "\u{1B}", end: "m") }
+}
+
+/// What UTF-8 `bytes` take on screen when every scalar in them stands alone: one column for
+/// each byte that starts a scalar, escape sequences left out.
+func visibleWidth(utf8 bytes: some Sequence<UInt8>) -> Int {
+    countOutsideEscapes(bytes, escape: 0x1B, end: UInt8(ascii: "m")) { $0 & 0xC0 != 0x80 }
+}
+
+/// How many of `units` that `counts` accepts stand outside ANSI escape sequences (from ESC to
+/// the next "m"), which take no room on screen.
+private func countOutsideEscapes<Units: Sequence>(_ units: Units, escape: Units.Element, end: Units.Element,
+                                                  counts: (Units.Element) -> Bool = { _ in true }) -> Int
+where Units.Element: Equatable {
+    var count = 0, inEscape = false
+    for unit in units {
+        if unit == escape {
+            inEscape = true
+        } else if inEscape {
+            if unit == end { inEscape = false }
+        } else if counts(unit) {
             count += 1
         }
-        return count
     }
+    return count
 }

@@ -8,7 +8,7 @@ import Testing
 @Suite("Number format")
 struct NumberFormatTests {
     static let awkwardValues: [Double] = [
-        0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.625, 0.0005, 0.0015, 5e-13, 1.5e-12, -5e-13, 9_999_999.999_999_999_5, -0.0004999, 0.125, 1 / 3, -2 / 3, 9.9995, 9_999_999.9996,
+        0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.375, -0.625, 0.0005, 0.0015, 5e-13, 1.5e-12, -5e-13, 9_999_999.999_999_999_5, -0.0004999, 0.125, 1 / 3, -2 / 3, 9.9995, 9_999_999.9996,
         1e7, -1e7, 123_456_789.5, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
         .ulpOfOne, 1 + .ulpOfOne, 0.1 + 0.2,
     ]

@@ -1,5 +1,5 @@
 import Attention
-import Teaching
+@testable import Teaching
 import Testing
 
 @Suite("Rendering")
@@ -74,7 +74,7 @@ struct RenderingTests {
         let twenty = String(repeating: "ab ", count: 6) + "ab"
         #expect(Prose.wrap(twenty, width: 20) == twenty)
         #expect(Prose.wrap(twenty + "c", width: 20) == "ab ab ab ab ab ab\nabc")
-        // Symbols of several bytes are one character each: 17 of them fit in 20 columns.
+        // Symbols of several bytes are one character each: these 18 fit in 20 columns.
         let symbols = "α·β × √γ ≈ δ — ε …"
         #expect(Prose.wrap(symbols, width: 20) == symbols)
         #expect(Prose.wrap(symbols + " ζζζ", width: 20) == symbols + "\nζζζ")
@@ -112,5 +112,26 @@ struct LargeRenderingTests {
         #expect(text.contains("⋮") && text.contains("4076 rows not shown"))
         #expect(lines.last!.hasPrefix("  4095") && lines.last!.hasSuffix("7.0"))
         #expect(lines.allSatisfy { $0.count <= 80 })
+    }
+}
+
+/// Wrapping and counting by bytes, where every scalar stands alone, give what wrapping and
+/// counting by characters give, on random text mixing such scalars with ones that combine.
+@Suite("Text by bytes and by characters")
+struct TextByBytesTests {
+    @Test func bytesAndCharactersAgree() {
+        let standing = ["a", "b", "word", " ", " ", "  ", "\n", "\u{1B}[2m", "\u{1B}[0m", "m", "×", "·", "√", "≈", "—", "…",
+                        "█", "▓", "α", "é", "\u{AD}", "\u{0}"]
+        let combining = ["\r", "\r\n", "e\u{301}", " \u{301}", "\u{200D}", "🙂", "\u{1F1EB}\u{1F1F7}", "\u{1100}\u{1161}"]
+        var random = SeededRandom(seed: 11)
+        for round in 0..<4000 {
+            // Every other text is made of scalars that stand alone only, so that both ways are taken.
+            let pieces = round.isMultiple(of: 2) ? standing : standing + combining
+            let text = (0..<Int.random(in: 0...40, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(text.visibleCount == text.visibleCharacterCount, "\(text.debugDescription)")
+            for width in [0, 20, 21, 25, 33] {
+                #expect(Prose.wrap(text, width: width) == Prose.wrapByCharacters(text, width: width), "\(width) \(text.debugDescription)")
+            }
+        }
     }
 }
