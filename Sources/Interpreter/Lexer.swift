@@ -48,7 +48,10 @@ enum Lexer {
                 words.append(Word(text: text((start + 1)..<index), column: start + 1))
                 index += 1
             } else {
-                while index < characters.count, characters[index] != " ", characters[index] != "\t", characters[index] != "=" { index += 1 }
+                while index < characters.count, characters[index] != " ", characters[index] != "\t",
+                      characters[index] != "=" {
+                    index += 1
+                }
                 words.append(Word(text: text(start..<index), column: start + 1))
             }
         }
