@@ -188,7 +188,7 @@ public enum Safetensors {
     /// data section's `dataLength` bytes, and (unless skipped) its dtype and byte count.
     static func entry(_ name: String, _ value: JSONValue, dataLength: Int, skipped: Bool,
                       fail: (String) -> ModelFileError) throws -> Entry {
-        let tensor = "tensor \(ModelFileError.quoted(name, limit: 100))"
+        var tensor: String { "tensor \(ModelFileError.quoted(name, limit: 100))" }   // only for a message
         guard case let .object(fields) = value else {
             throw fail("\(tensor): its header entry is \(value.kind), not an object with dtype, shape and data_offsets")
         }
