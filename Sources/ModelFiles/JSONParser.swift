@@ -63,15 +63,9 @@ struct JSONParser {
     }
 
     private mutating func object() throws(Failure) -> JSONValue {
-        try enter()
         var fields: [String: JSONValue] = [:]
-        skipSpace()
-        if next == UInt8(ascii: "}") {
-            leave()
-            return .object(fields)
-        }
-        while true {
-            skipSpace()
+        guard try enter(closedBy: "}") else { return .object(fields) }
+        repeat {   // enter and leaves have skipped the white space before each key
             guard next == UInt8(ascii: "\"") else { throw failure("expected a key in double quotes, found \(describeNext)") }
             let keyStart = position
             let key = try string()
@@ -82,56 +76,51 @@ struct JSONParser {
             guard next == UInt8(ascii: ":") else { throw failure("expected ':' after the key \(ModelFileError.quoted(key, limit: 100)), found \(describeNext)") }
             position += 1
             fields[key] = try value()
-            skipSpace()
-            switch next {
-            case UInt8(ascii: ","):
-                try skipComma(before: "}")
-            case UInt8(ascii: "}"):
-                leave()
-                return .object(fields)
-            default: throw failure("expected ',' or '}' after a value in an object, found \(describeNext)")
-            }
-        }
+        } while try !leaves(closedBy: "}", in: "an object")
+        return .object(fields)
     }
 
     private mutating func array() throws(Failure) -> JSONValue {
-        try enter()
         var elements: [JSONValue] = []
-        skipSpace()
-        if next == UInt8(ascii: "]") {
-            leave()
-            return .array(elements)
-        }
-        while true {
+        guard try enter(closedBy: "]") else { return .array(elements) }
+        repeat {
             elements.append(try value())
-            skipSpace()
-            switch next {
-            case UInt8(ascii: ","):
-                try skipComma(before: "]")
-            case UInt8(ascii: "]"):
-                leave()
-                return .array(elements)
-            default: throw failure("expected ',' or ']' after a value in an array, found \(describeNext)")
-            }
-        }
+        } while try !leaves(closedBy: "]", in: "an array")
+        return .array(elements)
     }
 
-    /// Steps past a comma between elements. A comma followed by the end of the object or array
-    /// is a mistake of its own, worth naming where the comma is.
-    private mutating func skipComma(before end: Unicode.Scalar) throws(Failure) {
-        let comma = position
-        position += 1
-        skipSpace()
-        if next == UInt8(ascii: end) {
-            throw Failure(offset: comma, problem: "a ',' right before '\(end)': JSON allows no comma after the last element")
-        }
-    }
-
-    /// Steps into an object or array past its opening bracket, one level deeper.
-    private mutating func enter() throws(Failure) {
+    /// Steps into an object or array past its opening bracket, one level deeper, and says
+    /// whether an element follows: when the closing bracket comes at once, steps past it too.
+    private mutating func enter(closedBy end: Unicode.Scalar) throws(Failure) -> Bool {
         guard depth < Self.maximumDepth else { throw failure("objects and arrays nested more than \(Self.maximumDepth) deep") }
         depth += 1
         position += 1
+        skipSpace()
+        guard next == UInt8(ascii: end) else { return true }
+        leave()
+        return false
+    }
+
+    /// After an element: steps past a comma and says false (another element follows), or past
+    /// the closing bracket, one level up, and says true. A comma followed by the closing
+    /// bracket is a mistake of its own, named where the comma is.
+    private mutating func leaves(closedBy end: Unicode.Scalar, in what: String) throws(Failure) -> Bool {
+        skipSpace()
+        switch next {
+        case UInt8(ascii: ","):
+            let comma = position
+            position += 1
+            skipSpace()
+            if next == UInt8(ascii: end) {
+                throw Failure(offset: comma, problem: "a ',' right before '\(end)': JSON allows no comma after the last element")
+            }
+            return false
+        case UInt8(ascii: end):
+            leave()
+            return true
+        default:
+            throw failure("expected ',' or '\(end)' after a value in \(what), found \(describeNext)")
+        }
     }
 
     /// Steps out of an object or array past its closing bracket.
