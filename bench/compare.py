@@ -10,11 +10,12 @@ alternating them for a few rounds, and prints the median of each and the ratio (
 below 1 means Swift is faster), then the ratio of each side's fastest round (on a shared
 machine whose speed swings from round to round, the steadier figure), and each side's GFLOP/s
 on one product alone, (128 x 768)(768 x 768), the bulk of a trace's arithmetic. NumPy runs
-twice: keeping every stage, as the Swift trace does, and lean, keeping only what the output needs ("r. lean" is the ratio against that). Swift's
-figure is its cold trace, packing the weights in every trace as NumPy does; its warm trace (the
-weights kept packed, as in the REPL) is shown beside it. Then the whole-process comparison at lesson size: a `--script`
-run of attention-repl, process start to exit, against `python3` importing NumPy and computing
-the same stages; and the time for the REPL to show its prompt in a terminal. Build with
+twice: keeping every stage, as the Swift trace does, and lean, keeping only what the output
+needs ("r. lean" is the ratio against that). Swift's figure is its cold trace, packing the
+weights in every trace as NumPy does; its warm trace (the weights kept packed, as in the REPL)
+is shown beside it. Then the whole-process comparison at lesson size: a `--script` run of
+attention-repl, process start to exit, against `python3` importing NumPy and computing the
+same stages; and the time for the REPL to show its prompt in a terminal. Build with
 --static-swift-stdlib as above: a dynamically linked attention-repl starts about 10 ms slower.
 
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines to work around old OpenBLAS
