@@ -115,8 +115,24 @@ public enum SVGHeatmap {
         return t < zero ? mix(blue, white, t / zero) : mix(white, red, (t - zero) / (1 - zero))
     }
 
+    /// `text` with the four characters that mean something in XML text and attributes (`&`,
+    /// `<`, `>`, `"`) written as entities. Each is one byte that no other character's UTF-8
+    /// holds, so text without them (most labels and numbers) is returned as it is.
     static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+        }
+        guard text.utf8.contains(where: special) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Teaching
+@testable import Teaching
 import Testing
 
 @Suite("Heatmaps and pictures")
@@ -97,6 +97,37 @@ struct HeatmapTests {
         #expect(collector.cells == 2 * 9)
         #expect(collector.texts.contains("head 1") && collector.texts.contains("sat") && collector.texts.contains("1.000"))
         #expect(!svg.contains("href") && !svg.contains("http://www.w3.org/1999/xlink"), "no external resources")
+    }
+}
+
+@Suite("Escaping for SVG")
+struct SVGEscapingTests {
+    /// XML's own reader gets every text back from the escaped form, as an attribute and as
+    /// element text, and the escaping agrees with Foundation's replacing, on random texts of
+    /// the four special characters, other ASCII, accents, emoji and a combining mark.
+    @Test func xmlReadsBackWhatWasEscaped() throws {
+        #expect(SVGHeatmap.escaped("a<b & \"c\">d") == "a&lt;b &amp; &quot;c&quot;&gt;d")
+        #expect(SVGHeatmap.escaped("caf\u{E9} 1.000") == "caf\u{E9} 1.000")
+        final class Reader: NSObject, XMLParserDelegate {
+            var attribute: String?, text = ""
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                        qualifiedName: String?, attributes: [String: String]) { attribute = attributes["a"] }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        }
+        let pieces = ["&", "<", ">", "\"", "'", "a", " ", "1", ";", "amp", "\u{E9}", "e\u{301}", "\u{1F642}", "&amp;"]
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<500 {
+            let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let escaped = SVGHeatmap.escaped(text)
+            let foundation = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            #expect(escaped == foundation, "\(text.debugDescription)")
+            let parser = XMLParser(data: Data("<t a=\"\(escaped)\">\(escaped)</t>".utf8))
+            let reader = Reader()
+            parser.delegate = reader
+            #expect(parser.parse(), "\(text.debugDescription)")
+            #expect(reader.attribute == text && reader.text == text, "\(text.debugDescription)")
+        }
     }
 }
 
