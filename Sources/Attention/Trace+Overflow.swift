@@ -11,6 +11,9 @@ extension Trace {
                                              (.scaled, head.scaled), (.masked, head.masked),
                                              (.weights, head.weights), (.head_out, head.headOut)]
             for (stage, matrix) in stages {
+                // Any NaN or infinity makes the sum NaN or infinite, so a finite sum clears the
+                // whole matrix in one pass (a sum that overflows is looked at value by value).
+                if Self.sumIsFinite(matrix.values) { continue }
                 let rowsMayBeNaN = stage == .weights || stage == .head_out
                 for row in 0..<matrix.rows where !(rowsMayBeNaN && expectedNaNRows.contains(row)) {
                     let overflowed = (0..<matrix.cols).contains { col in
@@ -21,11 +24,15 @@ extension Trace {
             }
         }
         for (stage, matrix) in [(Stage.concat, concat), (.output, output)] {
-            guard let matrix else { continue }
+            guard let matrix, !Self.sumIsFinite(matrix.values) else { continue }
             for row in 0..<matrix.rows where !expectedNaNRows.contains(row) {
                 if matrix.row(row).contains(where: { !$0.isFinite }) { return (stage, 0) }
             }
         }
         return nil
+    }
+
+    private static func sumIsFinite(_ values: [Double]) -> Bool {
+        values.reduce(0, +).isFinite
     }
 }

@@ -203,12 +203,13 @@ public struct Interpreter: Sendable {
         } catch let error as AttentionError {
             throw UserError("cannot compute attention: \(error)")
         }
-        if let (stage, head) = trace.overflow, stage == .masked, session.temperature < 1 {
+        let overflow = trace.overflow
+        if let (stage, head) = overflow, stage == .masked, session.temperature < 1 {
             throw UserError("cannot compute attention: dividing the scores by T = \(Presenter.temperature(session.temperature)) "
                             + "overflowed\(trace.isDirect ? "" : " in head \(head + 1)"): the result exceeds the largest Double (about 1.8e308)",
                             hint: "choose a larger temperature; T = 0.001 is already all but an argmax")
         }
-        if let (stage, head) = trace.overflow {
+        if let (stage, head) = overflow {
             let largest = (session.matrices.values.flatMap(\.values) + session.biases.values.flatMap { $0 })
                 .map(abs).max() ?? 0
             throw UserError("cannot compute attention: \(stage.rawValue)\(trace.isDirect || !stage.isPerHead ? "" : " in head \(head + 1)") "

@@ -120,6 +120,14 @@ struct HugeValueTests {
         #expect(trace.overflow == nil)
     }
 
+    /// Values that are each finite but whose sum is not (two of 1e308) are no overflow.
+    @Test func finiteValuesWithAnInfiniteSumAreNotOverflow() throws {
+        let Q = try Matrix([[1e308, 1e308]]), K = try Matrix([[1e-300, 0], [0, 1e-300]])
+        let trace = try Trace.compute(.direct(DirectConfiguration(Q: Q, K: K, V: Matrix.identity(2))))
+        #expect(trace.heads[0].Q.values.reduce(0, +) == .infinity)
+        #expect(trace.overflow == nil)
+    }
+
     /// A product past 1.8e308 becomes infinity: the trace says where.
     @Test func overflowIsLocated() throws {
         let Q = try Matrix([[1e200, 0]]), K = try Matrix([[1e200, 0], [0, 1]])
