@@ -66,8 +66,34 @@ enum Suggestion {
     }
 
     static func distance(_ a: Letters, _ b: Letters, bound: Int) -> Int {
-        if case let .bytes(x) = a, case let .bytes(y) = b { return distance(x, y, bound: bound) }
+        if case let .bytes(x) = a, case let .bytes(y) = b {
+            // Most words are nowhere near: their letters alone say so, without the table.
+            let floor = lettersApart(x, y)
+            return floor > bound ? floor : distance(x, y, bound: bound)
+        }
         return distance(a.characters, b.characters, bound: bound)
+    }
+
+    /// A lower bound on the distance from the letters alone, in any order: the larger of the
+    /// number of letters `a` has more of than `b` and the number `b` has more of than `a`. An
+    /// insertion or a deletion lowers one of the two by one, a substitution each by at most one,
+    /// and a swap neither, so no fewer edits can take `a` to `b`.
+    static func lettersApart(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for letter in a { counts[Int(letter)] += 1 }
+            for letter in b { counts[Int(letter)] -= 1 }
+            var surplus = 0, shortfall = 0
+            for letter in a where counts[Int(letter)] > 0 {
+                surplus += counts[Int(letter)]
+                counts[Int(letter)] = 0
+            }
+            for letter in b where counts[Int(letter)] < 0 {
+                shortfall -= counts[Int(letter)]
+                counts[Int(letter)] = 0
+            }
+            return max(surplus, shortfall)
+        }
     }
 
     /// The same over any letters, keeping only the three rows of the table that the next row
