@@ -7,48 +7,73 @@ public enum Prose {
     public static func wrap(_ text: String, width: Int) -> String {
         let width = max(width, 20)
         if fitsByBytes(text, width: width) { return text }
-        // Where every scalar stands alone, each is a character, and "\n" and " " are single
-        // bytes that no other scalar's UTF-8 contains: lines and words are cut, and counted, in
-        // the bytes, at the same places as in the characters and much faster.
-        if text.unicodeScalars.allSatisfy(\.standsAlone) {
-            return wrapLines(Array(text.utf8)[...], width: width, newline: UInt8(ascii: "\n"), space: UInt8(ascii: " "),
-                             visibleWidth: { visibleWidth(utf8: $0) }, text: { String(decoding: $0, as: UTF8.self) })
+        // "\r\n" is one character, and no line break; every other "\n" is a character and a
+        // line break of its own, so without a "\r" the lines are cut at the "\n" bytes and only
+        // those with more bytes than the width (the only ones that may not fit) are looked at.
+        if text.utf8.contains(UInt8(ascii: "\r")) { return wrapByCharacters(text, width: width) }
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 8)
+        var start = 0
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = bytes[start..<end]
+            if line.count <= width {
+                result += line
+            } else {
+                result += wrapLine(line, width: width).utf8
+            }
+            if end < bytes.count { result.append(UInt8(ascii: "\n")) }
+            start = end + 1
         }
-        return wrapByCharacters(text, width: width)
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// One line of no "\n", as its bytes. Where every scalar stands alone, each is a
+    /// character, and " " a single byte that no other scalar's UTF-8 contains: words are cut,
+    /// and counted, in the bytes, at the same places as in the characters and much faster.
+    private static func wrapLine(_ line: ArraySlice<UInt8>, width: Int) -> String {
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.unicodeScalars.allSatisfy(\.standsAlone) else { return wrapLine(text[...], width: width) }
+        return wrapLine(line, width: width, space: UInt8(ascii: " "), visibleWidth: { visibleWidth(utf8: $0) },
+                        text: { String(decoding: $0, as: UTF8.self) })
+    }
+
+    private static func wrapLine(_ line: Substring, width: Int) -> String {
+        wrapLine(line, width: width, space: " ", visibleWidth: { $0.visibleCharacterCount }, text: String.init)
     }
 
     /// The wrapping character by character, which works on any text.
     static func wrapByCharacters(_ text: String, width: Int) -> String {
-        wrapLines(text[...], width: max(width, 20), newline: "\n", space: " ", visibleWidth: { $0.visibleCharacterCount }, text: String.init)
+        let width = max(width, 20)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrapLine($0, width: width) }.joined(separator: "\n")
     }
 
-    /// The wrapping itself, over bytes or over characters (`Slice`): `visibleWidth` measures a
-    /// piece on screen, `text` turns it back into text.
-    private static func wrapLines<Slice: Collection>(_ whole: Slice, width: Int, newline: Slice.Element, space: Slice.Element,
-                                                     visibleWidth: (Slice) -> Int, text: (Slice) -> String) -> String
+    /// The wrapping of one line, over bytes or over characters (`Slice`): `visibleWidth`
+    /// measures a piece on screen, `text` turns it back into text.
+    private static func wrapLine<Slice: Collection>(_ line: Slice, width: Int, space: Slice.Element,
+                                                    visibleWidth: (Slice) -> Int, text: (Slice) -> String) -> String
     where Slice.SubSequence == Slice, Slice.Element: Equatable {
-        whole.split(separator: newline, omittingEmptySubsequences: false).map { line -> String in
-            guard visibleWidth(line) > width else { return text(line) }
-            let indentWidth = line.prefix { $0 == space }.count
-            let indent = String(repeating: " ", count: indentWidth)
-            var lines: [String] = []
-            var current = indent, currentWidth = indentWidth
-            for piece in line.dropFirst(indentWidth).split(separator: space, omittingEmptySubsequences: false) {
-                let word = text(piece), wordWidth = visibleWidth(piece)
-                if currentWidth > indentWidth, currentWidth + 1 + wordWidth > width {
-                    lines.append(current)
-                    (current, currentWidth) = (indent + word, indentWidth + wordWidth)
-                } else if currentWidth == indentWidth && current.count == indentWidth {
-                    current += word
-                    currentWidth += wordWidth
-                } else {
-                    current += " " + word
-                    currentWidth += 1 + wordWidth
-                }
+        guard visibleWidth(line) > width else { return text(line) }
+        let indentWidth = line.prefix { $0 == space }.count
+        let indent = String(repeating: " ", count: indentWidth)
+        var lines: [String] = []
+        var current = indent, currentWidth = indentWidth
+        for piece in line.dropFirst(indentWidth).split(separator: space, omittingEmptySubsequences: false) {
+            let word = text(piece), wordWidth = visibleWidth(piece)
+            if currentWidth > indentWidth, currentWidth + 1 + wordWidth > width {
+                lines.append(current)
+                (current, currentWidth) = (indent + word, indentWidth + wordWidth)
+            } else if currentWidth == indentWidth && current.count == indentWidth {
+                current += word
+                currentWidth += wordWidth
+            } else {
+                current += " " + word
+                currentWidth += 1 + wordWidth
             }
-            lines.append(current)
-            return lines.joined(separator: "\n")
-        }.joined(separator: "\n")
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
     }
 
     /// Whether no line of `text` has more bytes than `width`, in one pass over its bytes: then
