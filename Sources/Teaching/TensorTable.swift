@@ -38,61 +38,73 @@ public struct TensorTable: Sendable {
             : (0..<16).map { $0 } + [nil] + ((matrix.rows - 4)..<matrix.rows).map { $0 }
         let candidates = matrix.cols <= 64 ? Array(0..<matrix.cols) : Array(0..<48) + [matrix.cols - 1]
         let shownRows = rows.compactMap { $0 }
-        // cells[r][c] is the number in row shownRows[r], column candidates[c].
-        let cells = shownRows.map { i in candidates.map { j in format.string(matrix[i, j]) } }
         let labelWidth = shownRows.map { rowLabels[$0].count }.max() ?? 0
-        let candidateWidths = candidates.indices.map { c in
-            max(columnLabels[candidates[c]].count, cells.map { $0[c].count }.max() ?? 0)
+        // A column (its numbers in the rows shown, and its width) is formatted when first asked
+        // for, and only the columns that decide what fits, and those shown, are asked for.
+        var columns = [(cells: [String], width: Int)?](repeating: nil, count: candidates.count)
+        func column(_ c: Int) -> (cells: [String], width: Int) {
+            if let known = columns[c] { return known }
+            let cells = shownRows.map { format.string(matrix[$0, candidates[c]]) }
+            let formatted = (cells, max(columnLabels[candidates[c]].count, cells.map(\.count).max() ?? 0))
+            columns[c] = formatted
+            return formatted
         }
-        let available = width - labelWidth - 2
         // Positions in `candidates`, and nil for an ellipsis.
-        var shown = Self.visibleColumns(widths: candidateWidths, available: available)
+        var shown = Self.visibleColumns(count: candidates.count, available: width - labelWidth - 2) { column($0).width }
         if candidates.count < matrix.cols, !shown.contains(where: { $0 == nil }) {
             shown.insert(nil, at: shown.count - 1)   // columns were left out before measuring
         }
+        let shownColumns = shown.map { position in position.map { (label: columnLabels[candidates[$0]], column: column($0)) } }
 
         var lines: [String] = []
         let axes = axes.map { " (\($0))" } ?? ""
         lines.append(style.strong(title) + style.dim("  \(matrix.rows) x \(matrix.cols)\(axes)"))
-        func line(_ label: String, _ entry: (Int) -> String) -> String {
+        func line(_ label: String, _ entry: (_ label: String, _ cells: [String]) -> String) -> String {
             var text = "  " + label.padded(to: labelWidth)
-            for column in shown {
-                if let c = column {
-                    text += "  " + entry(c).leftPadded(to: candidateWidths[c])
+            for shown in shownColumns {
+                if let (label, column) = shown {
+                    text += "  " + entry(label, column.cells).leftPadded(to: column.width)
                 } else {
                     text += "  …"
                 }
             }
             return text
         }
-        lines.append(style.dim(line("", { columnLabels[candidates[$0]] })))
-        var r = 0   // the next row of `cells`
+        lines.append(style.dim(line("", { label, _ in label })))
+        var r = 0   // the next of the rows shown
         for row in rows {
             guard let i = row else {
                 lines.append("  " + "⋮".padded(to: labelWidth) + style.dim("  (\(matrix.rows - shownRows.count) rows not shown)"))
                 continue
             }
-            let rowCells = cells[r]
+            let shownRow = r
             r += 1
-            lines.append(line(rowLabels[i], { rowCells[$0] }))
+            lines.append(line(rowLabels[i], { _, cells in cells[shownRow] }))
         }
         return lines.joined(separator: "\n")
     }
 
-    /// Which columns fit: all of them, or a prefix and the last column with `nil` (an
-    /// ellipsis) between them. Each column costs its width plus two spaces.
-    static func visibleColumns(widths: [Int], available: Int) -> [Int?] {
-        let total = widths.reduce(0) { $0 + $1 + 2 }
-        guard total > available, widths.count > 2 else { return widths.indices.map { $0 } }
-        var budget = available - (widths.last! + 2) - 3
+    /// Which of `count` columns fit: all of them, or a prefix and the last column with `nil`
+    /// (an ellipsis) between them. Each column costs its width, `width(c)`, plus two spaces.
+    /// Widths are asked for from the first column on, only as far as needed (once the columns
+    /// so far overflow, the prefix that fits is among them), and then the last column's; so
+    /// not every column returned has had its width asked for (two are both shown, however wide).
+    static func visibleColumns(count: Int, available: Int, width: (Int) -> Int) -> [Int?] {
+        var total = 0
+        let overflows = (0..<count).contains { c in
+            total += width(c) + 2
+            return total > available
+        }
+        guard overflows, count > 2 else { return (0..<count).map { $0 } }
+        var budget = available - (width(count - 1) + 2) - 3
         var prefix: [Int?] = []
-        for j in widths.indices.dropLast() {
-            budget -= widths[j] + 2
+        for j in 0..<(count - 1) {
+            budget -= width(j) + 2
             if budget < 0 { break }
             prefix.append(j)
         }
         if prefix.isEmpty { prefix = [0] }
-        return prefix + [nil, widths.count - 1]
+        return prefix + [nil, count - 1]
     }
 }
 

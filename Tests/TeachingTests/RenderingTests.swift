@@ -40,6 +40,37 @@ struct RenderingTests {
         #expect(text.contains("…") && text.contains("79.000"))   // the last column stays
     }
 
+    /// On random column widths: every column when all fit (or there are at most two);
+    /// otherwise the longest prefix that fits beside "…" and the last column (at least the
+    /// first), and no width is asked for past the first column at which they stop fitting,
+    /// except the last column's.
+    @Test func theLongestPrefixThatFitsIsShown() {
+        var random = SeededRandom(seed: 5)
+        for _ in 0..<3000 {
+            let widths = (0..<Int.random(in: 1...70, using: &random)).map { _ in Int.random(in: 1...12, using: &random) }
+            let available = Int.random(in: 10...100, using: &random)
+            var asked = Set<Int>()
+            let shown = TensorTable.visibleColumns(count: widths.count, available: available) { asked.insert($0); return widths[$0] }
+            func cost(_ columns: some Sequence<Int>) -> Int { columns.reduce(0) { $0 + widths[$1] + 2 } }
+            let firstOverflowing = (0..<widths.count).first { cost(0...$0) > available }
+            if firstOverflowing == nil || widths.count <= 2 {
+                #expect(shown == widths.indices.map { $0 })
+                continue
+            }
+            let beside = cost([widths.count - 1]) + 3
+            let longest = (1..<widths.count).last { cost(0..<$0) + beside <= available } ?? 1
+            #expect(shown == (0..<longest).map { $0 } + [nil, widths.count - 1], "\(widths) in \(available)")
+            #expect(asked.isSubset(of: Set(0...firstOverflowing!).union([widths.count - 1])), "\(widths) in \(available)")
+        }
+    }
+
+    /// Two columns are both shown even when the first alone is wider than the terminal.
+    @Test func twoColumnsAreShownHoweverNarrowTheTerminal() throws {
+        let text = TensorTable(title: "b", matrix: try Matrix([[123456789, -987654321]]), rowLabels: ["a"], columnLabels: ["x", "y"])
+            .render(format: NumberFormat(decimals: 3), style: .plain, width: 10)
+        #expect(text.split(separator: "\n").last == "  a  1.235e+08  -9.877e+08")
+    }
+
     @Test func colourOnlyWhenAsked() {
         #expect(Style(colour: true).strong("x").contains("\u{1B}["))
         #expect(Style.plain.strong("x") == "x")
