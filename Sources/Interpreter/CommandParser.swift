@@ -9,6 +9,9 @@ import Training
 public enum CommandParser {
     /// Names that `NAME = ...` may define.
     public static let definable = Parameter.allCases.map(\.rawValue) + ["X", "Q", "K", "V", "target", "bias"]
+
+    /// What an unknown command is measured against for a suggestion.
+    static let commandNames = Suggestion.Candidates(Verb.names + definable)
     /// Everything `show` and `export` accept.
     public static let showable = Stage.allCases.map(\.rawValue) + Parameter.allCases.map(\.rawValue) + ["mask", "tokens", "target", "bias"]
     /// What `export` writes of a loaded model besides the layer's stages (`tokens` is also a
@@ -64,7 +67,7 @@ public enum CommandParser {
         // A long run of garbage is quoted by its start only; the line itself is shown below it.
         let quoted = first.text.count > 40 ? first.text.prefix(40) + "…" : first.text[...]
         var message = "unknown command '\(quoted)'"
-        if let suggestion = Suggestion.didYouMean(first.text, among: Verb.names + definable) {
+        if let suggestion = Suggestion.didYouMean(first.text, among: commandNames) {
             message += ": \(suggestion)"
         }
         throw UserError(message, column: first.column, hint: "type `help` for the list of commands")

@@ -2,10 +2,17 @@
 /// is close enough to be a plausible typo (at most a third of the word's letters wrong).
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
+        closest(to: word, among: candidates, letters: candidates.lazy.map(Letters.init))
+    }
+
+    /// The same, where `letters[i]` holds the letters of `candidates[i]`, read once for a
+    /// list measured against many words, or lazily.
+    private static func closest<AllLetters: Collection<Letters>>(to word: String, among candidates: [String], letters: AllLetters) -> String?
+    where AllLetters.Index == Int {
         let limit = max(1, word.count / 3)
         let typed = Letters(word)
         var best: (candidate: String, distance: Int)?
-        for candidate in candidates {
+        for (index, candidate) in candidates.enumerated() {
             // Only a candidate within the limit and nearer than the best so far can win (a tie
             // goes to the earlier one), so measuring stops once a candidate is farther than that.
             let bound = min(limit, (best?.distance ?? limit + 1) - 1)
@@ -14,7 +21,7 @@ enum Suggestion {
             // edits apart, so they are not measured at all. A word has no more letters than
             // bytes, so one with too few bytes is passed over before its letters are read.
             guard candidate.utf8.count >= typed.count - bound else { continue }
-            let letters = Letters(candidate)
+            let letters = letters[index]
             guard abs(letters.count - typed.count) <= bound else { continue }
             let edits = distance(typed, letters, bound: bound)
             if edits <= bound { best = (candidate, edits) }
@@ -125,11 +132,29 @@ enum Suggestion {
         return above[b.count]
     }
 
+    /// Words to suggest, with the other names of any stage among them ("softmax" for
+    /// "weights"), and their letters read once.
+    struct Candidates {
+        let names: [String]
+        let letters: [Letters]
+        /// The stage each other name stands for.
+        let aliases: [String: String]
+
+        init(_ names: [String]) {
+            aliases = CommandParser.stageAliases.filter { names.contains($0.value) && !names.contains($0.key) }
+            self.names = names + aliases.keys.sorted()
+            letters = self.names.map(Letters.init)
+        }
+    }
+
     /// "did you mean 'step'?" or nothing. The other names of a stage among the candidates
     /// count too: "softmx" gets "did you mean 'softmax' (the weights)?".
     static func didYouMean(_ word: String, among candidates: [String]) -> String? {
-        let aliases = CommandParser.stageAliases.filter { candidates.contains($0.value) && !candidates.contains($0.key) }
-        guard let found = closest(to: word, among: candidates + aliases.keys.sorted()) else { return nil }
-        return "did you mean '\(found)'" + (aliases[found].map { " (the \($0))" } ?? "") + "?"
+        didYouMean(word, among: Candidates(candidates))
+    }
+
+    static func didYouMean(_ word: String, among candidates: Candidates) -> String? {
+        guard let found = closest(to: word, among: candidates.names, letters: candidates.letters) else { return nil }
+        return "did you mean '\(found)'" + (candidates.aliases[found].map { " (the \($0))" } ?? "") + "?"
     }
 }
