@@ -106,13 +106,24 @@ public enum SVGHeatmap {
     /// to deep red, as in the terminal heatmap.
     static func colour(_ heatmap: Heatmap, _ t: Double) -> String {
         func mix(_ from: (Double, Double, Double), _ to: (Double, Double, Double), _ s: Double) -> String {
-            let c = (from.0 + (to.0 - from.0) * s, from.1 + (to.1 - from.1) * s, from.2 + (to.2 - from.2) * s)
-            return String(format: "#%02x%02x%02x", Int(c.0.rounded()), Int(c.1.rounded()), Int(c.2.rounded()))
+            hexColour(from.0 + (to.0 - from.0) * s, from.1 + (to.1 - from.1) * s, from.2 + (to.2 - from.2) * s)
         }
         let white = (255.0, 255.0, 255.0), blue = (8.0, 48.0, 107.0), red = (103.0, 0.0, 13.0)
         guard heatmap.isSigned else { return mix(white, blue, t) }
         let zero = -heatmap.range.lowerBound / (heatmap.range.upperBound - heatmap.range.lowerBound)
         return t < zero ? mix(blue, white, t / zero) : mix(white, red, (t - zero) / (1 - zero))
+    }
+
+    /// "#rrggbb" for red, green and blue from 0 to 255, each rounded to the nearest whole
+    /// number (and kept within 0 ... 255).
+    static func hexColour(_ red: Double, _ green: Double, _ blue: Double) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8(ascii: "#")]
+        for component in [red, green, blue] {
+            let value = min(max(Int(component.rounded()), 0), 255)
+            bytes += [digits[value >> 4], digits[value & 15]]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `text` with the four characters that mean something in XML text and attributes (`&`,

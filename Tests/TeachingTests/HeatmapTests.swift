@@ -131,6 +131,19 @@ struct SVGEscapingTests {
     }
 }
 
+@Suite("Colours for SVG")
+struct SVGColourTests {
+    /// The same text as printf's "%02x", on every whole value and halves between them.
+    @Test func hexColoursAreWhatPrintfWrites() {
+        for tenth in stride(from: 0.0, through: 2550, by: 5) {
+            let value = tenth / 10
+            let (r, g, b) = (value, 255 - value, (value * 7).truncatingRemainder(dividingBy: 255))
+            let printf = String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+            #expect(SVGHeatmap.hexColour(r, g, b) == printf, "\(r) \(g) \(b)")
+        }
+    }
+}
+
 @Suite("Heatmap scales")
 struct HeatmapScaleTests {
     @Test func signedTensorsGetATwoSidedScale() throws {
