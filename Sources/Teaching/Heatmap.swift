@@ -39,15 +39,20 @@ public struct Heatmap: Sendable {
         if isWeights { return 0...1 }
         let values = panels.flatMap(\.matrix.values).filter(\.isFinite)
         guard let low = values.min(), let high = values.max(), high > low else {
+            // One value throughout: a scale around it, by at least the next Doubles either side
+            // (1e17 - 1 rounds to 1e17, which left no scale at all).
             let value = values.first ?? 0
-            return (value - 1)...(value + 1)
+            return min(value - 1, value.nextDown)...max(value + 1, value.nextUp)
         }
         return low...high
     }
 
-    /// Position of a value on the scale, 0 (lightest) to 1 (darkest).
+    /// Position of a value on the scale, 0 (lightest) to 1 (darkest). Computed in halves, so
+    /// that a scale wider than the largest Double (-1e308 to 1e308) does not overflow; the
+    /// middle for a scale with no width left (from the largest Double to infinity).
     func level(_ value: Double) -> Double {
-        min(max((value - range.lowerBound) / (range.upperBound - range.lowerBound), 0), 1)
+        let t = (value / 2 - range.lowerBound / 2) / (range.upperBound / 2 - range.lowerBound / 2)
+        return t.isNaN ? 0.5 : min(max(t, 0), 1)
     }
 
     public func render(style: Style, format: NumberFormat, width: Int) -> String {
@@ -117,7 +122,7 @@ public struct Heatmap: Sendable {
     /// Whether a cell at scale position t is dark enough to need light text on it.
     func isDark(_ t: Double) -> Bool {
         guard isSigned else { return t > 0.55 }
-        let zero = -range.lowerBound / (range.upperBound - range.lowerBound)
+        let zero = level(0)
         return t < zero ? t / zero < 0.45 : (t - zero) / (1 - zero) > 0.55
     }
 
@@ -134,7 +139,7 @@ public struct Heatmap: Sendable {
     public func colourCode(_ t: Double) -> Int {
         guard isSigned else { return Self.viridis[Int((min(max(t, 0), 1) * 10).rounded())] }
         let blues = [17, 19, 25, 68, 111, 153, 195], reds = [224, 217, 210, 203, 167, 124, 88]
-        let zero = -range.lowerBound / (range.upperBound - range.lowerBound)
+        let zero = level(0)
         if abs(t - zero) < 0.02 { return 231 }
         if t < zero {
             let s = t / zero                                  // 0 = most negative, 1 = zero

@@ -110,8 +110,10 @@ public enum SVGHeatmap {
         }
         let white = (255.0, 255.0, 255.0), blue = (8.0, 48.0, 107.0), red = (103.0, 0.0, 13.0)
         guard heatmap.isSigned else { return mix(white, blue, t) }
-        let zero = -heatmap.range.lowerBound / (heatmap.range.upperBound - heatmap.range.lowerBound)
-        return t < zero ? mix(blue, white, t / zero) : mix(white, red, (t - zero) / (1 - zero))
+        let zero = heatmap.level(0)
+        if t < zero { return mix(blue, white, t / zero) }
+        // Zero at the top of the scale (-1 to 1e-300, say) leaves no red side: white.
+        return mix(white, red, zero < 1 ? (t - zero) / (1 - zero) : 0)
     }
 
     /// "#rrggbb" for red, green and blue from 0 to 255, each rounded to the nearest whole

@@ -146,6 +146,33 @@ struct SVGColourTests {
 
 @Suite("Heatmap scales")
 struct HeatmapScaleTests {
+    /// Scales at Double's edges: one huge value throughout (1e17 - 1 is 1e17, which once left
+    /// a scale of no width and crashed `heatmap` and `export NAME FILE.svg`), a scale wider than
+    /// the largest Double, and one whose zero is at its top.
+    @Test func scalesAtTheEdgesOfDoubleDrawWithoutCrashing() throws {
+        func map(_ values: [Double], _ range: ClosedRange<Double>? = nil) throws -> Heatmap {
+            let panels = [Heatmap.Panel(title: "t", matrix: try Matrix([values]), blocked: nil)]
+            let labels = values.indices.map { "k\($0)" }
+            return Heatmap(panels: panels, rowLabels: ["q"], columnLabels: labels,
+                           range: range ?? Heatmap.range(of: panels, isWeights: false))
+        }
+        let huge = try map([1e17, 1e17])
+        #expect(huge.range.lowerBound < 1e17 && 1e17 < huge.range.upperBound)
+        #expect(huge.level(1e17) == 0.5)
+        let widest = try map([-1e308, 0, 1e308])
+        #expect([-1e308, 0, 1e308].map(widest.level) == [0, 0.5, 1])
+        #expect(widest.range == -1e308...1e308)
+        let zeroOnTop = try map([-1, 1e-300])
+        #expect(zeroOnTop.level(0) == 1 && zeroOnTop.level(1e-300) == 1)
+        for heatmap in [huge, widest, zeroOnTop, try map([.greatestFiniteMagnitude])] {
+            for style in [Style.plain, Style(colour: true)] {
+                #expect(!heatmap.render(style: style, format: NumberFormat(), width: 80).isEmpty)
+            }
+            let svg = SVGHeatmap.render(heatmap, title: "t", format: NumberFormat())
+            #expect(XMLParser(data: Data(svg.utf8)).parse())
+        }
+    }
+
     @Test func signedTensorsGetATwoSidedScale() throws {
         let matrix = try Matrix([[-2, 0, 2]])
         let map = Heatmap(panels: [.init(title: "scores", matrix: matrix, blocked: nil)],
