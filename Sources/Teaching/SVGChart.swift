@@ -134,7 +134,8 @@ public enum SVGChart {
     /// the powers of ten on a logarithmic axis.
     static func ticks(_ range: ClosedRange<Double>, logarithmic: Bool) -> [Double] {
         if logarithmic {
-            let first = Int(ceil(log10(range.lowerBound) - 1e-9)), last = Int(floor(log10(range.upperBound) + 1e-9))
+            // Within Double's powers of ten (a range fitted around 1e308 ends at infinity).
+            let first = Int(ceil(max(log10(range.lowerBound), -323) - 1e-9)), last = Int(floor(min(log10(range.upperBound), 308) + 1e-9))
             return first <= last ? (first...last).map { pow(10, Double($0)) } : [range.lowerBound]
         }
         let span = range.upperBound - range.lowerBound
@@ -144,6 +145,8 @@ public enum SVGChart {
         var tick = ceil(range.lowerBound / step - 1e-9) * step
         while tick <= range.upperBound + step * 1e-9 {
             ticks.append(abs(tick) < step * 1e-9 ? 0 : tick)
+            // A step can be lost to rounding (1e17 + 5 is 1e17): then there is no next tick.
+            guard tick + step > tick else { break }
             tick += step
         }
         return ticks

@@ -24,4 +24,15 @@ struct PageJSONTests {
         #expect(SVGChart.ticks(0.001...10, logarithmic: true) == [0.001, 0.01, 0.1, 1, 10])
         #expect(SVGChart.fitted([0.003, 2.5], logarithmic: true) == 0.001...10)
     }
+
+    /// Axes at Double's edges end: steps lost to rounding (1e17 + 5 is 1e17) once looped for
+    /// ever, and a logarithmic axis fitted around 1e308 ends at infinity.
+    @Test func chartTicksAtTheEdgesOfDouble() {
+        let huge = SVGChart.fitted([1e17, 1e17 + 16], logarithmic: false)
+        #expect(SVGChart.ticks(huge, logarithmic: false) == [1e17])
+        let largest = SVGChart.fitted([1, 1.5e308], logarithmic: true)
+        #expect(largest.upperBound == .infinity)
+        #expect(SVGChart.ticks(largest, logarithmic: true).count == 309)
+        #expect(SVGChart.ticks(Double.leastNonzeroMagnitude...1, logarithmic: true).first == pow(10, -323))
+    }
 }
