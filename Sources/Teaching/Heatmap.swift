@@ -38,21 +38,26 @@ public struct Heatmap: Sendable {
     public static func range(of panels: [Panel], isWeights: Bool) -> ClosedRange<Double> {
         if isWeights { return 0...1 }
         let values = panels.flatMap(\.matrix.values).filter(\.isFinite)
-        guard let low = values.min(), let high = values.max(), high > low else {
-            // One value throughout: a scale around it, by at least the next Doubles either side
-            // (1e17 - 1 rounds to 1e17, which left no scale at all).
-            let value = values.first ?? 0
-            return min(value - 1, value.nextDown)...max(value + 1, value.nextUp)
-        }
+        guard let low = values.min(), let high = values.max(), high > low else { return .around(values.first ?? 0) }
         return low...high
     }
 
-    /// Position of a value on the scale, 0 (lightest) to 1 (darkest). Computed in halves, so
-    /// that a scale wider than the largest Double (-1e308 to 1e308) does not overflow; the
-    /// middle for a scale with no width left (from the largest Double to infinity).
+    /// Position of a value on the scale, 0 (lightest) to 1 (darkest). A scale wider than the
+    /// largest Double (-1e308 to 1e308) is measured in halves, so that its width does not
+    /// overflow to infinity.
     func level(_ value: Double) -> Double {
-        let t = (value / 2 - range.lowerBound / 2) / (range.upperBound / 2 - range.lowerBound / 2)
+        let (low, high) = (range.lowerBound, range.upperBound)
+        let t = (high - low).isFinite ? (value - low) / (high - low) : (value / 2 - low / 2) / (high / 2 - low / 2)
         return t.isNaN ? 0.5 : min(max(t, 0), 1)
+    }
+
+    /// For a scale that crosses zero: whether scale position `t` lies below zero, and how far
+    /// along its side of zero, from 0 to 1 (below: from the most negative value to zero; above:
+    /// from zero to the most positive, 0 throughout when zero tops the scale, as in -1 to 1e-300).
+    func side(_ t: Double) -> (belowZero: Bool, along: Double) {
+        let zero = level(0)
+        if t < zero { return (true, t / zero) }
+        return (false, zero < 1 ? (t - zero) / (1 - zero) : 0)
     }
 
     public func render(style: Style, format: NumberFormat, width: Int) -> String {
@@ -122,8 +127,8 @@ public struct Heatmap: Sendable {
     /// Whether a cell at scale position t is dark enough to need light text on it.
     func isDark(_ t: Double) -> Bool {
         guard isSigned else { return t > 0.55 }
-        let zero = level(0)
-        return t < zero ? t / zero < 0.45 : (t - zero) / (1 - zero) > 0.55
+        let (belowZero, along) = side(t)
+        return belowZero ? along < 0.45 : along > 0.55
     }
 
     /// Whether the scale runs from negative to positive values (scores, X, outputs): such
@@ -139,14 +144,10 @@ public struct Heatmap: Sendable {
     public func colourCode(_ t: Double) -> Int {
         guard isSigned else { return Self.viridis[Int((min(max(t, 0), 1) * 10).rounded())] }
         let blues = [17, 19, 25, 68, 111, 153, 195], reds = [224, 217, 210, 203, 167, 124, 88]
-        let zero = level(0)
-        if abs(t - zero) < 0.02 { return 231 }
-        if t < zero {
-            let s = t / zero                                  // 0 = most negative, 1 = zero
-            return blues[min(Int(s * Double(blues.count)), blues.count - 1)]
-        }
-        let s = (t - zero) / (1 - zero)                       // 0 = zero, 1 = most positive
-        return reds[min(Int(s * Double(reds.count)), reds.count - 1)]
+        if abs(t - level(0)) < 0.02 { return 231 }
+        let (belowZero, along) = side(t)
+        return belowZero ? blues[min(Int(along * Double(blues.count)), blues.count - 1)]
+            : reds[min(Int(along * Double(reds.count)), reds.count - 1)]
     }
 }
 
@@ -162,5 +163,15 @@ extension String {
         var text = self
         while text.last == " " { text.removeLast() }
         return text
+    }
+}
+
+extension ClosedRange<Double> {
+    /// A scale around one value: one either side, or as far as the next Doubles where one is
+    /// lost to rounding (1e17 - 1 is 1e17, which left a scale of no width), and no further
+    /// than the largest finite Doubles.
+    static func around(_ value: Double) -> ClosedRange<Double> {
+        Swift.max(Swift.min(value - 1, value.nextDown), -.greatestFiniteMagnitude)
+            ... Swift.min(Swift.max(value + 1, value.nextUp), .greatestFiniteMagnitude)
     }
 }

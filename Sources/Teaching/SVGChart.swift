@@ -71,11 +71,12 @@ public enum SVGChart {
         let left = x0 + 70, right = x0 + width - 20, top = y0 + 28, bottom = y0 + height - 80
         let points = panel.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite && (!panel.logarithmic || $0.y > 0) }
         guard let xLow = points.map(\.x).min(), let xHigh = points.map(\.x).max() else { return "" }
-        let xRange = xLow...(xHigh > xLow ? xHigh : xLow + 1)
+        let xRange = xLow...(xHigh > xLow ? xHigh : ClosedRange.around(xLow).upperBound)
         let yRange = panel.yRange ?? fitted(points.map(\.y), logarithmic: panel.logarithmic)
         func position(_ value: Double, _ range: ClosedRange<Double>, _ from: Double, _ to: Double, log: Bool = false) -> Double {
             let (v, low, high) = log ? (log10(value), log10(range.lowerBound), log10(range.upperBound)) : (value, range.lowerBound, range.upperBound)
-            return from + (to - from) * (v - low) / (high - low)
+            if (high - low).isFinite { return from + (to - from) * (v - low) / (high - low) }
+            return from + (to - from) * (v / 2 - low / 2) / (high / 2 - low / 2)   // in halves, where the width overflows
         }
         func px(_ x: Double) -> Double { position(x, xRange, left, right) }
         func py(_ y: Double) -> Double { position(y, yRange, bottom, top, log: panel.logarithmic) }
@@ -121,13 +122,15 @@ public enum SVGChart {
     /// The values' range, padded a little; for a logarithmic axis, out to whole powers of ten.
     static func fitted(_ values: [Double], logarithmic: Bool) -> ClosedRange<Double> {
         guard let low = values.min(), let high = values.max() else { return 0...1 }
+        // Within the positive (for logarithms) and finite Doubles: a power of ten can fall below
+        // the smallest (1e-324 is 0) or beyond the largest (1e309 is infinity).
         if logarithmic {
-            let a = pow(10, floor(log10(low))), b = pow(10, ceil(log10(high)))
-            return a...(b > a ? b : a * 10)
+            let a = max(pow(10, floor(log10(low))), .leastNonzeroMagnitude), b = min(pow(10, ceil(log10(high))), .greatestFiniteMagnitude)
+            return a...(b > a ? b : min(a * 10, .greatestFiniteMagnitude))
         }
-        guard high > low else { return (low - 1)...(high + 1) }
-        let pad = (high - low) * 0.05
-        return (low - pad)...(high + pad)
+        guard high > low else { return .around(low) }
+        let pad = (high / 2 - low / 2) * 0.1
+        return max(low - pad, -.greatestFiniteMagnitude)...min(high + pad, .greatestFiniteMagnitude)
     }
 
     /// About five round values across `range`: steps of 1, 2 or 5 times a power of ten, or

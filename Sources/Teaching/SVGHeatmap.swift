@@ -110,27 +110,29 @@ public enum SVGHeatmap {
         }
         let white = (255.0, 255.0, 255.0), blue = (8.0, 48.0, 107.0), red = (103.0, 0.0, 13.0)
         guard heatmap.isSigned else { return mix(white, blue, t) }
-        let zero = heatmap.level(0)
-        if t < zero { return mix(blue, white, t / zero) }
-        // Zero at the top of the scale (-1 to 1e-300, say) leaves no red side: white.
-        return mix(white, red, zero < 1 ? (t - zero) / (1 - zero) : 0)
+        let (belowZero, along) = heatmap.side(t)
+        return belowZero ? mix(blue, white, along) : mix(white, red, along)
     }
 
     /// "#rrggbb" for red, green and blue from 0 to 255, each rounded to the nearest whole
     /// number (and kept within 0 ... 255).
     static func hexColour(_ red: Double, _ green: Double, _ blue: Double) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8(ascii: "#")]
+        var bytes: [UInt8] = [UInt8(ascii: "#")]
+        bytes.reserveCapacity(7)
         for component in [red, green, blue] {
             let value = min(max(Int(component.rounded()), 0), 255)
-            bytes += [digits[value >> 4], digits[value & 15]]
+            bytes.append(hexDigits[value >> 4])
+            bytes.append(hexDigits[value & 15])
         }
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// `text` with the four characters that mean something in XML text and attributes (`&`,
-    /// `<`, `>`, `"`) written as entities. Each is one byte that no other character's UTF-8
-    /// holds, so text without them (most labels and numbers) is returned as it is.
+    /// `<`, `>`, `"`) written as entities, whatever follows them (a combining mark makes one
+    /// character of `"` and itself, which still needs escaping). Each is one byte that no other
+    /// scalar's UTF-8 holds, so text without them (most labels and numbers) is returned as it is.
     static func escaped(_ text: String) -> String {
         func special(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")

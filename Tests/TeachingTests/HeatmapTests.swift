@@ -103,25 +103,30 @@ struct HeatmapTests {
 @Suite("Escaping for SVG")
 struct SVGEscapingTests {
     /// XML's own reader gets every text back from the escaped form, as an attribute and as
-    /// element text, and the escaping agrees with Foundation's replacing, on random texts of
-    /// the four special characters, other ASCII, accents, emoji and a combining mark.
+    /// element text, on random texts of the four special characters, other ASCII, accents,
+    /// emoji and combining marks; where no special character carries a combining mark, the
+    /// escaping agrees with Foundation's replacing (which matches whole characters, so it left
+    /// `"` with an accent on it unescaped, and the XML broken).
     @Test func xmlReadsBackWhatWasEscaped() throws {
         #expect(SVGHeatmap.escaped("a<b & \"c\">d") == "a&lt;b &amp; &quot;c&quot;&gt;d")
         #expect(SVGHeatmap.escaped("caf\u{E9} 1.000") == "caf\u{E9} 1.000")
+        #expect(SVGHeatmap.escaped("\"\u{301} <\u{338}") == "&quot;\u{301} &lt;\u{338}")
         final class Reader: NSObject, XMLParserDelegate {
             var attribute: String?, text = ""
             func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
                         qualifiedName: String?, attributes: [String: String]) { attribute = attributes["a"] }
             func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
         }
-        let pieces = ["&", "<", ">", "\"", "'", "a", " ", "1", ";", "amp", "\u{E9}", "e\u{301}", "\u{1F642}", "&amp;"]
+        let pieces = ["&", "<", ">", "\"", "'", "a", " ", "1", ";", "amp", "\u{E9}", "e\u{301}", "\u{1F642}", "&amp;", "\u{301}", "\u{338}"]
         var random = SeededRandom(seed: 7)
         for _ in 0..<500 {
             let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
             let escaped = SVGHeatmap.escaped(text)
-            let foundation = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            #expect(escaped == foundation, "\(text.debugDescription)")
+            if text.allSatisfy({ $0.unicodeScalars.count == 1 || !$0.unicodeScalars.contains { "&<>\"".unicodeScalars.contains($0) } }) {
+                let foundation = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                #expect(escaped == foundation, "\(text.debugDescription)")
+            }
             let parser = XMLParser(data: Data("<t a=\"\(escaped)\">\(escaped)</t>".utf8))
             let reader = Reader()
             parser.delegate = reader
@@ -164,7 +169,11 @@ struct HeatmapScaleTests {
         #expect(widest.range == -1e308...1e308)
         let zeroOnTop = try map([-1, 1e-300])
         #expect(zeroOnTop.level(0) == 1 && zeroOnTop.level(1e-300) == 1)
-        for heatmap in [huge, widest, zeroOnTop, try map([.greatestFiniteMagnitude])] {
+        let subnormal = try map([0, .leastNonzeroMagnitude])
+        #expect(subnormal.level(0) == 0 && subnormal.level(.leastNonzeroMagnitude) == 1)
+        let largest = try map([.greatestFiniteMagnitude]), lowest = try map([-.greatestFiniteMagnitude])
+        #expect(largest.range.upperBound == .greatestFiniteMagnitude && lowest.range.lowerBound == -.greatestFiniteMagnitude)
+        for heatmap in [huge, widest, zeroOnTop, subnormal, largest, lowest] {
             for style in [Style.plain, Style(colour: true)] {
                 #expect(!heatmap.render(style: style, format: NumberFormat(), width: 80).isEmpty)
             }

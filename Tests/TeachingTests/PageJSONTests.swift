@@ -25,14 +25,20 @@ struct PageJSONTests {
         #expect(SVGChart.fitted([0.003, 2.5], logarithmic: true) == 0.001...10)
     }
 
-    /// Axes at Double's edges end: steps lost to rounding (1e17 + 5 is 1e17) once looped for
-    /// ever, and a logarithmic axis fitted around 1e308 ends at infinity.
-    @Test func chartTicksAtTheEdgesOfDouble() {
+    /// Axes at Double's edges: steps lost to rounding (1e17 + 5 is 1e17) once looped for ever,
+    /// and powers of ten beyond Double's (1e309 is infinity, 1e-324 is 0) trapped when their
+    /// logarithms were made whole numbers; axes stay within the finite, positive Doubles.
+    @Test(.timeLimit(.minutes(1))) func chartTicksAtTheEdgesOfDouble() {
         let huge = SVGChart.fitted([1e17, 1e17 + 16], logarithmic: false)
         #expect(SVGChart.ticks(huge, logarithmic: false) == [1e17])
+        #expect(SVGChart.fitted([1e17], logarithmic: false).upperBound > 1e17)
         let largest = SVGChart.fitted([1, 1.5e308], logarithmic: true)
-        #expect(largest.upperBound == .infinity)
+        #expect(largest.upperBound == .greatestFiniteMagnitude)
         #expect(SVGChart.ticks(largest, logarithmic: true).count == 309)
-        #expect(SVGChart.ticks(Double.leastNonzeroMagnitude...1, logarithmic: true).first == pow(10, -323))
+        let smallest = SVGChart.fitted([.leastNonzeroMagnitude, 1], logarithmic: true)
+        #expect(smallest.lowerBound == .leastNonzeroMagnitude)
+        #expect(SVGChart.ticks(smallest, logarithmic: true).first == pow(10, -323))
+        #expect(SVGChart.ticks(0...1, logarithmic: true).first == pow(10, -323))
+        #expect(SVGChart.fitted([-1.7e308, 1.7e308], logarithmic: false) == -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
     }
 }
