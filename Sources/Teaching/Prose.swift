@@ -21,7 +21,7 @@ public enum Prose {
             if line.count <= width {
                 result += line
             } else {
-                result += wrapLine(line, width: width).utf8
+                result += wrapUTF8Line(line, width: width).utf8
             }
             if end < bytes.count { result.append(UInt8(ascii: "\n")) }
             start = end + 1
@@ -32,21 +32,21 @@ public enum Prose {
     /// One line of no "\n", as its bytes. Where every scalar stands alone, each is a
     /// character, and " " a single byte that no other scalar's UTF-8 contains: words are cut,
     /// and counted, in the bytes, at the same places as in the characters and much faster.
-    private static func wrapLine(_ line: ArraySlice<UInt8>, width: Int) -> String {
+    private static func wrapUTF8Line(_ line: ArraySlice<UInt8>, width: Int) -> String {
         let text = String(decoding: line, as: UTF8.self)
-        guard text.unicodeScalars.allSatisfy(\.standsAlone) else { return wrapLine(text[...], width: width) }
+        guard text.unicodeScalars.allSatisfy(\.standsAlone) else { return wrapCharacterLine(text[...], width: width) }
         return wrapLine(line, width: width, space: UInt8(ascii: " "), visibleWidth: { visibleWidth(utf8: $0) },
                         text: { String(decoding: $0, as: UTF8.self) })
     }
 
-    private static func wrapLine(_ line: Substring, width: Int) -> String {
+    private static func wrapCharacterLine(_ line: Substring, width: Int) -> String {
         wrapLine(line, width: width, space: " ", visibleWidth: { $0.visibleCharacterCount }, text: String.init)
     }
 
     /// The wrapping character by character, which works on any text.
     static func wrapByCharacters(_ text: String, width: Int) -> String {
         let width = max(width, 20)
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrapLine($0, width: width) }.joined(separator: "\n")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { wrapCharacterLine($0, width: width) }.joined(separator: "\n")
     }
 
     /// The wrapping of one line, over bytes or over characters (`Slice`): `visibleWidth`
