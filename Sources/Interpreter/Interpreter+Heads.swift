@@ -18,7 +18,12 @@ extension Interpreter {
         let presenter = try presenter(session)
         let rows = Array(0..<presenter.trace.n)
         guard let index else {
-            return rows.map { presenter.attends(row: $0) }.joined(separator: "\n\n")
+            // A long sequence shows its first 16 queries and its last 4, as a long table does its
+            // rows (771 queries once took a sanitised fuzzer more than ten seconds).
+            guard rows.count > 24 else { return rows.map { presenter.attends(row: $0) }.joined(separator: "\n\n") }
+            let gap = style.dim("⋮ (\(rows.count - 20) queries not shown: `attends ROW` or `attends TOKEN` shows any of them)")
+            return (rows.prefix(16).map { presenter.attends(row: $0) } + [gap] + rows.suffix(4).map { presenter.attends(row: $0) })
+                .joined(separator: "\n\n")
         }
         let row = try resolve(index, labels: presenter.labels.queries, count: presenter.trace.n, what: "query", stage: "the weights")
         return presenter.attends(row: row)

@@ -74,6 +74,15 @@ struct HeadCommandTests {
         #expect(try repl.execute("heatmap scores head 1").text.contains("scores · head 1"))
         #expect(try repl.execute("heatmap head all").text.contains("weights · head 1"))
         #expect(try repl.execute("attends sat").text.contains("head 2: sat -> cat 0.483, sat 0.340, the 0.178"))
+        #expect(try repl.execute("attends").text.components(separatedBy: " attends to").count == 4)
+        // A long sequence shows its first 16 queries and its last 4.
+        var long = Interpreter()
+        _ = try long.execute("X = random 30x4 seed 2")
+        _ = try long.execute("redraw")
+        let all = try long.execute("attends").text
+        #expect(all.components(separatedBy: " attends to").count == 21)
+        #expect(all.contains("'t15' attends to") && !all.contains("'t16' attends to") && all.contains("'t26' attends to") && all.contains("'t29' attends to"))
+        #expect(all.contains("10 queries not shown"))
         let dir = try folder()
         defer { removeScratchFolder(dir) }
         #expect(try repl.execute("export weights \(dir.path)/w.svg").text.contains("open it in a browser"))
