@@ -16,14 +16,15 @@ extension Interpreter {
 
     func attends(_ index: CellIndex?, session: Session) throws -> String {
         let presenter = try presenter(session)
-        let rows = Array(0..<presenter.trace.n)
         guard let index else {
-            // A long sequence shows its first 16 queries and its last 4, as a long table does its
-            // rows (771 queries once took a sanitised fuzzer more than ten seconds).
-            guard rows.count > 24 else { return rows.map { presenter.attends(row: $0) }.joined(separator: "\n\n") }
-            let gap = style.dim("⋮ (\(rows.count - 20) queries not shown: `attends ROW` or `attends TOKEN` shows any of them)")
-            return (rows.prefix(16).map { presenter.attends(row: $0) } + [gap] + rows.suffix(4).map { presenter.attends(row: $0) })
-                .joined(separator: "\n\n")
+            // A long sequence shows the queries a long table shows as rows (771 queries, each
+            // with its keys sorted in every head, once took a sanitised fuzzer over a minute).
+            let rows = TensorTable.shownRows(of: presenter.trace.n)
+            let hidden = presenter.trace.n - rows.compactMap { $0 }.count
+            return rows.map { row in
+                row.map { presenter.attends(row: $0) }
+                    ?? style.dim("⋮ (\(hidden) queries not shown: `attends ROW` or `attends TOKEN` shows any of them)")
+            }.joined(separator: "\n\n")
         }
         let row = try resolve(index, labels: presenter.labels.queries, count: presenter.trace.n, what: "query", stage: "the weights")
         return presenter.attends(row: row)

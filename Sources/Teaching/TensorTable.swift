@@ -30,12 +30,18 @@ public struct TensorTable: Sendable {
     /// Tables longer than this show their first and last rows with `⋮` between.
     static let maximumRows = 24
 
+    /// The rows of `count` that a long listing shows: all of them up to `maximumRows`, else the
+    /// first 16 and the last 4 with nil (a gap) between them. Tables use it, and so does any
+    /// other listing of rows (`attends`), so that every long listing is cut the same way.
+    public static func shownRows(of count: Int) -> [Int?] {
+        count <= maximumRows ? (0..<count).map { $0 } : (0..<16).map { $0 } + [nil] + ((count - 4)..<count).map { $0 }
+    }
+
     public func render(format: NumberFormat, style: Style, width: Int) -> String {
         // Only the cells that can be shown are formatted, so a 4096 x 4096 matrix renders as
         // quickly as a small one: rows beyond `maximumRows` and columns beyond what any
         // terminal could fit are elided before any number is written.
-        let rows: [Int?] = matrix.rows <= Self.maximumRows ? (0..<matrix.rows).map { $0 }
-            : (0..<16).map { $0 } + [nil] + ((matrix.rows - 4)..<matrix.rows).map { $0 }
+        let rows = Self.shownRows(of: matrix.rows)
         let candidates = matrix.cols <= 64 ? Array(0..<matrix.cols) : Array(0..<48) + [matrix.cols - 1]
         let shownRows = rows.compactMap { $0 }
         let labelWidth = shownRows.map { rowLabels[$0].count }.max() ?? 0
