@@ -10,7 +10,8 @@
 #   --runs N  stop after N executions (SECONDS still bounds the time).
 #   --grow    afterwards, merge the inputs that reach new code into fuzz/corpus/TARGET
 #             (libFuzzer's -merge=1 keeps the smallest set that covers what the whole did).
-# Ctrl-C stops the fuzzer early; the count is printed and --grow still merges.
+# Ctrl-C stops the fuzzer early; the count is printed and --grow still merges, as it does after
+# a failure (the failing input itself is in fuzz/artifacts/, not in the corpus).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,9 +60,7 @@ if [ "$status" -eq 72 ] && grep -q 'libFuzzer: run interrupted' "$log"; then int
 if [ "$status" -ne 0 ]; then
     tail -n 40 "$log" >&2
     echo "fuzz $target: FAILED after $runs executions (exit $status); the input is in fuzz/artifacts/" >&2
-    exit 1
-fi
-if [ "$interrupted" -eq 1 ]; then
+elif [ "$interrupted" -eq 1 ]; then
     echo "fuzz $target: interrupted after $runs executions, no crash$([ "$fast" -eq 1 ] && echo " (optimised, no AddressSanitizer)")"
 else
     elapsed=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' || echo "$seconds")
@@ -74,3 +73,4 @@ if [ "$grow" -eq 1 ]; then
         || { tail -n 20 "$work/merge.log" >&2; echo "fuzz $target: the merge failed" >&2; exit 1; }
     echo "fuzz $target: corpus $before -> $(ls "fuzz/corpus/$target" | wc -l) files"
 fi
+[ "$status" -eq 0 ] || exit 1

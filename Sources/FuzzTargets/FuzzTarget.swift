@@ -76,18 +76,13 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    /// A scratch folder for the files commands write, made once per process, with a tiny
-    /// model in it (`TinyModelFolder`) for model mode.
-    static let scratch: String = {
-        let path = NSTemporaryDirectory() + "attention-fuzz-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        TinyModelFolder.write(into: path)
-        return path
-    }()
-
     /// At most 64 lines a run, by an interpreter with small limits (`limitedInterpreter`). Lines
     /// are cut at "\n" only, so that a command line may hold a "\r" or any other character.
     static func runCommands(_ data: [UInt8]) {
+        ScratchFolder.withFreshFolder { runCommands(on: data) }
+    }
+
+    private static func runCommands(on data: [UInt8]) {
         var interpreter = limitedInterpreter()
         let text = String(decoding: data, as: UTF8.self)
         for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(64).map(Substring.init) {
@@ -104,14 +99,16 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Writes the input to a file in the scratch folder and loads it as a saved session, with
     /// the commands target's limits (which the loaded session's commands obey too).
     static func runSession(_ data: [UInt8]) {
-        var interpreter = limitedInterpreter()
-        let name = "fuzz-session.txt"
-        // Written plainly: FileManager's createFile writes a temporary file, syncs it to the
-        // disk and renames it, which was two fifths of this target's time.
-        guard let file = fopen(scratch + "/" + name, "wb") else { return }
-        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard fclose(file) == 0, written == data.count else { return }
-        _ = try? interpreter.execute("load " + name)
+        ScratchFolder.withFreshFolder {
+            var interpreter = limitedInterpreter()
+            let name = "fuzz-session.txt"
+            // Written plainly: FileManager's createFile writes a temporary file, syncs it to the
+            // disk and renames it, which was two fifths of this target's time.
+            guard let file = fopen(ScratchFolder.path + "/" + name, "wb") else { return }
+            let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            guard fclose(file) == 0, written == data.count else { return }
+            _ = try? interpreter.execute("load " + name)
+        }
     }
 
     /// Expected answers of the kinds lessons ask for: yes or no, a word, a number, a fraction
@@ -125,7 +122,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// the interpreter's own, only smaller, and take the same paths.
     static func limitedInterpreter() -> Interpreter {
         var interpreter = Interpreter(width: 80)
-        interpreter.files = .confined(to: scratch)
+        interpreter.files = .confined(to: ScratchFolder.path)
         interpreter.maximumElements = 64 * 64
         interpreter.maximumFitSteps = 20
         interpreter.maximumTrainSteps = 3

@@ -1,7 +1,7 @@
 import Attention
 import Foundation
 
-/// A small random BERT written into the commands target's scratch folder, so that fuzzed
+/// A small random BERT written into the commands target's scratch folder (`ScratchFolder`), so that fuzzed
 /// commands reach model mode (`model load tiny-model`, `text`, `layer`, `model heads`, ...):
 /// 2 layers, d_model 8, 2 heads, feed-forward 16, 16 positions, a vocabulary of 24 tokens.
 enum TinyModelFolder {
@@ -10,8 +10,8 @@ enum TinyModelFolder {
     static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "'", "the", "cat", "sat",
                              "on", "mat", "it", "was", "tired", "dog", "a", "##s", "##ing", "run", "big", "café"]
 
-    /// Writes the folder into `scratch` (once per process; a failure only means the fuzzer
-    /// cannot reach model mode).
+    /// Writes the folder into `scratch` (once per process, and again if an input changed it;
+    /// a failure only means the fuzzer cannot reach model mode).
     static func write(into scratch: String) {
         let folder = scratch + "/" + name
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
