@@ -219,12 +219,16 @@ struct Benchmark {
     func run() throws -> BenchResult {
         let configuration = try size.configuration()
         let cold = try Self.measure(minTime: minTime) { try Trace.compute(configuration, kernels: kernels).output[0, 0] }
-        let warm = kernels.product == .reference ? nil : try Self.measure(minTime: minTime) { [kernels] in
-            try Trace.compute(configuration, kernels: kernels.keepingPackedWeights(PackedWeights())).output[0, 0]
+        // One store for every warm trace: a store made per trace would pack every weight in
+        // every trace, and time a cold trace plus a copy.
+        let kept = PackedWeights()
+        let warmKernels = kernels.keepingPackedWeights(kept)
+        let warm = kernels.product == .reference ? nil : try Self.measure(minTime: minTime) {
+            try Trace.compute(configuration, kernels: warmKernels).output[0, 0]
         }
         return BenchResult(
             size: size, kernels: kernels, seconds: cold.median, minSeconds: cold.minimum, warmSeconds: warm?.median,
-            traces: cold.traces, samples: cold.samples,
+            warmPackings: warm == nil ? nil : kept.packings, traces: cold.traces, samples: cold.samples,
             peakMemoryBytes: Self.peakMemoryBytes(), checksum: cold.checksum + (warm?.checksum ?? 0))
     }
 
@@ -308,6 +312,9 @@ struct BenchResult: Encodable {
     /// Median seconds per trace, warm: the weights packed once and kept (nil for the reference
     /// kernels, which pack nothing).
     let warmSeconds: Double?
+    /// How many times the warm traces packed a weight, all of them together: once for each
+    /// weight (nil for the reference kernels).
+    let warmPackings: Int?
     let traces: Int
     let samples: Int
     /// FLOPs of one trace (`LayerCost`).
@@ -318,11 +325,11 @@ struct BenchResult: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case name, n, dModel = "d_model", heads, dK = "d_k", kernels, threads, seconds
-        case minSeconds = "min_seconds", warmSeconds = "warm_seconds", traces, samples, flops, gflops, peakMemoryBytes = "peak_memory_bytes"
+        case minSeconds = "min_seconds", warmSeconds = "warm_seconds", warmPackings = "warm_packings", traces, samples, flops, gflops, peakMemoryBytes = "peak_memory_bytes"
     }
 
     init(size: BenchSize, kernels: Kernels, seconds: Double, minSeconds: Double, warmSeconds: Double?,
-         traces: Int, samples: Int, peakMemoryBytes: Int, checksum: Double) {
+         warmPackings: Int?, traces: Int, samples: Int, peakMemoryBytes: Int, checksum: Double) {
         name = size.name
         n = size.n
         dModel = size.dModel
@@ -333,6 +340,7 @@ struct BenchResult: Encodable {
         self.seconds = seconds
         self.minSeconds = minSeconds
         self.warmSeconds = warmSeconds
+        self.warmPackings = warmPackings
         self.traces = traces
         self.samples = samples
         flops = size.flops

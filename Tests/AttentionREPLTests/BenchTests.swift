@@ -15,6 +15,8 @@ struct BenchTests {
         let flops: Int
         let kernels: String
         let threads: Int
+        let warm_seconds: Double?
+        let warm_packings: Int?
     }
 
     /// Runs attention-repl with `arguments`: natively, or under QEMU posing as `emulatedCPU`.
@@ -51,6 +53,17 @@ struct BenchTests {
         #expect(run.seconds > 0)
         #expect(abs(run.gflops - Double(run.flops) / run.seconds / 1e9) <= 1e-9 * run.gflops)
         #expect(["avx512", "fused", "portable"].contains(run.kernels))
+    }
+
+    /// The warm traces keep the weights packed: W_Q, W_K, W_V and W_O are each packed once over
+    /// all the warm traces, not once a trace (as they were when each trace had its own store).
+    @Test func warmTracesPackEachWeightOnce() throws {
+        let result = try Self.bench(["--n", "64", "--d-model", "96", "--heads", "3", "--threads", "1",
+                                     "--min-time", "0.05", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let run = try #require(try Self.decode(result).first)
+        #expect(run.warm_seconds != nil)
+        #expect(run.warm_packings == 4)
     }
 
     /// The text line gives the time, the rate and the FLOP count it assumed (666 for the lesson
