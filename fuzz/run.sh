@@ -69,8 +69,8 @@ fi
 if [ "$grow" -eq 1 ]; then
     before=$(ls "fuzz/corpus/$target" | wc -l)
     ATTENTION_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 \
-        "$binary" -merge=1 -max_len=4096 "fuzz/corpus/$target" "$corpus" >"$work/merge.log" 2>&1 \
+        "$binary" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 "fuzz/corpus/$target" "$corpus" >"$work/merge.log" 2>&1 \
         || { tail -n 20 "$work/merge.log" >&2; echo "fuzz $target: the merge failed" >&2; exit 1; }
     echo "fuzz $target: corpus $before -> $(ls "fuzz/corpus/$target" | wc -l) files"
 fi
-[ "$status" -eq 0 ] || exit 1
+[ "$status" -eq 0 ] || { echo "fuzz $target: FAILED (exit $status); the input is in fuzz/artifacts/" >&2; exit 1; }

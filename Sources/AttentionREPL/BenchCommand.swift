@@ -313,7 +313,7 @@ struct BenchResult: Encodable {
     /// kernels, which pack nothing).
     let warmSeconds: Double?
     /// How many times the warm traces packed a weight, all of them together: once for each
-    /// weight (nil for the reference kernels).
+    /// weight large enough to be packed (0 at the lesson size; nil for the reference kernels).
     let warmPackings: Int?
     let traces: Int
     let samples: Int

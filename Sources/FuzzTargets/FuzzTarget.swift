@@ -78,22 +78,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// At most 64 lines a run, by an interpreter with small limits (`limitedInterpreter`). Lines
     /// are cut at "\n" only, so that a command line may hold a "\r" or any other character.
-    static func runCommands(_ data: [UInt8]) {
+    /// Returns how many lines the interpreter refused (for the tests).
+    @discardableResult
+    static func runCommands(_ data: [UInt8]) -> Int {
         ScratchFolder.withFreshFolder { runCommands(on: data) }
     }
 
-    private static func runCommands(on data: [UInt8]) {
+    private static func runCommands(on data: [UInt8]) -> Int {
         var interpreter = limitedInterpreter()
+        var refused = 0
         let text = String(decoding: data, as: UTF8.self)
         for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(64).map(Substring.init) {
             // Lessons run through their own target; here `lesson` would only read files.
             do {
                 let reply = try interpreter.execute(String(line))
-                if reply.quit { return }
+                if reply.quit { break }
             } catch {
-                continue   // a user error: the REPL prints it and goes on
+                refused += 1   // a user error: the REPL prints it and goes on
             }
         }
+        return refused
     }
 
     /// Writes the input to a file in the scratch folder and loads it as a saved session, with

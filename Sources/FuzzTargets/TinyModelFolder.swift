@@ -1,28 +1,45 @@
 import Attention
 import Foundation
 
-/// A small random BERT written into the commands target's scratch folder (`ScratchFolder`), so that fuzzed
-/// commands reach model mode (`model load tiny-model`, `text`, `layer`, `model heads`, ...):
-/// 2 layers, d_model 8, 2 heads, feed-forward 16, 16 positions, a vocabulary of 24 tokens.
+/// A small random BERT written into the scratch folder of the commands and session targets
+/// (`ScratchFolder`), so that fuzzed commands reach model mode (`model load tiny-model`, `text`,
+/// `layer`, `model heads`, ...): 2 layers, d_model 8, 2 heads, feed-forward 16, 16 positions,
+/// a vocabulary of 24 tokens.
 enum TinyModelFolder {
     static let name = "tiny-model"
     static let (layers, hidden, heads, intermediate, positions) = (2, 8, 2, 16, 16)
     static let vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", ".", ",", "!", "'", "the", "cat", "sat",
                              "on", "mat", "it", "was", "tired", "dog", "a", "##s", "##ing", "run", "big", "café"]
 
-    /// Writes the folder into `scratch` (once per process, and again if an input changed it;
-    /// a failure only means the fuzzer cannot reach model mode).
-    static func write(into scratch: String) {
-        let folder = scratch + "/" + name
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    /// The folder's files, by name: about 10 KB in all.
+    static let files: [String: [UInt8]] = {
         let config = """
             {"model_type": "bert", "hidden_size": \(hidden), "num_hidden_layers": \(layers), "num_attention_heads": \(heads),
              "intermediate_size": \(intermediate), "max_position_embeddings": \(positions), "vocab_size": \(vocabulary.count),
              "type_vocab_size": 2, "hidden_act": "gelu", "layer_norm_eps": 1e-12}
             """
-        try? config.write(toFile: folder + "/config.json", atomically: true, encoding: .utf8)
-        try? (vocabulary.joined(separator: "\n") + "\n").write(toFile: folder + "/vocab.txt", atomically: true, encoding: .utf8)
-        try? Data(safetensors()).write(to: URL(fileURLWithPath: folder + "/model.safetensors"))
+        return ["config.json": Array(config.utf8), "vocab.txt": Array((vocabulary.joined(separator: "\n") + "\n").utf8),
+                "model.safetensors": safetensors()]
+    }()
+
+    /// Writes the folder into `scratch` (a failure only means the fuzzer cannot reach model mode).
+    static func write(into scratch: String) {
+        let folder = scratch + "/" + name
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (file, bytes) in files {
+            try? Data(bytes).write(to: URL(fileURLWithPath: folder + "/" + file))
+        }
+    }
+
+    /// Whether `scratch` holds the folder exactly as `write` leaves it: these files, no others,
+    /// each with its bytes.
+    static func isIntact(in scratch: String) -> Bool {
+        let folder = scratch + "/" + name
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder),
+              names.sorted() == files.keys.sorted() else { return false }
+        return files.allSatisfy { file, bytes in
+            FileManager.default.contents(atPath: folder + "/" + file).map { [UInt8]($0) == bytes } ?? false
+        }
     }
 
     /// Every tensor a BertModel has, F32, drawn from a fixed seed.
