@@ -11,7 +11,9 @@ below 1 means Swift is faster), then the ratio of each side's fastest round (on 
 machine whose speed swings from round to round, the steadier figure), and each side's GFLOP/s
 on one product alone, (128 x 768)(768 x 768), the bulk of a trace's arithmetic. NumPy runs
 twice: keeping every stage, as the Swift trace does, and lean, keeping only what the output
-needs ("r. lean" is the ratio against that). Swift's figure is its cold trace, packing the
+needs ("r. lean" is the ratio against that), and a third time doing only the lean trace's matrix
+products: the part of the lean time that only a faster product than OpenBLAS's could undercut.
+Swift's figure is its cold trace, packing the
 weights in every trace as NumPy does; its warm trace (the weights kept packed, as in the REPL)
 is shown beside it. Then the whole-process comparison at lesson size: a `--script` run of
 attention-repl, process start to exit, against `python3` importing NumPy and computing the
@@ -150,6 +152,19 @@ def lean_trace(np, X, W_Q, W_K, W_V, W_O, b_Q, b_K, b_V, b_O, heads, blocked):
     return output
 
 
+def products_only(np, X, W_Q, W_K, W_V, W_O, heads):
+    """Only the matrix products of the lean trace, on the same shapes (the scores stand in for
+    the weights): what is left of a trace at NumPy's own product speed, the floor for any
+    program whose products are no faster than OpenBLAS's."""
+    d_k = W_Q.shape[1] // heads
+    Q, K, V = X @ W_Q, X @ W_K, X @ W_V
+    concat = np.empty((X.shape[0], V.shape[1]))
+    for i in range(heads):
+        block = slice(i * d_k, (i + 1) * d_k)
+        np.matmul(Q[:, block] @ K[:, block].T, V[:, block], out=concat[:, block])
+    return concat @ W_O
+
+
 def median_seconds(run, min_time):
     """Median seconds per call of `run`, sampled until the median settles (as `bench` does)."""
     run()
@@ -173,11 +188,16 @@ def median_seconds(run, min_time):
     return statistics.median(samples)
 
 
-def time_numpy(np, n, d_model, heads, min_time, lean=False):
-    """Median seconds per trace."""
+def time_numpy(np, n, d_model, heads, min_time, lean=False, products=False):
+    """Median seconds per trace (lean, or only its products)."""
     X, W, b = layer(np, n, d_model, heads)
     blocked = np.zeros((n, n), dtype=bool)
-    run = (lambda: lean_trace(np, X, *W, *b, heads, blocked)) if lean else (lambda: trace(np, X, *W, *b, heads, blocked))
+    if products:
+        run = lambda: products_only(np, X, *W, heads)
+    elif lean:
+        run = lambda: lean_trace(np, X, *W, *b, heads, blocked)
+    else:
+        run = lambda: trace(np, X, *W, *b, heads, blocked)
     return median_seconds(run, min_time)
 
 
@@ -301,10 +321,11 @@ def main():
             "size", "n", "d_model", "heads", "NumPy", "NumPy lean", "Swift", "ratio", "r. lean",
             "Swift warm", "GFLOP/s", "peak MiB"))
     for name, n, d_model, heads in SIZES:
-        numpy_times, lean_times, swift_runs = [], [], []
+        numpy_times, lean_times, product_times, swift_runs = [], [], [], []
         for _ in range(arguments.rounds):
             numpy_times.append(time_numpy(np, n, d_model, heads, arguments.min_time))
             lean_times.append(time_numpy(np, n, d_model, heads, arguments.min_time, lean=True))
+            product_times.append(time_numpy(np, n, d_model, heads, arguments.min_time, products=True))
             swift_runs.append(time_swift(arguments.binary, n, d_model, heads, arguments.threads, arguments.min_time, kernels))
         numpy_seconds = statistics.median(numpy_times)
         lean_seconds = statistics.median(lean_times)
@@ -314,7 +335,8 @@ def main():
         warm = [run["warm_seconds"] for run in swift_runs if run.get("warm_seconds") is not None]
         warm_seconds = statistics.median(warm) if warm else None
         row = {"name": name, "n": n, "d_model": d_model, "heads": heads, "numpy_seconds": numpy_seconds,
-               "numpy_lean_seconds": lean_seconds, "swift_seconds": swift_seconds,
+               "numpy_lean_seconds": lean_seconds, "numpy_products_seconds": statistics.median(product_times),
+               "swift_seconds": swift_seconds,
                "swift_warm_seconds": warm_seconds, "ratio": swift_seconds / numpy_seconds,
                "ratio_lean": swift_seconds / lean_seconds,
                # Each side's fastest round: on a shared machine whose speed swings between
@@ -349,6 +371,10 @@ def main():
     if not arguments.json:
         print("fastest round of each side (steadier on a shared machine): " + "; ".join(
             "%s %.2fx, %.2fx lean" % (row["name"], row["ratio_best"], row["ratio_lean_best"]) for row in results["sizes"]))
+        print("NumPy's products alone, the lean trace without its biases, scaling and softmax: " + "; ".join(
+            "%s %s (%.2f of the lean)" % (row["name"], duration(row["numpy_products_seconds"]),
+                                          row["numpy_products_seconds"] / row["numpy_lean_seconds"])
+            for row in results["sizes"]))
         product = results["product"]
         print("one product (%d x %d)(%d x %d), as Q = X W_Q: NumPy %.1f GFLOP/s, Swift %.1f GFLOP/s (fastest rounds %.1f and %.1f)" % (
             PRODUCT[0], PRODUCT[1], PRODUCT[1], PRODUCT[2], product["numpy_gflops"], product["swift_gflops"],
