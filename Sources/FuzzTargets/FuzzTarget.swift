@@ -128,6 +128,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         var interpreter = Interpreter(width: 80)
         interpreter.files = .confined(to: ScratchFolder.path)
         interpreter.maximumElements = 64 * 64
+        interpreter.maximumPictureCells = 16 * 1024
         interpreter.maximumFitSteps = 20
         interpreter.maximumTrainSteps = 3
         interpreter.taskLimits.vocab = 16

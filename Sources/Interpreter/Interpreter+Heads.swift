@@ -256,6 +256,15 @@ extension Interpreter {
         guard let stage = Stage(rawValue: name), presenter.trace.tensor(stage) != nil else {
             throw UserError("only stages can be drawn as SVG, not '\(name)'", hint: "e.g. export weights weights.svg")
         }
+        let panels = stage.isPerHead ? presenter.trace.heads.count : 1
+        let (rows, cols) = presenter.trace.tensor(stage).map { ($0.rows, $0.cols) } ?? (0, 0)
+        let cells = panels * rows * cols
+        guard cells <= maximumPictureCells else {
+            throw UserError("a picture of \(name) would draw \(cells) cells (\(panels == 1 ? "" : "\(panels) heads of ")\(rows) x \(cols)), "
+                            + "more than the \(maximumPictureCells) a picture may have: a file too large to open",
+                            hint: "write the numbers instead (export \(name) \(name).npy), or use fewer tokens; "
+                                + "`heatmap \(name)` shows the picture here")
+        }
         try writeText(presenter.svg(stage), to: path)
         return "wrote a picture of \(name) to \(path): open it in a browser"
     }

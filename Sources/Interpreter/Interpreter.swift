@@ -38,6 +38,10 @@ public struct Interpreter: Sendable {
     /// masked and weights). Each tensor is capped, but h·n·m is not: 64 heads of 4096 tokens
     /// would need 34 GB.
     public var maximumTraceBytes = 2 << 30
+    /// The most cells one SVG picture of a stage may draw (every head's panel together): each
+    /// cell is about 250 bytes of SVG, so 262,144 (16 heads of 128 x 128) is a file of about
+    /// 65 MB, and 4 heads of 771 tokens would have been 560 MB, written in 12 seconds.
+    public var maximumPictureCells = 262_144
     /// Which files import, export, save and load may touch.
     public var files: FileAccess = .anywhere
     /// Where the session is saved on exit, for `restore`.

@@ -60,11 +60,14 @@ public struct Heatmap: Sendable {
         return (false, zero < 1 ? (t - zero) / (1 - zero) : 0)
     }
 
+    /// Long sides are cut as tables cut their rows (`TensorTable.shownRows`): the first 16 and
+    /// the last 4 rows, and likewise columns, with `⋮` and `…` for the rest.
     public func render(style: Style, format: NumberFormat, width: Int) -> String {
-        let labelWidth = rowLabels.map(\.count).max() ?? 1
-        let cellWidth = min(max(columnLabels.map(\.count).max() ?? 1, 2), 6) + 1
-        let blocks = panels.map { renderPanel($0, labelWidth: labelWidth, cellWidth: cellWidth, style: style) }
-        let panelWidth = 2 + labelWidth + cellWidth * columnLabels.count
+        let rows = TensorTable.shownRows(of: rowLabels.count), columns = TensorTable.shownRows(of: columnLabels.count)
+        let labelWidth = max(rows.map { $0.map { rowLabels[$0].count } ?? 1 }.max() ?? 1, 1)
+        let cellWidth = min(max(columns.map { $0.map { columnLabels[$0].count } ?? 1 }.max() ?? 1, 2), 6) + 1
+        let blocks = panels.map { renderPanel($0, rows: rows, columns: columns, labelWidth: labelWidth, cellWidth: cellWidth, style: style) }
+        let panelWidth = 2 + labelWidth + cellWidth * columns.count
         let perLine = max(1, (width + 4) / (panelWidth + 4))
         var lines: [String] = []
         for start in stride(from: 0, to: blocks.count, by: perLine) {
@@ -75,17 +78,31 @@ public struct Heatmap: Sendable {
             }
         }
         lines.append("")
+        let hidden = (rowLabels.count - rows.compactMap { $0 }.count, columnLabels.count - columns.compactMap { $0 }.count)
+        if hidden != (0, 0) {
+            lines.append(style.dim("(" + [hidden.0 > 0 ? "\(hidden.0) rows" : nil, hidden.1 > 0 ? "\(hidden.1) columns" : nil]
+                .compactMap { $0 }.joined(separator: " and ") + " not shown)"))
+        }
         lines.append(legend(style: style, format: format))
         return lines.map { $0.trimmingTrailingSpaces() }.joined(separator: "\n")
     }
 
-    private func renderPanel(_ panel: Panel, labelWidth: Int, cellWidth: Int, style: Style) -> [String] {
+    private func renderPanel(_ panel: Panel, rows: [Int?], columns: [Int?], labelWidth: Int, cellWidth: Int,
+                             style: Style) -> [String] {
         var lines = [style.strong(panel.title)]
         lines.append("  " + "".padded(to: labelWidth)
-                     + columnLabels.map { String($0.prefix(cellWidth - 1)).leftPadded(to: cellWidth) }.joined())
-        for i in 0..<panel.matrix.rows {
+                     + columns.map { j in (j.map { String(columnLabels[$0].prefix(cellWidth - 1)) } ?? "…").leftPadded(to: cellWidth) }.joined())
+        for row in rows {
+            guard let i = row else {
+                lines.append("  " + "⋮".padded(to: labelWidth))
+                continue
+            }
             var line = "  " + rowLabels[i].padded(to: labelWidth)
-            for j in 0..<panel.matrix.cols {
+            for column in columns {
+                guard let j = column else {
+                    line += "…".leftPadded(to: cellWidth)
+                    continue
+                }
                 line += cell(panel.matrix[i, j], blocked: panel.blocked?[i, j] ?? false, width: cellWidth, style: style)
             }
             lines.append(line)

@@ -88,6 +88,19 @@ struct HeadCommandTests {
         #expect(try repl.execute("export weights \(dir.path)/w.svg").text.contains("open it in a browser"))
         let svg = try String(contentsOf: dir.appendingPathComponent("w.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") && svg.contains("<svg"))
+        // A picture past the cell limit is refused before anything is written: 4 heads of 771
+        // tokens would have been 2,377,764 cells, a 560 MB file.
+        var huge = Interpreter()
+        _ = try huge.execute("heads 4")
+        _ = try huge.execute("X = sinusoidal 771x4")
+        let refused = error("export weights \(dir.path)/huge.svg", in: &huge)
+        #expect(refused?.message.contains("would draw 2377764 cells (4 heads of 771 x 771)") == true, "\(String(describing: refused))")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("huge.svg").path))
+        // The limit counts every cell: X (771 x 4, one panel) is 3,084.
+        huge.maximumPictureCells = 3084
+        #expect(try huge.execute("export X \(dir.path)/x.svg").text.contains("open it in a browser"))
+        huge.maximumPictureCells = 3083
+        #expect(error("export X \(dir.path)/x2.svg", in: &huge)?.message.contains("would draw 3084 cells (771 x 4)") == true)
         #expect(throws: UserError.self) { try repl.execute("export importance \(dir.path)/i.csv") }
     }
 }

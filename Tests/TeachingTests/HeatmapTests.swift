@@ -29,6 +29,32 @@ struct HeatmapTests {
         #expect(lines.allSatisfy { $0.count <= 100 })
     }
 
+    /// A long sequence is cut as tables are: the first 16 and the last 4 rows and columns, each
+    /// cell shown under its own labels.
+    @Test func longSidesShowTheirFirst16AndLast4() {
+        let n = 30
+        let matrix = Matrix(rows: n, cols: n) { i, j in i == j ? 1 : 0 }
+        let labels = (0..<n).map { "t\($0)" }
+        let heatmap = Heatmap(panels: [.init(title: "weights", matrix: matrix, blocked: nil)], rowLabels: labels,
+                              columnLabels: labels, range: 0...1)
+        let lines = heatmap.render(style: .plain, format: NumberFormat(decimals: 3), width: 200)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[1].split(separator: " ").map(String.init)
+        #expect(header == (0..<16).map { "t\($0)" } + ["…"] + (26..<30).map { "t\($0)" })
+        let rows = lines.dropFirst(2).prefix(21).map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(rows == (0..<16).map { "t\($0)" } + ["⋮"] + (26..<30).map { "t\($0)" })
+        // The diagonal's 1 (the darkest cell, @@@) sits under its own label, before and after the gap.
+        func end(_ text: String, of part: String) -> Int? {
+            text.range(of: part).map { text.distance(from: text.startIndex, to: $0.upperBound) }
+        }
+        for (line, label) in [(lines[2 + 5], "t5"), (lines[2 + 18], "t27")] {
+            #expect(line.hasPrefix("  \(label) "))
+            #expect(end(line, of: "@@@") != nil && end(line, of: "@@@") == end(lines[1], of: " \(label)"), "\(line)")
+        }
+        #expect(lines.contains("(10 rows and 10 columns not shown)"))
+        #expect(!heatmap.render(style: .plain, format: NumberFormat(decimals: 3), width: 200).contains("t16"))
+    }
+
     @Test func narrowTerminalsStackThePanels() {
         var narrow = presenter
         narrow.width = 30
