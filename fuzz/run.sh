@@ -73,4 +73,8 @@ if [ "$grow" -eq 1 ]; then
         || { tail -n 20 "$work/merge.log" >&2; echo "fuzz $target: the merge failed" >&2; exit 1; }
     echo "fuzz $target: corpus $before -> $(ls "fuzz/corpus/$target" | wc -l) files"
 fi
-[ "$status" -eq 0 ] || { echo "fuzz $target: FAILED (exit $status); the input is in fuzz/artifacts/" >&2; exit 1; }
+if [ "$status" -ne 0 ]; then
+    # After a merge's output, say again that the run failed; without one it was the last line.
+    [ "$grow" -eq 1 ] && echo "fuzz $target: FAILED (exit $status); the input is in fuzz/artifacts/" >&2
+    exit 1
+fi

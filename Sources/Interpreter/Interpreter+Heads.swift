@@ -253,11 +253,10 @@ extension Interpreter {
     /// `export STAGE FILE.svg`: every head's heatmap in a grid.
     func exportSVG(_ name: String, to path: String, session: Session) throws -> String {
         let presenter = try presenter(session)
-        guard let stage = Stage(rawValue: name), presenter.trace.tensor(stage) != nil else {
+        guard let stage = Stage(rawValue: name), let tensor = presenter.trace.tensor(stage) else {
             throw UserError("only stages can be drawn as SVG, not '\(name)'", hint: "e.g. export weights weights.svg")
         }
-        let panels = stage.isPerHead ? presenter.trace.heads.count : 1
-        let (rows, cols) = presenter.trace.tensor(stage).map { ($0.rows, $0.cols) } ?? (0, 0)
+        let (panels, rows, cols) = (presenter.pictureHeads(stage).count, tensor.rows, tensor.cols)
         let cells = panels * rows * cols
         guard cells <= maximumPictureCells else {
             throw UserError("a picture of \(name) would draw \(cells) cells (\(panels == 1 ? "" : "\(panels) heads of ")\(rows) x \(cols)), "

@@ -64,7 +64,7 @@ public struct Heatmap: Sendable {
     /// the last 4 rows, and likewise columns, with `⋮` and `…` for the rest.
     public func render(style: Style, format: NumberFormat, width: Int) -> String {
         let rows = TensorTable.shownRows(of: rowLabels.count), columns = TensorTable.shownRows(of: columnLabels.count)
-        let labelWidth = max(rows.map { $0.map { rowLabels[$0].count } ?? 1 }.max() ?? 1, 1)
+        let labelWidth = rows.map { $0.map { rowLabels[$0].count } ?? 1 }.max() ?? 1
         let cellWidth = min(max(columns.map { $0.map { columnLabels[$0].count } ?? 1 }.max() ?? 1, 2), 6) + 1
         let blocks = panels.map { renderPanel($0, rows: rows, columns: columns, labelWidth: labelWidth, cellWidth: cellWidth, style: style) }
         let panelWidth = 2 + labelWidth + cellWidth * columns.count

@@ -20,9 +20,15 @@ extension Presenter {
             .render(style: style, format: format, width: width)
     }
 
+    /// The heads an SVG picture of `stage` draws, a panel each: every head, or one panel for a
+    /// stage that is not per head.
+    public func pictureHeads(_ stage: Stage) -> [Int] {
+        stage.isPerHead ? Array(0..<headCount) : [0]
+    }
+
     /// The same panels, every head, as an SVG picture.
     public func svg(_ stage: Stage) -> String {
-        let model = heatmapModel(stage, heads: stage.isPerHead ? Array(0..<headCount) : [0]) { headTitle($0) }
+        let model = heatmapModel(stage, heads: pictureHeads(stage)) { headTitle($0) }
         return SVGHeatmap.render(model, title: "\(stage.rawValue) (\(trace.n) x \(model.panels[0].matrix.cols) per panel)",
                                  format: format)
     }
